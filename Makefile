@@ -1,0 +1,40 @@
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test bench lint i18n mo check clean
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+mo: $(STAMP)
+	$(BIN)/pybabel compile -q -d locales -D kotae
+
+run: $(STAMP) mo
+	$(BIN)/kotae
+
+test: $(STAMP) mo
+	$(BIN)/ruff check app tests bench
+	$(BIN)/pytest
+
+bench: $(STAMP) mo
+	$(BIN)/python -m bench
+
+lint: $(STAMP)
+	$(BIN)/ruff check app tests bench
+	$(BIN)/ruff format --check app tests bench
+
+check: $(STAMP)
+	$(BIN)/kotae check
+
+# Extract interface strings from the code and merge them into both catalogs.
+i18n: $(STAMP)
+	$(BIN)/pybabel extract -q -F babel.cfg -k _ -k N_ -o locales/kotae.pot --no-location --omit-header app
+	$(BIN)/pybabel update -q -i locales/kotae.pot -d locales -D kotae --no-fuzzy-matching
+
+clean:
+	rm -rf $(VENV) dist build .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Headless core of Kotae. Nothing in this package may import Textual."""

@@ -1,0 +1,355 @@
+"""Load and validate the knowledge base: entries, topics, synonyms and the source document.
+
+Every mistake is reported as a Problem naming file, entry and field, so an editor can fix the
+TOML without reading code.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import tomli
+
+from app.core.paths import knowledge_dir
+
+LANGS = ("ja", "en")
+ENTRY_KEYS = {"id", "topic", "source", "quote", "related", "workflow", "ja", "en"}
+LANG_KEYS = {"title", "answer", "questions"}
+MIN_QUESTIONS = 8
+ID_RE = re.compile(r"^[a-z][a-z0-9]*(\.[a-z0-9][a-z0-9-]*)+$")
+SOURCE_FILE = "source.md"
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    entry: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.entry}: {self.field}: {self.message}"
+
+
+class KnowledgeError(Exception):
+    """Raised when the knowledge base cannot be used; carries every problem found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class LangText:
+    title: str
+    answer: str
+    questions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    topic: str
+    source: str
+    quote: str
+    ja: LangText
+    en: LangText
+    related: tuple[str, ...] = ()
+    workflow: str | None = None
+    file: str = ""
+
+    def text(self, lang: str) -> LangText:
+        return self.ja if lang == "ja" else self.en
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    ja: str
+    en: str
+
+    def label(self, lang: str) -> str:
+        return self.ja if lang == "ja" else self.en
+
+
+@dataclass
+class KnowledgeBase:
+    entries: dict[str, Entry]
+    topics: dict[str, Topic]
+    synonyms: list[tuple[str, ...]]
+    source_text: str
+    root: Path
+    workflows: dict[str, Path] = field(default_factory=dict)
+    # Question boilerplate per language ("を教えてください", "how do i"): ignored when matching.
+    boilerplate: tuple[str, ...] = ()
+
+    def get(self, entry_id: str) -> Entry:
+        return self.entries[entry_id]
+
+    def by_topic(self) -> dict[str, list[Entry]]:
+        groups: dict[str, list[Entry]] = {t: [] for t in self.topics}
+        for entry in self.entries.values():
+            groups.setdefault(entry.topic, []).append(entry)
+        return {t: es for t, es in groups.items() if es}
+
+    def topic_label(self, topic: str, lang: str) -> str:
+        t = self.topics.get(topic)
+        return t.label(lang) if t else topic
+
+
+def _read_toml(path: Path, root: Path, problems: list[Problem]) -> dict[str, Any] | None:
+    rel = _rel(path, root)
+    try:
+        with path.open("rb") as fh:
+            return tomli.load(fh)
+    except tomli.TOMLDecodeError as exc:
+        problems.append(Problem(rel, "-", "toml", f"not valid TOML: {exc}"))
+    except UnicodeDecodeError as exc:
+        problems.append(Problem(rel, "-", "toml", f"not valid UTF-8: {exc}"))
+    except OSError as exc:
+        problems.append(Problem(rel, "-", "file", f"cannot be read: {exc.strerror}"))
+    return None
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root.parent))
+    except ValueError:
+        return str(path)
+
+
+def _str(raw: dict[str, Any], key: str, add: Any, required: bool = True) -> str:
+    value = raw.get(key)
+    if value is None:
+        if required:
+            add(key, "missing")
+        return ""
+    if not isinstance(value, str):
+        add(key, f"must be a string, not {type(value).__name__}")
+        return ""
+    if required and not value.strip():
+        add(key, "is empty")
+    return value
+
+
+def _str_list(raw: dict[str, Any], key: str, add: Any) -> tuple[str, ...]:
+    value = raw.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        add(key, "must be a list of strings")
+        return ()
+    return tuple(value)
+
+
+def _lang_text(raw: Any, lang: str, add: Any) -> LangText:
+    if not isinstance(raw, dict):
+        add(lang, "missing" if raw is None else "must be a table")
+        return LangText("", "", ())
+
+    def add_lang(key: str, msg: str) -> None:
+        add(f"{lang}.{key}", msg)
+
+    for key in sorted(set(raw) - LANG_KEYS):
+        add_lang(key, "unknown field")
+    title = _str(raw, "title", add_lang)
+    answer = _str(raw, "answer", add_lang)
+    questions = _str_list(raw, "questions", add_lang)
+    if "questions" in raw and isinstance(raw["questions"], list):
+        blanks = [i for i, q in enumerate(questions) if not q.strip()]
+        for i in blanks:
+            add_lang(f"questions[{i}]", "is empty")
+        if len(questions) < MIN_QUESTIONS:
+            add_lang("questions", f"has {len(questions)} examples; needs {MIN_QUESTIONS}")
+        seen: set[str] = set()
+        for q in questions:
+            if q in seen:
+                add_lang("questions", f"lists {q!r} twice")
+            seen.add(q)
+    elif "questions" not in raw:
+        add_lang("questions", "missing")
+    return LangText(title, answer, questions)
+
+
+def _squash(text: str) -> str:
+    # Runs of white space count as one space, so wrapping a quote in TOML cannot break it.
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _parse_entry(raw: Any, index: int, rel: str, problems: list[Problem]) -> Entry | None:
+    label = raw.get("id") if isinstance(raw, dict) and isinstance(raw.get("id"), str) else None
+    name = label or f"entry[{index}]"
+
+    def add(fld: str, msg: str) -> None:
+        problems.append(Problem(rel, name, fld, msg))
+
+    if not isinstance(raw, dict):
+        add("-", "must be a table ([[entry]])")
+        return None
+    for key in sorted(set(raw) - ENTRY_KEYS):
+        add(key, "unknown field")
+    entry_id = _str(raw, "id", add)
+    if entry_id and not ID_RE.match(entry_id):
+        add("id", f"{entry_id!r} is not of the form 'group.name' (lower case, digits, '-')")
+    topic = _str(raw, "topic", add)
+    source = _str(raw, "source", add)
+    quote = _str(raw, "quote", add)
+    related = _str_list(raw, "related", add)
+    workflow = _str(raw, "workflow", add, required=False) or None
+    ja = _lang_text(raw.get("ja"), "ja", add)
+    en = _lang_text(raw.get("en"), "en", add)
+    return Entry(entry_id, topic, source, quote, ja, en, related, workflow, rel)
+
+
+def _load_topics(path: Path, root: Path, problems: list[Problem]) -> dict[str, Topic]:
+    topics: dict[str, Topic] = {}
+    if not path.exists():
+        problems.append(Problem(_rel(path, root), "-", "file", "missing"))
+        return topics
+    data = _read_toml(path, root, problems)
+    if data is None:
+        return topics
+    rel = _rel(path, root)
+    raw_topics = data.get("topic", {})
+    if not isinstance(raw_topics, dict):
+        problems.append(Problem(rel, "-", "topic", "must be a table of [topic.NAME]"))
+        return topics
+    for tid, raw in raw_topics.items():
+
+        def add(fld: str, msg: str, tid: str = tid) -> None:
+            problems.append(Problem(rel, f"topic.{tid}", fld, msg))
+
+        if not isinstance(raw, dict):
+            add("-", "must be a table")
+            continue
+        topics[tid] = Topic(tid, _str(raw, "ja", add), _str(raw, "en", add))
+    return topics
+
+
+def _load_synonyms(
+    path: Path, root: Path, problems: list[Problem]
+) -> tuple[list[tuple[str, ...]], tuple[str, ...]]:
+    groups: list[tuple[str, ...]] = []
+    if not path.exists():
+        return groups, ()
+    data = _read_toml(path, root, problems)
+    if data is None:
+        return groups, ()
+    rel = _rel(path, root)
+    for key in sorted(set(data) - {"group", "boilerplate"}):
+        problems.append(Problem(rel, "-", key, "unknown top-level key"))
+    boilerplate: list[str] = []
+    raw_bp = data.get("boilerplate", {})
+    if not isinstance(raw_bp, dict):
+        problems.append(Problem(rel, "boilerplate", "-", "must be a table with ja / en lists"))
+        raw_bp = {}
+    for lang, phrases in raw_bp.items():
+        if lang not in LANGS:
+            problems.append(Problem(rel, "boilerplate", lang, "unknown language (ja or en)"))
+        elif not isinstance(phrases, list) or not all(isinstance(p, str) for p in phrases):
+            problems.append(Problem(rel, "boilerplate", lang, "must be a list of strings"))
+        else:
+            boilerplate.extend(p for p in phrases if p.strip())
+    raw_groups = data.get("group", [])
+    if not isinstance(raw_groups, list):
+        problems.append(Problem(rel, "-", "group", "must be an array of tables ([[group]])"))
+        return groups
+    seen: dict[str, int] = {}
+    for i, raw in enumerate(raw_groups):
+
+        def add(fld: str, msg: str, i: int = i) -> None:
+            problems.append(Problem(rel, f"group[{i}]", fld, msg))
+
+        if not isinstance(raw, dict):
+            add("-", "must be a table")
+            continue
+        terms = _str_list(raw, "terms", add)
+        if len(terms) < 2:
+            add("terms", "needs at least two terms")
+            continue
+        for term in terms:
+            key = term.casefold()
+            if key in seen and seen[key] != i:
+                add("terms", f"{term!r} is already in group[{seen[key]}]")
+            seen[key] = i
+        groups.append(terms)
+    return groups, tuple(boilerplate)
+
+
+def entry_files(root: Path) -> list[Path]:
+    folder = root / "entries"
+    return sorted(folder.glob("*.toml")) if folder.is_dir() else []
+
+
+def load_knowledge(root: Path | None = None) -> KnowledgeBase:
+    """Load the knowledge base; raise KnowledgeError listing every problem found."""
+    kb, problems = check_knowledge(root)
+    if problems:
+        raise KnowledgeError(problems)
+    return kb
+
+
+def check_knowledge(root: Path | None = None) -> tuple[KnowledgeBase, list[Problem]]:
+    root = (root or knowledge_dir()).resolve()
+    problems: list[Problem] = []
+    source_path = root / SOURCE_FILE
+    try:
+        source_text = source_path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(Problem(_rel(source_path, root), "-", "file", f"cannot be read: {exc}"))
+        source_text = ""
+
+    entries: dict[str, Entry] = {}
+    files = entry_files(root)
+    if not files:
+        problems.append(Problem(_rel(root / "entries", root), "-", "-", "no *.toml entry files"))
+    for path in files:
+        data = _read_toml(path, root, problems)
+        if data is None:
+            continue
+        rel = _rel(path, root)
+        for key in sorted(set(data) - {"entry"}):
+            problems.append(Problem(rel, "-", key, "unknown top-level key (expected [[entry]])"))
+        raw_entries = data.get("entry", [])
+        if not isinstance(raw_entries, list):
+            problems.append(Problem(rel, "-", "entry", "must be an array of tables ([[entry]])"))
+            continue
+        for i, raw in enumerate(raw_entries):
+            entry = _parse_entry(raw, i, rel, problems)
+            if entry is None or not entry.id:
+                continue
+            if entry.id in entries:
+                other = entries[entry.id].file
+                problems.append(Problem(rel, entry.id, "id", f"duplicate id (also in {other})"))
+                continue
+            entries[entry.id] = entry
+
+    topics = _load_topics(root / "topics.toml", root, problems)
+    synonyms, boilerplate = _load_synonyms(root / "synonyms.toml", root, problems)
+    workflows = {p.stem: p for p in sorted((root / "workflows").glob("*.toml"))}
+    kb = KnowledgeBase(entries, topics, synonyms, source_text, root, workflows, boilerplate)
+    problems.extend(_cross_check(kb))
+    return kb, problems
+
+
+def _cross_check(kb: KnowledgeBase) -> Iterable[Problem]:
+    squashed_source = _squash(kb.source_text)
+    headings = {
+        line.lstrip("#").strip() for line in kb.source_text.splitlines() if line.startswith("#")
+    }
+    for e in kb.entries.values():
+        if e.topic and kb.topics and e.topic not in kb.topics:
+            yield Problem(e.file, e.id, "topic", f"unknown topic {e.topic!r} (see topics.toml)")
+        if e.source and e.source.strip() not in headings:
+            yield Problem(e.file, e.id, "source", "is not a heading of the source document")
+        if e.quote and kb.source_text and _squash(e.quote) not in squashed_source:
+            yield Problem(e.file, e.id, "quote", "is not verbatim in the source document")
+        for rid in e.related:
+            if rid not in kb.entries:
+                yield Problem(e.file, e.id, "related", f"unknown entry id {rid!r}")
+            elif rid == e.id:
+                yield Problem(e.file, e.id, "related", "an entry cannot be related to itself")
+        if e.workflow and e.workflow not in kb.workflows:
+            yield Problem(e.file, e.id, "workflow", f"unknown workflow {e.workflow!r}")

@@ -1,0 +1,71 @@
+"""Text normalisation for matching, and safe display of untrusted text.
+
+Order matters (measured): NFKC first (half-width kana and full-width latin become ordinary),
+then case folding, NFKC again (case folding can leave a decomposed form), then kana folding.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_KATAKANA_START, _KATAKANA_END = 0x30A1, 0x30F6  # ァ..ヶ; ヷ-ヺ have no hiragana twin
+_KANA_SHIFT = 0x60
+# Matching looks at no more than this much of a question; it keeps a pasted novel fast.
+MAX_QUERY_CHARS = 500
+_SPACES = re.compile(r"\s+")
+# Stand-alone upper-case "US" / "U.S." is the country, not the pronoun; decided before case folding.
+_US = re.compile(r"(?<![A-Za-z])U\.?S\.?A?\.?(?![A-Za-z])")
+
+
+def fold_kana(text: str) -> str:
+    """Katakana to hiragana, one character for one, so positions stay aligned."""
+    return "".join(
+        chr(ord(ch) - _KANA_SHIFT) if _KATAKANA_START <= ord(ch) <= _KATAKANA_END else ch
+        for ch in text
+    )
+
+
+def _is_separator(ch: str) -> bool:
+    cat = unicodedata.category(ch)
+    # Punctuation, symbols, controls and format characters all separate words; ー (Lm) stays.
+    return cat[0] in "PSZC" and ch not in "ー〜"
+
+
+def normalise_keep_script(text: str) -> str:
+    """NFKC, case folding and separators folded to single spaces; kana left as written."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _US.sub(" usa ", text)
+    text = unicodedata.normalize("NFKC", text.casefold())
+    text = "".join(" " if _is_separator(ch) else ch for ch in text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def normalise(text: str) -> str:
+    """The form every comparison uses: normalise_keep_script plus kana folding."""
+    return fold_kana(normalise_keep_script(text))
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """Show untrusted text literally in a terminal: control characters become visible escapes."""
+    return _CONTROL.sub(
+        lambda m: (
+            f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}"
+        ),
+        text,
+    )
+
+
+def is_hiragana(ch: str) -> bool:
+    return "\u3041" <= ch <= "\u309f"
+
+
+def is_kanji(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
+
+
+def is_japanese(ch: str) -> bool:
+    return is_hiragana(ch) or "\u30a0" <= ch <= "\u30ff" or is_kanji(ch) or ch in "ー々〆"

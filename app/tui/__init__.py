@@ -1,0 +1,1 @@
+"""Textual front end: renders what app.core decides."""
