@@ -1,0 +1,340 @@
+"""Find the knowledge entry a question is about, or say honestly that there is none.
+
+Two signals, both over normalised text with synonyms folded to one concept each:
+- coverage: how much of the question (weighted by how rare each term is across entries) the
+  entry's vocabulary explains. Words the knowledge base has never seen ("weather", 料金) keep
+  coverage low, which is what lets out-of-scope questions be declined.
+- closeness: rapidfuzz `ratio` against the entry's nearest example question, which rewards
+  phrasing close to a known one without the substring traps of partial scorers.
+The decision uses the blended score and the margin to the runner-up.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Literal
+
+from rapidfuzz import fuzz, process
+
+from app.core.knowledge import Entry, KnowledgeBase
+from app.core.text import (
+    MAX_QUERY_CHARS,
+    fold_kana,
+    is_hiragana,
+    is_japanese,
+    is_kanji,
+    is_katakana,
+    normalise_keep_script,
+)
+
+Decision = Literal["answer", "clarify", "decline"]
+
+# Calibrated on the knowledge base's own example questions held out one at a time
+# (see bench/calibrate.py); they are settings of the mechanism, not of any entry.
+ANSWER_AT = 0.50
+CLARIFY_AT = 0.38
+MARGIN = 0.06
+COVERAGE_WEIGHT = 0.4
+NEAREST_WEIGHT = 0.4
+RATIO_WEIGHT = 0.2
+# The blend is damped by coverage**COVERAGE_DAMPING: unexplained words lower confidence.
+COVERAGE_DAMPING = 0.25
+SHORTLIST = 12
+# Hiragana-only pairs are mostly grammar (ですか, には): they count, but little.
+HIRAGANA_WEIGHT = 0.2
+MIXED_WEIGHT = 0.4  # a particle before a kanji (を指, は取) says less than two kanji
+KANJI_WEIGHT = 0.5
+FUZZY_WORD_CUTOFF = 88  # retension→retention (89) passes, weather→whether (86) does not
+_ASCII_WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    id: str
+    score: float  # 0..1
+    matched: tuple[str, ...] = ()  # the words of the question that matched this entry: the "why"
+
+
+@dataclass(frozen=True)
+class Result:
+    query: str
+    lang: str  # language of the question: "ja" or "en"
+    decision: Decision
+    confidence: float  # 0..1, confidence in the top candidate
+    candidates: tuple[Candidate, ...] = field(default_factory=tuple)  # best first
+    suggestions: tuple[str, ...] = ()  # entry ids to offer on clarify / decline
+    note: str = ""  # why the question could not be matched at all (empty, too long)
+
+    @property
+    def answer_id(self) -> str | None:
+        return self.candidates[0].id if self.decision == "answer" and self.candidates else None
+
+
+def detect_language(text: str) -> str:
+    """Japanese when the question has any kana or kanji, else English."""
+    return "ja" if any(is_japanese(ch) for ch in text) else "en"
+
+
+def _stem(word: str) -> str:
+    # Light suffix stripping: enough to meet "deleted"/"deletes"/"deleting" at "delet".
+    for suffix in ("ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+@dataclass
+class _Doc:
+    """What the matcher needs of one piece of text: weighted features and a canonical string."""
+
+    features: dict[str, float]  # feature -> script weight (before idf)
+    canonical: str  # folded text with concepts written as one token, boilerplate removed
+    labels: dict[str, str]  # feature -> the words that produced it, for "why"
+
+
+class Analyzer:
+    """Turns text into features: synonym concepts, English words, Japanese character pairs."""
+
+    def __init__(self, synonyms: Iterable[tuple[str, ...]], boilerplate: Iterable[str]) -> None:
+        self.concept_of: dict[str, str] = {}
+        for terms in synonyms:
+            canon = normalise_keep_script(terms[0])
+            for term in terms:
+                form = fold_kana(normalise_keep_script(term))
+                if form:
+                    self.concept_of[form] = canon
+        self._concepts = _alternation(self.concept_of)
+        bp = {fold_kana(normalise_keep_script(p)) for p in boilerplate}
+        self._boilerplate = _alternation(p for p in bp if p)
+        # Boilerplate words are known words: never "corrected" into a policy term.
+        self.stopwords = {w for p in bp for w in _ASCII_WORD.findall(p)}
+        self.vocabulary: set[str] = set()
+        self._vocab_list: list[str] = []
+
+    def set_vocabulary(self, words: set[str]) -> None:
+        self.vocabulary = words | self.stopwords
+        self._vocab_list = sorted(w for w in words if len(w) >= 4)
+
+    def _correct(self, text: str) -> str:
+        """Replace unknown English words by the nearest known one (retension -> retention)."""
+
+        def fix(m: re.Match[str]) -> str:
+            word = m.group()
+            if len(word) < 4 or word in self.vocabulary or _stem(word) in self.vocabulary:
+                return word
+            best = process.extractOne(
+                word, self._vocab_list, scorer=fuzz.ratio, score_cutoff=FUZZY_WORD_CUTOFF
+            )
+            return best[0] if best else word
+
+        return _ASCII_WORD.sub(fix, text) if self._vocab_list else text
+
+    def analyze(self, text: str) -> _Doc:
+        kept = self._correct(normalise_keep_script(text[:MAX_QUERY_CHARS]))
+        folded = fold_kana(kept)  # one character for one: positions line up with `kept`
+        features: dict[str, float] = {}
+        labels: dict[str, str] = {}
+        pieces: list[str] = []
+        mask = list(folded)
+        if self._concepts:
+            for m in self._concepts.finditer(folded):
+                canon = self.concept_of[m.group()]
+                key = "c:" + canon
+                features[key] = 1.0
+                labels.setdefault(key, kept[m.start() : m.end()])
+                mask[m.start() : m.end()] = " " * (m.end() - m.start())
+        rest = "".join(mask)
+        if self._boilerplate:
+            rest = self._boilerplate.sub(lambda m: " " * len(m.group()), rest)
+        # Runs of the remaining text, read against the unfolded copy to know their script.
+        for m in re.finditer(r"\S+", rest):
+            self._run_features(m.group(), kept[m.start() : m.end()], features, labels, pieces)
+        canon_tokens = [k[2:] for k in features if k.startswith("c:")]
+        canonical = " ".join(sorted(canon_tokens) + pieces)
+        return _Doc(features, canonical, labels)
+
+    def _run_features(
+        self,
+        run: str,
+        orig: str,
+        features: dict[str, float],
+        labels: dict[str, str],
+        pieces: list[str],
+    ) -> None:
+        for part in re.finditer(r"[a-z0-9]+(?:[-'][a-z0-9]+)*|[^a-z0-9]+", run):
+            chunk = part.group()
+            if chunk[0].isascii():
+                if len(chunk) == 1 and not chunk.isdigit():
+                    continue  # the "s" of "what's", a stray "u"
+                key = "w:" + _stem(chunk)
+                features[key] = 1.0
+                labels.setdefault(key, chunk)
+                pieces.append(chunk)
+                continue
+            src = orig[part.start() : part.end()]
+            pieces.append(chunk)
+            if len(chunk) == 1:
+                key = "u:" + chunk
+                weight = HIRAGANA_WEIGHT if is_hiragana(src) else 1.0
+                features[key] = max(features.get(key, 0), weight)
+                labels.setdefault(key, src)
+                continue
+            # A long katakana word should not outweigh a two-kanji word just by its length.
+            long_kana = len(src) >= 3 and all(is_katakana(c) for c in src)
+            scale = min(1.0, 2 / (len(src) - 1)) if long_kana else 1.0
+            for i in range(len(chunk) - 1):
+                key = "b:" + chunk[i : i + 2]
+                a, b = src[i], src[i + 1]
+                if is_hiragana(a):
+                    weight = HIRAGANA_WEIGHT if is_hiragana(b) else MIXED_WEIGHT
+                else:
+                    weight = scale  # 遅い, 消す: a kanji with its okurigana is still the word
+                features[key] = max(features.get(key, 0), weight)
+                labels.setdefault(key, src[i : i + 2])
+            # Single kanji carry meaning of their own (消 in 消したい and 消去).
+            for ch in src:
+                if is_kanji(ch):
+                    key = "k:" + ch
+                    features[key] = max(features.get(key, 0), KANJI_WEIGHT)
+                    labels.setdefault(key, ch)
+
+
+def _alternation(terms: Iterable[str]) -> re.Pattern[str] | None:
+    """One regex for many terms, longest first; ASCII terms match whole words only."""
+    parts = []
+    for term in sorted(set(terms), key=len, reverse=True):
+        escaped = re.escape(term)
+        if term.isascii():
+            escaped = rf"(?<![a-z0-9]){escaped}(?![a-z0-9])"
+        parts.append(escaped)
+    return re.compile("|".join(parts)) if parts else None
+
+
+class Matcher:
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.analyzer = Analyzer(kb.synonyms, kb.boilerplate)
+        # (coverage, nearest, closeness) per shortlisted entry of the last query: for calibration.
+        self.last_components: dict[str, tuple[float, float, float]] = {}
+        self.ids: list[str] = list(kb.entries)
+        texts = [list(_entry_texts(e)) for e in kb.entries.values()]
+        words = {
+            w
+            for ts in texts
+            for t in ts
+            for w in _ASCII_WORD.findall(fold_kana(normalise_keep_script(t)))
+        }
+        self.analyzer.set_vocabulary(words)
+        docs = [[self.analyzer.analyze(t) for t in ts] for ts in texts]
+        # Entry level: which entries know a feature (coverage, idf).
+        self._postings: dict[str, list[int]] = defaultdict(list)
+        for i, entry_docs in enumerate(docs):
+            for f in {f for d in entry_docs for f in d.features}:
+                self._postings[f].append(i)
+        n = len(self.ids)
+        self._idf = {f: _idf(n, len(p)) for f, p in self._postings.items()}
+        # A word no entry knows weighs as much as the rarest known one: enough to pull coverage
+        # down for off-topic questions without letting one odd word sink a good match.
+        self._unknown_idf = _idf(n, 1)
+        # Example level: nearest example question by idf-weighted cosine.
+        self._owner: list[int] = []
+        self._norm: list[float] = []
+        self._canonical: list[str] = []
+        self._ex_postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for i, entry_docs in enumerate(docs):
+            for d in entry_docs:
+                if not d.features:
+                    continue
+                x = len(self._owner)
+                vec = {f: s * self._idf[f] for f, s in d.features.items()}
+                for f, v in vec.items():
+                    self._ex_postings[f].append((x, v))
+                self._owner.append(i)
+                self._norm.append(math.sqrt(sum(v * v for v in vec.values())) or 1.0)
+                self._canonical.append(d.canonical)
+
+    def rank(self, query: str, limit: int = 5) -> list[Candidate]:
+        doc = self.analyzer.analyze(query)
+        return self._rank(doc, limit)
+
+    def _rank(self, doc: _Doc, limit: int) -> list[Candidate]:
+        weights = {f: s * self._idf.get(f, self._unknown_idf) for f, s in doc.features.items()}
+        total = sum(weights.values())
+        qnorm = math.sqrt(sum(w * w for w in weights.values()))
+        if total <= 0:
+            return []
+        covered: dict[int, float] = defaultdict(float)
+        hits: dict[int, list[str]] = defaultdict(list)
+        for f, w in weights.items():
+            for i in self._postings.get(f, ()):
+                covered[i] += w
+                hits[i].append(f)
+        dots: dict[int, float] = defaultdict(float)
+        for f, w in weights.items():
+            for x, v in self._ex_postings.get(f, ()):
+                dots[x] += w * v
+        nearest: dict[int, tuple[float, int]] = {}
+        for x, dot in dots.items():
+            cos = dot / (qnorm * self._norm[x])
+            i = self._owner[x]
+            if cos > nearest.get(i, (0.0, -1))[0]:
+                nearest[i] = (cos, x)
+        pre = {
+            i: COVERAGE_WEIGHT * covered[i] / total + NEAREST_WEIGHT * nearest.get(i, (0.0, 0))[0]
+            for i in covered
+        }
+        shortlist = sorted(pre, key=lambda i: -pre[i])[: max(SHORTLIST, limit)]
+        scored: list[tuple[float, int]] = []
+        self.last_components = {}
+        for i in shortlist:
+            cos, x = nearest.get(i, (0.0, -1))
+            closeness = fuzz.ratio(doc.canonical, self._canonical[x]) / 100 if x >= 0 else 0.0
+            coverage = covered[i] / total
+            self.last_components[self.ids[i]] = (coverage, cos, closeness)
+            blend = pre[i] + RATIO_WEIGHT * closeness
+            scored.append((blend * coverage**COVERAGE_DAMPING, i))
+        scored.sort(key=lambda si: (-si[0], si[1]))
+        out = []
+        for score, i in scored[:limit]:
+            why = sorted({doc.labels.get(f, f) for f in hits[i] if weights[f] > 0.3})
+            out.append(Candidate(self.ids[i], round(min(1.0, score), 3), tuple(why)))
+        return out
+
+    def ask(self, query: str) -> Result:
+        lang = detect_language(query[:MAX_QUERY_CHARS])
+        doc = self.analyzer.analyze(query)
+        if not doc.features:
+            return Result(query, lang, "decline", 0.0, (), (), "no-content")
+        cands = tuple(self._rank(doc, 5))
+        if not cands:
+            return Result(query, lang, "decline", 0.0)
+        top = cands[0].score
+        second = cands[1].score if len(cands) > 1 else 0.0
+        if top >= ANSWER_AT and top - second >= MARGIN:
+            decision: Decision = "answer"
+        elif top >= CLARIFY_AT:
+            decision = "clarify"
+        else:
+            decision = "decline"
+        if decision == "answer":
+            suggestions: tuple[str, ...] = ()
+        elif decision == "clarify":
+            suggestions = tuple(c.id for c in cands if c.score >= top - 2 * MARGIN)[:3]
+        else:
+            suggestions = tuple(c.id for c in cands[:3])
+        return Result(query, lang, decision, top, cands, suggestions)
+
+
+def _idf(n: int, df: int) -> float:
+    return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+
+def _entry_texts(entry: Entry) -> Iterable[str]:
+    for lang in ("ja", "en"):
+        t = entry.text(lang)
+        yield t.title
+        yield from t.questions

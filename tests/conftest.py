@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from app.core import i18n
+from app.core.knowledge import KnowledgeBase, load_knowledge
+from app.core.matcher import Matcher
+from app.core.paths import knowledge_dir
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def kb() -> KnowledgeBase:
+    return load_knowledge()
+
+
+@pytest.fixture(scope="session")
+def matcher(kb: KnowledgeBase) -> Matcher:
+    return Matcher(kb)
+
+
+@pytest.fixture
+def kb_copy(tmp_path: Path) -> Path:
+    """A writable copy of the knowledge folder, for tests that break it on purpose."""
+    target = tmp_path / "knowledge"
+    shutil.copytree(knowledge_dir(), target)
+    for path in target.rglob("*"):
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    return target
+
+
+@pytest.fixture(autouse=True)
+def _english_interface() -> None:
+    i18n.set_language("en")
