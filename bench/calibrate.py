@@ -42,7 +42,8 @@ def held_out(kb: KnowledgeBase) -> list[tuple[str, str, m.Result]]:
 def decide(r: m.Result, answer_at: float, clarify_at: float, margin: float) -> str:
     top = r.candidates[0].score if r.candidates else 0.0
     second = r.candidates[1].score if len(r.candidates) > 1 else 0.0
-    if top >= answer_at and top - second >= margin:
+    lead = top - second
+    if (top >= answer_at and lead >= margin) or (top >= m.CLEAR_LEAD_AT and lead >= m.CLEAR_MARGIN):
         return "answer"
     return "clarify" if top >= clarify_at else "decline"
 

@@ -38,6 +38,9 @@ Decision = Literal["answer", "clarify", "decline"]
 ANSWER_AT = 0.50
 CLARIFY_AT = 0.38
 MARGIN = 0.06
+# A lower score still answers when no other entry comes close.
+CLEAR_LEAD_AT = 0.42
+CLEAR_MARGIN = 0.15
 COVERAGE_WEIGHT = 0.4
 NEAREST_WEIGHT = 0.4
 RATIO_WEIGHT = 0.2
@@ -76,7 +79,7 @@ class Result:
 
 def detect_language(text: str) -> str:
     """Japanese when the question has any kana or kanji, else English."""
-    return "ja" if any(is_japanese(ch) for ch in text) else "en"
+    return "ja" if any(is_japanese(ch) or "\uff66" <= ch <= "\uff9f" for ch in text) else "en"
 
 
 def _stem(word: str) -> str:
@@ -314,7 +317,8 @@ class Matcher:
             return Result(query, lang, "decline", 0.0)
         top = cands[0].score
         second = cands[1].score if len(cands) > 1 else 0.0
-        if top >= ANSWER_AT and top - second >= MARGIN:
+        lead = top - second
+        if (top >= ANSWER_AT and lead >= MARGIN) or (top >= CLEAR_LEAD_AT and lead >= CLEAR_MARGIN):
             decision: Decision = "answer"
         elif top >= CLARIFY_AT:
             decision = "clarify"

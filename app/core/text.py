@@ -63,6 +63,10 @@ def is_hiragana(ch: str) -> bool:
     return "\u3041" <= ch <= "\u309f"
 
 
+def is_katakana(ch: str) -> bool:
+    return "\u30a1" <= ch <= "\u30fa" or ch == "ー"
+
+
 def is_kanji(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
 

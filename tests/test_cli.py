@@ -1,0 +1,164 @@
+"""`kotae ask` and `kotae check` as a user runs them: output, JSON, batches, bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from app.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    env = {**os.environ, "LANG": "C.UTF-8", "LC_ALL": "", "PYTHONIOENCODING": "utf-8"}
+    return subprocess.run(
+        [sys.executable, "-m", "app", *args],
+        input=stdin,
+        capture_output=True,
+        cwd=REPO,
+        env=env,
+        timeout=60,
+    )
+
+
+def test_ask_prints_answer_quote_source_confidence_related(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["ask", "保存期間は？"]) == 0
+    out = capsys.readouterr().out
+    assert "最大 30 日間保持され" in out  # the verbatim quote
+    assert "データ使用ポリシー" in out  # its source section
+    assert "%" in out
+    assert "faq.deletion-request" in out  # a related question
+
+
+def test_ask_json_has_the_documented_fields(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "--json", "Is my data used to train your models?"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert set(data) == {
+        "query",
+        "lang",
+        "decision",
+        "answer_id",
+        "confidence",
+        "candidates",
+        "answer",
+        "suggestions",
+    }
+    assert data["lang"] == "en" and data["decision"] == "answer"
+    assert data["answer_id"] == "policy.no-training-by-default"
+    assert set(data["answer"]) >= {"id", "title", "text", "quote", "source"}
+    assert len(data["candidates"]) <= 5
+    assert all(set(c) == {"id", "score"} for c in data["candidates"])
+
+
+def test_lang_option_overrides_question_language(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "--json", "--lang", "en", "保存期間は？"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["lang"] == "en"
+    assert data["answer"]["title"].isascii()
+
+
+def test_decline_lists_suggestions_and_topics(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "--json", "What is the price per token?"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["decision"] == "decline" and data["answer"] is None and data["answer_id"] is None
+    assert len(data["suggestions"]) <= 3
+    assert main(["ask", "What is the price per token?"]) == 0
+    assert "no answer" in capsys.readouterr().out
+
+
+def test_empty_question_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "   "]) == 2
+    assert "empty" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["[red]x[/red] [link=http://evil]y[/link]", "\x1b[2Jhello\x07", "tab\there\x7f"],
+    ids=["rich-markup", "escape-sequence", "controls"],
+)
+def test_hostile_questions_are_shown_literally(question: str) -> None:
+    proc = run("ask", question)
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout.decode()
+    assert b"Traceback" not in proc.stderr
+    assert "\x1b" not in out and "\x07" not in out and "\x7f" not in out
+    if question.startswith("[red]"):
+        assert "[red]x[/red] [link=http://evil]y[/link]" in out
+
+
+def test_huge_and_nul_questions_through_a_batch() -> None:
+    huge = ("保存期間 " * 20_000).encode()  # 260 KB on one line
+    proc = run("ask", "--json", "--batch", "-", stdin=huge + b"\nA\x00B\n")
+    assert proc.returncode == 0, proc.stderr[-500:]
+    first, second = (json.loads(line) for line in proc.stdout.decode().splitlines())
+    assert first["decision"] in ("answer", "clarify", "decline")
+    assert second["query"] == "A\x00B" and second["decision"] == "decline"
+
+
+def test_batch_keeps_order_and_survives_bad_lines(tmp_path: Path) -> None:
+    batch = tmp_path / "q.txt"
+    batch.write_bytes(
+        "保存期間は？\n".encode()
+        + b"\xff\xfe broken\n"
+        + b"\n"
+        + b"Do you have a European data centre?\n"
+        + b"[bold]x\x1b[0m\n"
+    )
+    proc = run("ask", "--json", "--batch", str(batch))
+    assert proc.returncode == 0, proc.stderr
+    lines = [json.loads(line) for line in proc.stdout.decode().splitlines()]
+    assert len(lines) == 5
+    assert lines[0]["answer_id"] == "policy.retention-30-days"
+    assert "UTF-8" in lines[1]["error"] and lines[1]["decision"] == "decline"
+    assert lines[2]["decision"] == "decline"
+    assert lines[3]["answer_id"] == "faq.european-datacenter"
+    assert lines[4]["query"] == "[bold]x\x1b[0m"
+
+
+def test_batch_from_stdin() -> None:
+    proc = run("ask", "--json", "--batch", "-", stdin=b"TLS\nHIPPA\n")
+    ids = [json.loads(line)["answer_id"] for line in proc.stdout.decode().splitlines()]
+    assert ids == ["faq.encryption-in-transit", "faq.hipaa"]
+
+
+def test_missing_batch_file(tmp_path: Path) -> None:
+    proc = run("ask", "--batch", str(tmp_path / "nope.txt"))
+    assert proc.returncode == 3
+    assert "Cannot read" in proc.stderr.decode() and b"Traceback" not in proc.stderr
+
+
+def test_check_passes_on_the_shipped_knowledge() -> None:
+    proc = run("check")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout.decode().startswith("OK: 18 entries")
+
+
+def test_ask_does_not_import_textual() -> None:
+    code = (
+        "import sys; from app.cli import main; main(['ask', 'TLS']); "
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'app') "
+        "and (m.startswith('textual') or m.startswith('app.tui')))\n"
+        "print('IMPORTED', bad)"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, cwd=REPO, timeout=60)
+    assert proc.stdout.decode().strip().endswith("IMPORTED []"), proc.stdout + proc.stderr
+
+
+def test_core_never_imports_textual() -> None:
+    code = (
+        "import sys, pkgutil, importlib, app.core\n"
+        "for m in pkgutil.iter_modules(app.core.__path__):\n"
+        "    importlib.import_module('app.core.' + m.name)\n"
+        "print(sorted(m for m in sys.modules if m.startswith('textual')))"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, cwd=REPO, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.decode().strip() == "[]"
