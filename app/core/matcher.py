@@ -11,6 +11,7 @@ The decision uses the blended score and the margin to the runner-up.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import defaultdict
@@ -82,6 +83,7 @@ def detect_language(text: str) -> str:
     return "ja" if any(is_japanese(ch) or "\uff66" <= ch <= "\uff9f" for ch in text) else "en"
 
 
+@functools.lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
     # Light suffix stripping: enough to meet "deleted"/"deletes"/"deleting" at "delet".
     for suffix in ("ing", "ed", "es", "s"):
@@ -117,8 +119,10 @@ class Analyzer:
         self.stopwords = {w for p in bp for w in _ASCII_WORD.findall(p)}
         self.vocabulary: set[str] = set()
         self._vocab_list: list[str] = []
+        self._run_cache: dict[str, list[tuple[str, float, str]]] = {}
 
     def set_vocabulary(self, words: set[str]) -> None:
+        words = words | {t for t in self.concept_of if t.isascii() and " " not in t}
         self.vocabulary = words | self.stopwords
         self._vocab_list = sorted(w for w in words if len(w) >= 4)
 
@@ -136,29 +140,35 @@ class Analyzer:
 
         return _ASCII_WORD.sub(fix, text) if self._vocab_list else text
 
-    def analyze(self, text: str) -> _Doc:
-        kept = self._correct(normalise_keep_script(text[:MAX_QUERY_CHARS]))
+    def analyze(self, text: str, query: bool = True) -> _Doc:
+        """Features of a text. `query=False` (building the index) skips spelling correction."""
+        kept = normalise_keep_script(text[:MAX_QUERY_CHARS])
+        if query:
+            kept = self._correct(kept)
         folded = fold_kana(kept)  # one character for one: positions line up with `kept`
         features: dict[str, float] = {}
         labels: dict[str, str] = {}
         pieces: list[str] = []
-        mask = list(folded)
+        rest = folded
         if self._concepts:
+            spans = []
             for m in self._concepts.finditer(folded):
-                canon = self.concept_of[m.group()]
-                key = "c:" + canon
+                key = "c:" + self.concept_of[m.group()]
                 features[key] = 1.0
                 labels.setdefault(key, kept[m.start() : m.end()])
-                mask[m.start() : m.end()] = " " * (m.end() - m.start())
-        rest = "".join(mask)
+                spans.append((m.start(), m.end()))
+            if spans:
+                mask = list(folded)
+                for a, b in spans:
+                    mask[a:b] = " " * (b - a)
+                rest = "".join(mask)
         if self._boilerplate:
-            rest = self._boilerplate.sub(lambda m: " " * len(m.group()), rest)
+            rest = self._boilerplate.sub(_blank, rest)
         # Runs of the remaining text, read against the unfolded copy to know their script.
-        for m in re.finditer(r"\S+", rest):
+        for m in _RUN.finditer(rest):
             self._run_features(m.group(), kept[m.start() : m.end()], features, labels, pieces)
-        canon_tokens = [k[2:] for k in features if k.startswith("c:")]
-        canonical = " ".join(sorted(canon_tokens) + pieces)
-        return _Doc(features, canonical, labels)
+        canon_tokens = sorted(k[2:] for k in features if k[0] == "c")
+        return _Doc(features, " ".join(canon_tokens + pieces), labels)
 
     def _run_features(
         self,
@@ -168,53 +178,92 @@ class Analyzer:
         labels: dict[str, str],
         pieces: list[str],
     ) -> None:
-        for part in re.finditer(r"[a-z0-9]+(?:[-'][a-z0-9]+)*|[^a-z0-9]+", run):
+        for part in _PART.finditer(run):
             chunk = part.group()
+            pieces.append(chunk)
             if chunk[0].isascii():
                 if len(chunk) == 1 and not chunk.isdigit():
+                    pieces.pop()
                     continue  # the "s" of "what's", a stray "u"
                 key = "w:" + _stem(chunk)
                 features[key] = 1.0
                 labels.setdefault(key, chunk)
-                pieces.append(chunk)
                 continue
             src = orig[part.start() : part.end()]
-            pieces.append(chunk)
-            if len(chunk) == 1:
-                key = "u:" + chunk
-                weight = HIRAGANA_WEIGHT if is_hiragana(src) else 1.0
-                features[key] = max(features.get(key, 0), weight)
-                labels.setdefault(key, src)
-                continue
+            for key, weight, label in self._japanese(src):
+                if weight > features.get(key, 0.0):
+                    features[key] = weight
+                labels.setdefault(key, label)
+
+    def _japanese(self, src: str) -> list[tuple[str, float, str]]:
+        """Character features of one Japanese run, cached: example questions repeat words."""
+        cached = self._run_cache.get(src)
+        if cached is not None:
+            return cached
+        out: list[tuple[str, float, str]] = []
+        if len(src) == 1:
+            out.append(("u:" + fold_kana(src), HIRAGANA_WEIGHT if is_hiragana(src) else 1.0, src))
+        else:
             # A long katakana word should not outweigh a two-kanji word just by its length.
             long_kana = len(src) >= 3 and all(is_katakana(c) for c in src)
             scale = min(1.0, 2 / (len(src) - 1)) if long_kana else 1.0
-            for i in range(len(chunk) - 1):
-                key = "b:" + chunk[i : i + 2]
-                a, b = src[i], src[i + 1]
-                if is_hiragana(a):
-                    weight = HIRAGANA_WEIGHT if is_hiragana(b) else MIXED_WEIGHT
+            for i in range(len(src) - 1):
+                pair = src[i : i + 2]
+                if is_hiragana(pair[0]):
+                    weight = HIRAGANA_WEIGHT if is_hiragana(pair[1]) else MIXED_WEIGHT
                 else:
                     weight = scale  # 遅い, 消す: a kanji with its okurigana is still the word
-                features[key] = max(features.get(key, 0), weight)
-                labels.setdefault(key, src[i : i + 2])
-            # Single kanji carry meaning of their own (消 in 消したい and 消去).
-            for ch in src:
-                if is_kanji(ch):
-                    key = "k:" + ch
-                    features[key] = max(features.get(key, 0), KANJI_WEIGHT)
-                    labels.setdefault(key, ch)
+                out.append(("b:" + fold_kana(pair), weight, pair))
+        # Single kanji carry meaning of their own (消 in 消したい and 消去).
+        out.extend(("k:" + ch, KANJI_WEIGHT, ch) for ch in src if is_kanji(ch))
+        if len(self._run_cache) < RUN_CACHE_SIZE:
+            self._run_cache[src] = out
+        return out
+
+
+def _blank(m: re.Match[str]) -> str:
+    return " " * len(m.group())
+
+
+_RUN = re.compile(r"\S+")
+_PART = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*|[^a-z0-9]+")
+RUN_CACHE_SIZE = 200_000
 
 
 def _alternation(terms: Iterable[str]) -> re.Pattern[str] | None:
-    """One regex for many terms, longest first; ASCII terms match whole words only."""
+    """One regex for many terms, built as a trie so it stays fast with hundreds of terms.
+
+    Japanese terms match anywhere; ASCII terms match whole words only. Japanese terms come
+    first so "apiデータ" wins over "api" at the same place; within a trie longer wins.
+    """
+    terms = {t for t in terms if t}
+    japanese = _trie({t for t in terms if not t.isascii()})
+    ascii_ = _trie({t for t in terms if t.isascii()})
     parts = []
-    for term in sorted(set(terms), key=len, reverse=True):
-        escaped = re.escape(term)
-        if term.isascii():
-            escaped = rf"(?<![a-z0-9]){escaped}(?![a-z0-9])"
-        parts.append(escaped)
+    if japanese:
+        parts.append(japanese)
+    if ascii_:
+        parts.append(rf"(?<![a-z0-9]){ascii_}(?![a-z0-9])")
     return re.compile("|".join(parts)) if parts else None
+
+
+def _trie(terms: set[str]) -> str:
+    root: dict[str, dict] = {}
+    for term in terms:
+        node = root
+        for ch in term:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict[str, dict]) -> str:
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        # Greedy optional: the longer term is tried first, the shorter one still matches.
+        return f"(?:{body})?" if "" in node else body
+
+    return build(root)
 
 
 class Matcher:
@@ -225,14 +274,17 @@ class Matcher:
         self.last_components: dict[str, tuple[float, float, float]] = {}
         self.ids: list[str] = list(kb.entries)
         texts = [list(_entry_texts(e)) for e in kb.entries.values()]
-        words = {
-            w
-            for ts in texts
-            for t in ts
-            for w in _ASCII_WORD.findall(fold_kana(normalise_keep_script(t)))
-        }
-        self.analyzer.set_vocabulary(words)
-        docs = [[self.analyzer.analyze(t) for t in ts] for ts in texts]
+        docs = [[self.analyzer.analyze(t, query=False) for t in ts] for ts in texts]
+        # Spelling correction aims at the words the example questions use.
+        self.analyzer.set_vocabulary(
+            {
+                w
+                for entry_docs in docs
+                for d in entry_docs
+                for w in d.canonical.split()
+                if w.isascii()
+            }
+        )
         # Entry level: which entries know a feature (coverage, idf).
         self._postings: dict[str, list[int]] = defaultdict(list)
         for i, entry_docs in enumerate(docs):

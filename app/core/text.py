@@ -13,23 +13,18 @@ _KATAKANA_START, _KATAKANA_END = 0x30A1, 0x30F6  # ァ..ヶ; ヷ-ヺ have no hir
 _KANA_SHIFT = 0x60
 # Matching looks at no more than this much of a question; it keeps a pasted novel fast.
 MAX_QUERY_CHARS = 500
-_SPACES = re.compile(r"\s+")
 # Stand-alone upper-case "US" / "U.S." is the country, not the pronoun; decided before case folding.
 _US = re.compile(r"(?<![A-Za-z])U\.?S\.?A?\.?(?![A-Za-z])")
 
 
+_FOLD = {code: code - _KANA_SHIFT for code in range(_KATAKANA_START, _KATAKANA_END + 1)}
+# Anything that is not a letter or digit separates words; ー and 々 count as letters.
+_SEPARATORS = re.compile(r"[\W_]+")
+
+
 def fold_kana(text: str) -> str:
     """Katakana to hiragana, one character for one, so positions stay aligned."""
-    return "".join(
-        chr(ord(ch) - _KANA_SHIFT) if _KATAKANA_START <= ord(ch) <= _KATAKANA_END else ch
-        for ch in text
-    )
-
-
-def _is_separator(ch: str) -> bool:
-    cat = unicodedata.category(ch)
-    # Punctuation, symbols, controls and format characters all separate words; ー (Lm) stays.
-    return cat[0] in "PSZC" and ch not in "ー〜"
+    return text.translate(_FOLD)
 
 
 def normalise_keep_script(text: str) -> str:
@@ -37,8 +32,7 @@ def normalise_keep_script(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = _US.sub(" usa ", text)
     text = unicodedata.normalize("NFKC", text.casefold())
-    text = "".join(" " if _is_separator(ch) else ch for ch in text)
-    return _SPACES.sub(" ", text).strip()
+    return _SEPARATORS.sub(" ", text).strip()
 
 
 def normalise(text: str) -> str:
