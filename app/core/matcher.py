@@ -355,7 +355,10 @@ class Matcher:
         scored.sort(key=lambda si: (-si[0], si[1]))
         out = []
         for score, i in scored[:limit]:
-            why = sorted({doc.labels.get(f, f) for f in hits[i] if weights[f] > 0.3})
+            # Concepts, words and kanji pairs explain a match; particles and lone kanji do not.
+            why = sorted(
+                {doc.labels[f] for f in hits[i] if doc.features[f] >= 1.0 and f in doc.labels}
+            )
             out.append(Candidate(self.ids[i], round(min(1.0, score), 3), tuple(why)))
         return out
 

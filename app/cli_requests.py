@@ -1,0 +1,116 @@
+"""`kotae requests …`: the queue of deletion and DPA requests, from the command line.
+
+Exit codes: 0 ok, 1 invalid answers / refused change / unusable store or knowledge,
+2 usage (argparse), 3 unknown reference or unreadable file.
+
+Only the parser lives here: `kotae` builds it on every start, so the store, the workflow engine
+and Babel are imported (from app.requests_commands) only when a `requests` command runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from app.core import i18n
+from app.core.i18n import _
+from app.core.statuses import DENIAL_REASONS, KINDS, all_statuses
+from app.core.text import printable
+
+EXIT_OK = 0
+EXIT_INVALID = 1
+EXIT_USAGE = 2
+EXIT_NOT_FOUND = 3
+
+
+def add_requests_parser(subparsers: Any) -> None:
+    """Add `requests` and its commands to an argparse subparsers object."""
+    parser = subparsers.add_parser("requests", help=_("deletion and DPA requests"))
+    sub = parser.add_subparsers(dest="requests_command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser("list", help=_("list requests"))
+    p.add_argument("--json", action="store_true", help=_("print JSON"))
+    p.add_argument("--status", choices=all_statuses(), help=_("only this status"))
+    p.add_argument("--kind", choices=KINDS, help=_("only this kind"))
+    p.add_argument("--overdue", action="store_true", help=_("only open requests past due"))
+
+    p = sub.add_parser("show", help=_("show one request (personal data masked)"))
+    p.add_argument("reference", metavar="REF")
+    p.add_argument("--json", action="store_true", help=_("print JSON"))
+
+    p = sub.add_parser("set-status", help=_("change the status of a request"))
+    p.add_argument("reference", metavar="REF")
+    p.add_argument(
+        "status", metavar="STATUS", choices=all_statuses(), help=", ".join(all_statuses())
+    )
+    p.add_argument("--note", required=True, help=_("what happened (kept in the event log)"))
+    p.add_argument("--reason", choices=DENIAL_REASONS, help=_("reason code, for denied"))
+
+    p = sub.add_parser("extend", help=_("extend the due date once, as the law allows"))
+    p.add_argument("reference", metavar="REF")
+    p.add_argument("--reason", required=True, help=_("why more time is needed"))
+
+    p = sub.add_parser("export", help=_("write a request as Markdown or JSON"))
+    p.add_argument("reference", metavar="REF")
+    p.add_argument("--format", choices=("md", "json"), default="md")
+    p.add_argument("--include-pii", action="store_true", help=_("do not redact personal data"))
+
+    p = sub.add_parser("purge", help=_("remove personal data of closed requests"))
+    p.add_argument(
+        "--older-than",
+        type=_days,
+        required=True,
+        metavar="DAYS",
+        help=_("closed at least this many days ago"),
+    )
+
+    p = sub.add_parser("new", help=_("submit a request from a TOML file of answers"))
+    p.add_argument("kind", choices=KINDS)
+    p.add_argument("--answers", required=True, metavar="FILE", help=_("TOML file of answers"))
+    p.add_argument(
+        "--requester-lang",
+        choices=i18n.LANGUAGES,
+        help=_("the requester's language (default: the interface language)"),
+    )
+
+
+def _days(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(_("a whole number of days, 0 or more"))
+    return value
+
+
+def run_requests(args: argparse.Namespace) -> int:
+    """Run a `requests` command; returns the exit code. Reads --data-dir, --knowledge, --lang."""
+    from app.core.knowledge import KnowledgeError
+    from app.core.messages import KotaeError
+    from app.core.store import RequestNotFound, RequestStore
+    from app.requests_commands import COMMANDS, Context
+
+    if getattr(args, "lang", None):
+        i18n.set_language(args.lang)
+    lang = i18n.current_language()
+    command = COMMANDS[args.requests_command]
+    try:
+        with RequestStore(getattr(args, "data_dir", None)) as store:
+            return command(args, Context(store, lang, getattr(args, "knowledge", None)))
+    except RequestNotFound as exc:
+        err(exc.message(lang))
+        return EXIT_NOT_FOUND
+    except KnowledgeError as exc:
+        for problem in exc.problems:
+            err(str(problem))
+        return EXIT_INVALID
+    except KotaeError as exc:  # refused changes, an unusable store
+        err(exc.message(lang))
+        return EXIT_INVALID
+
+
+def err(text: str) -> None:
+    """A message for the person at the terminal, on stderr."""
+    print(printable(text), file=sys.stderr)

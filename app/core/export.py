@@ -1,0 +1,185 @@
+"""A stored request written out as Markdown or JSON, in the requester's language.
+
+Personal data is redacted unless `include_pii=True`: fields marked `pii` in the workflow show a
+masked email or "[redacted]", and event notes (free text written by agents) are left out.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from app.core.deadlines import Regime
+from app.core.i18n import N_, gettext_for
+from app.core.messages import format_day
+from app.core.privacy import REDACTED
+from app.core.statuses import KIND_LABELS, REASON_LABELS, status_label
+from app.core.store import Event, Request
+from app.core.workflow import Workflow
+from app.core.workflow_fields import display_value
+
+
+def request_record(
+    request: Request,
+    events: Sequence[Event],
+    workflow: Workflow | None,
+    regimes: Mapping[str, Regime],
+    *,
+    include_pii: bool = False,
+    lang: str | None = None,
+) -> dict[str, Any]:
+    """The request as a JSON-ready dict; labels in `lang`, by default the requester's."""
+    lang = lang or request.lang
+    regime = regimes.get(request.regime)
+    return {
+        "reference": request.reference,
+        "kind": request.kind,
+        "title": workflow.title(lang) if workflow else gettext_for(lang, KIND_LABELS[request.kind]),
+        "language": lang,
+        "status": request.status,
+        "status_label": status_label(request.status).get(lang),
+        "regime": request.regime,
+        "regime_label": regime.label.get(lang) if regime else request.regime,
+        "regime_note": regime.note.get(lang) if regime else "",
+        "received_on": request.received_on.isoformat(),
+        "due_on": request.due_on.isoformat(),
+        "original_due_on": request.original_due_on.isoformat(),
+        "extensions": request.extensions,
+        "contact": request.contact,
+        "redacted": not include_pii,
+        "purged": request.answers is None,
+        "answers": _answers(request, workflow, lang, include_pii),
+        "implies": workflow.implications(request.answers, lang)
+        if workflow and request.answers
+        else [],
+        "history": [_event(e, lang, include_pii) for e in events],
+    }
+
+
+def _answers(
+    request: Request, workflow: Workflow | None, lang: str, include_pii: bool
+) -> list[dict[str, Any]]:
+    if request.answers is None:
+        return []
+    if workflow is None:  # the definition is gone: nothing says which fields are personal
+        hidden = gettext_for(lang, REDACTED)
+        return [
+            {
+                "field": k,
+                "label": k,
+                "value": v if include_pii else hidden,
+                "display": str(v) if include_pii else hidden,
+            }
+            for k, v in request.answers.items()
+        ]
+    steps, shown = workflow.visible(request.answers)
+    out = []
+    for f in (f for s in steps for f in s.fields):
+        value = shown.get(f.id)
+        if value is None:
+            continue
+        display = display_value(f, value, lang, workflow.countries, redact=not include_pii)
+        out.append(
+            {
+                "field": f.id,
+                "label": f.label.get(lang),
+                "value": display if f.pii and not include_pii else value,
+                "display": display,
+            }
+        )
+    return out
+
+
+def _event(e: Event, lang: str, include_pii: bool) -> dict[str, Any]:
+    record = {
+        "at": e.at.isoformat(),
+        "actor": e.actor,
+        "action": e.action,
+        "from": e.from_status,
+        "to": e.to_status,
+        "reason": e.reason,
+        "summary": event_summary(e, lang),
+    }
+    if include_pii:
+        record["note"] = e.note
+    return record
+
+
+def event_summary(e: Event, lang: str) -> str:
+    """ "submitted → legal review (reason)" or the action, in `lang`."""
+    if e.to_status:
+        to = status_label(e.to_status).get(lang)
+        text = f"{status_label(e.from_status).get(lang)} → {to}" if e.from_status else to
+    else:
+        text = gettext_for(lang, ACTION_LABELS.get(e.action, e.action))
+    if e.reason in REASON_LABELS:
+        text += f" ({gettext_for(lang, REASON_LABELS[e.reason])})"
+    return text
+
+
+def to_json(record: Mapping[str, Any]) -> str:
+    return json.dumps(record, ensure_ascii=False, indent=2)
+
+
+ACTION_LABELS = {
+    "extended": N_("due date extended"),
+    "exported": N_("exported"),
+    "purged": N_("personal data purged"),
+}
+
+LABELS = {
+    "item": N_("Item"),
+    "value": N_("Value"),
+    "status": N_("Status"),
+    "received": N_("Received"),
+    "due": N_("Due"),
+    "regime": N_("Legal basis"),
+    "extended": N_("Extensions"),
+    "answers": N_("Answers"),
+    "answer": N_("Answer"),
+    "implies": N_("Included in the request"),
+    "history": N_("History"),
+    "purged": N_("The personal data of this request has been purged."),
+    "redacted": N_("Personal data is redacted in this export."),
+}
+
+
+def to_markdown(record: Mapping[str, Any]) -> str:
+    """The record of `request_record` as a Markdown document in its own language."""
+    lang = record["language"]
+    t = {key: gettext_for(lang, msgid) for key, msgid in LABELS.items()}
+    lines = [
+        f"# {_cell(record['title'])} {record['reference']}",
+        "",
+        f"| {t['item']} | {t['value']} |",
+        "|---|---|",
+        f"| {t['status']} | {_cell(record['status_label'])} |",
+        f"| {t['received']} | {format_day(record['received_on'], lang)} |",
+        f"| {t['due']} | {format_day(record['due_on'], lang)} |",
+        f"| {t['regime']} | {_cell(record['regime_label'])} |",
+    ]
+    if record["extensions"]:
+        lines.append(f"| {t['extended']} | {record['extensions']} |")
+    lines += ["", f"## {t['answers']}", ""]
+    if record["purged"]:
+        lines.append(t["purged"])
+    else:
+        lines += [f"| {t['item']} | {t['answer']} |", "|---|---|"]
+        lines += [f"| {_cell(a['label'])} | {_cell(a['display'])} |" for a in record["answers"]]
+    if record["implies"]:
+        lines += ["", f"## {t['implies']}", ""]
+        lines += [f"- {_cell(item)}" for item in record["implies"]]
+    lines += ["", f"## {t['history']}", ""]
+    for e in record["history"]:
+        note = f": {_cell(e['note'])}" if e.get("note") else ""
+        when = e["at"][:16].replace("T", " ")
+        lines.append(f"- {when} UTC, {_cell(e['actor'])}: {_cell(e['summary'])}{note}")
+    if record["redacted"]:
+        lines += ["", f"_{t['redacted']}_"]
+    return "\n".join(lines) + "\n"
+
+
+def _cell(text: str) -> str:
+    # Keep a value inside its table cell / line.
+    return str(text).replace("|", "\\|").replace("\r", "").replace("\n", "<br>")

@@ -1,0 +1,240 @@
+"""The `kotae requests …` commands (the parser is in app.cli_requests)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import tomli
+
+from app.cli_requests import EXIT_INVALID, EXIT_NOT_FOUND, EXIT_OK, err
+from app.core.deadlines import Regime, load_regimes
+from app.core.export import request_record, to_json, to_markdown
+from app.core.i18n import _
+from app.core.knowledge import KnowledgeBase, KnowledgeError, check_knowledge
+from app.core.messages import format_day
+from app.core.requests import submit_run
+from app.core.statuses import KIND_LABELS, status_label
+from app.core.store import Request, RequestStore
+from app.core.text import printable
+from app.core.workflow import WizardSession, Workflow, load_workflow
+
+
+@dataclass
+class Context:
+    """What the commands share; the knowledge base is read only when a command needs it."""
+
+    store: RequestStore
+    lang: str
+    knowledge: Path | None
+    _kb: KnowledgeBase | None = None
+    _workflows: dict[str, Workflow | None] = field(default_factory=dict)
+
+    @property
+    def kb(self) -> KnowledgeBase:
+        if self._kb is None:
+            # Problems in unrelated entries must not block the request queue; `kotae check`
+            # reports them.
+            self._kb = check_knowledge(self.knowledge)[0]
+        return self._kb
+
+    def regimes(self) -> dict[str, Regime]:
+        return load_regimes(self.kb.root)
+
+    def workflow(self, kind: str) -> Workflow:
+        return load_workflow(kind, self.kb)
+
+    def workflow_or_none(self, kind: str) -> Workflow | None:
+        if kind not in self._workflows:
+            try:
+                self._workflows[kind] = self.workflow(kind)
+            except KnowledgeError:
+                self._workflows[kind] = None
+        return self._workflows[kind]
+
+
+def cmd_list(args: argparse.Namespace, ctx: Context) -> int:
+    today = date.today()
+    found = ctx.store.list_requests(kind=args.kind, status=args.status)
+    if args.overdue:
+        found = [r for r in found if r.is_overdue(today)]
+    if args.json:
+        print(json.dumps([_summary(r, today) for r in found], ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if not found:
+        print(_("No requests."))
+        return EXIT_OK
+    header = [_("Reference"), _("Status"), _("Received"), _("Due"), _("Contact")]
+    rows = [
+        [
+            r.reference,
+            status_label(r.status).get(ctx.lang),
+            format_day(r.received_on, ctx.lang),
+            format_day(r.due_on, ctx.lang) + (" !" if r.is_overdue(today) else ""),
+            r.contact or "—",
+        ]
+        for r in found
+    ]
+    print(_table([header, *rows]))
+    return EXIT_OK
+
+
+def _summary(r: Request, today: date) -> dict[str, Any]:
+    return {
+        "reference": r.reference,
+        "kind": r.kind,
+        "status": r.status,
+        "regime": r.regime,
+        "received_on": r.received_on.isoformat(),
+        "due_on": r.due_on.isoformat(),
+        "overdue": r.is_overdue(today),
+        "extensions": r.extensions,
+        "contact": r.contact,
+    }
+
+
+def _table(rows: Sequence[Sequence[str]]) -> str:
+    # Pad by display width: a kanji takes two columns.
+    def width(text: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+    widths = [max(width(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return "\n".join(
+        "  ".join(
+            printable(c) + " " * (w - width(c)) for c, w in zip(row, widths, strict=True)
+        ).rstrip()
+        for row in rows
+    )
+
+
+def _record(
+    ctx: Context, request: Request, include_pii: bool, lang: str | None = None
+) -> dict[str, Any]:
+    return request_record(
+        request,
+        ctx.store.events(request.reference),
+        ctx.workflow_or_none(request.kind),
+        ctx.regimes(),
+        include_pii=include_pii,
+        lang=lang,
+    )
+
+
+def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
+    request = ctx.store.get(args.reference)
+    record = _record(ctx, request, include_pii=False, lang=ctx.lang)
+    if args.json:
+        print(to_json(record))
+        return EXIT_OK
+    lang = ctx.lang
+    due = format_day(request.due_on, lang)
+    if request.is_overdue():
+        due += " " + _("(overdue)")
+    fields = [
+        (_("Status"), f"{status_label(request.status).get(lang)} ({request.status})"),
+        (_("Legal basis"), f"{record['regime_label']} — {record['regime_note']}"),
+        (_("Requester's language"), request.lang),
+        (_("Received"), format_day(request.received_on, lang)),
+        (_("Due"), due),
+        (_("Extensions"), str(request.extensions)),
+        (_("Contact"), request.contact or "—"),
+    ]
+    lines = [f"{request.reference}  {_(KIND_LABELS[request.kind])}"]
+    lines += [f"{label}: {value}" for label, value in fields]
+    lines += ["", _("Answers:")]
+    if record["purged"]:
+        lines.append("  " + _("The personal data of this request has been purged."))
+    lines += [f"  {a['label']}: " + a["display"].replace("\n", "\n    ") for a in record["answers"]]
+    lines += ["", _("History:")]
+    for e in record["history"]:
+        when = e["at"][:16].replace("T", " ")
+        lines.append(f"  {when} UTC  {e['actor']}  {e['summary']}")
+    print(printable("\n".join(lines)))
+    return EXIT_OK
+
+
+def cmd_set_status(args: argparse.Namespace, ctx: Context) -> int:
+    request = ctx.store.transition(args.reference, args.status, note=args.note, reason=args.reason)
+    print(
+        _("{reference} is now {status}.").format(
+            reference=request.reference, status=status_label(request.status).get(ctx.lang)
+        )
+    )
+    return EXIT_OK
+
+
+def cmd_extend(args: argparse.Namespace, ctx: Context) -> int:
+    request = ctx.store.extend(args.reference, reason=args.reason, regimes=ctx.regimes())
+    print(
+        _("{reference} is now due on {date}.").format(
+            reference=request.reference, date=format_day(request.due_on, ctx.lang)
+        )
+    )
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
+    request = ctx.store.get(args.reference)
+    record = _record(ctx, request, include_pii=args.include_pii)
+    print(to_json(record) if args.format == "json" else to_markdown(record), end="")
+    if args.format == "json":
+        print()
+    ctx.store.record_event(
+        request.reference, "exported", note="include_pii" if args.include_pii else "redacted"
+    )
+    return EXIT_OK
+
+
+def cmd_purge(args: argparse.Namespace, ctx: Context) -> int:
+    purged = ctx.store.purge(args.older_than)
+    drafts = ctx.store.purge_drafts(args.older_than)
+    print(
+        _("Removed the personal data of {n} closed request(s) and {d} old draft(s).").format(
+            n=len(purged), d=drafts
+        )
+    )
+    return EXIT_OK
+
+
+def cmd_new(args: argparse.Namespace, ctx: Context) -> int:
+    path = Path(args.answers)
+    try:
+        answers = tomli.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        err(_("Cannot read {file}: {error}").format(file=path, error=exc.strerror))
+        return EXIT_NOT_FOUND
+    except UnicodeDecodeError:
+        err(_("{file}: not valid UTF-8").format(file=path))
+        return EXIT_INVALID
+    except tomli.TOMLDecodeError as exc:
+        err(_("{file}: not valid TOML: {error}").format(file=path, error=exc))
+        return EXIT_INVALID
+    run = WizardSession(ctx.workflow(args.kind))
+    errors = run.load_answers(answers)
+    for error in errors:
+        err(f"{error.field}: {error.message(ctx.lang)}")
+    if errors:
+        err(_("Nothing was stored: {n} answer(s) to fix.").format(n=len(errors)))
+        return EXIT_INVALID
+    request = submit_run(
+        ctx.store, run, ctx.regimes(), lang=args.requester_lang or ctx.lang, clear_draft=False
+    )
+    print(request.reference)
+    return EXIT_OK
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, Context], int]] = {
+    "list": cmd_list,
+    "show": cmd_show,
+    "set-status": cmd_set_status,
+    "extend": cmd_extend,
+    "export": cmd_export,
+    "purge": cmd_purge,
+    "new": cmd_new,
+}

@@ -1,0 +1,159 @@
+"""Due dates per legal regime, and the one extension each allows."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from app.core.deadlines import (
+    ExtensionRefused,
+    Regime,
+    add_months,
+    check_regimes,
+    due_date,
+    extend,
+    load_regimes,
+)
+from app.core.paths import knowledge_dir
+from app.core.store import RequestStore
+
+
+@pytest.fixture(scope="module")
+def regimes() -> dict[str, Regime]:
+    return load_regimes(knowledge_dir())
+
+
+@pytest.mark.parametrize(
+    ("start", "months", "expected"),
+    [
+        (date(2026, 1, 31), 1, date(2026, 2, 28)),
+        (date(2024, 1, 31), 1, date(2024, 2, 29)),
+        (date(2026, 3, 31), 1, date(2026, 4, 30)),
+        (date(2026, 12, 15), 1, date(2027, 1, 15)),
+        (date(2026, 1, 31), 3, date(2026, 4, 30)),
+        (date(2026, 11, 30), 3, date(2027, 2, 28)),
+    ],
+)
+def test_calendar_months(start: date, months: int, expected: date) -> None:
+    assert add_months(start, months) == expected
+
+
+@pytest.mark.parametrize(
+    ("regime", "received", "due"),
+    [
+        ("gdpr", date(2026, 1, 31), date(2026, 2, 28)),
+        ("gdpr", date(2024, 1, 31), date(2024, 2, 29)),
+        ("gdpr", date(2026, 5, 15), date(2026, 6, 15)),
+        ("uk_gdpr", date(2026, 1, 31), date(2026, 2, 28)),
+        ("ccpa", date(2026, 1, 1), date(2026, 2, 15)),
+        ("appi", date(2026, 1, 1), date(2026, 1, 15)),
+        ("appi", date(2026, 12, 25), date(2027, 1, 8)),
+        ("other", date(2026, 1, 1), date(2026, 1, 31)),
+    ],
+)
+def test_due_date_at_intake(
+    regimes: dict[str, Regime], regime: str, received: date, due: date
+) -> None:
+    assert due_date(received, regimes[regime]) == due
+
+
+@pytest.mark.parametrize(
+    ("regime", "received", "extended"),
+    [
+        ("gdpr", date(2026, 1, 31), date(2026, 4, 30)),  # one month + two further months
+        ("uk_gdpr", date(2026, 1, 10), date(2026, 4, 10)),
+        ("ccpa", date(2026, 1, 1), date(2026, 4, 1)),  # 45 + 45 days
+        ("appi", date(2026, 1, 1), date(2026, 2, 14)),  # 14 + 30 days
+        ("other", date(2026, 1, 1), date(2026, 3, 2)),  # 30 + 30 days
+    ],
+)
+def test_one_extension_then_a_second_is_refused(
+    regimes: dict[str, Regime], regime: str, received: date, extended: date
+) -> None:
+    rules = regimes[regime]
+    assert extend(received, rules, 0, "complex request", received) == extended
+    with pytest.raises(ExtensionRefused) as refused:
+        extend(received, rules, 1, "still complex", received)
+    assert "already been extended" in refused.value.message("en")
+    assert "延長済み" in refused.value.message("ja")
+    assert rules.label.get("en") in refused.value.message("en")
+
+
+def test_an_extension_needs_a_reason(regimes: dict[str, Regime]) -> None:
+    with pytest.raises(ExtensionRefused):
+        extend(date(2026, 1, 1), regimes["gdpr"], 0, "   ", date(2026, 1, 2))
+
+
+@pytest.mark.parametrize(
+    ("regime", "allowed"), [("gdpr", False), ("ccpa", False), ("appi", True), ("other", True)]
+)
+def test_notice_must_come_before_the_original_due_date(
+    regimes: dict[str, Regime], regime: str, allowed: bool
+) -> None:
+    received = date(2026, 1, 1)
+    late = due_date(received, regimes[regime]) + timedelta(days=3)
+    if allowed:
+        assert extend(received, regimes[regime], 0, "late", late) > late
+    else:
+        with pytest.raises(ExtensionRefused, match="due date"):
+            extend(received, regimes[regime], 0, "late", late)
+
+
+def test_store_records_the_extension_and_refuses_the_second(
+    tmp_path: Path, regimes: dict[str, Regime]
+) -> None:
+    with RequestStore(tmp_path) as store:
+        received = datetime(2026, 1, 31, 10, 0)
+        request = store.create_request(
+            "deletion",
+            {"email": "a@example.com"},
+            lang="en",
+            regime=regimes["gdpr"],
+            now=received,
+        )
+        assert request.due_on == date(2026, 2, 28)
+        later = datetime(2026, 2, 10, 9, 0)
+        extended = store.extend(
+            request.reference, reason="many systems", regimes=regimes, now=later, actor="agent"
+        )
+        assert (extended.due_on, extended.original_due_on) == (date(2026, 4, 30), date(2026, 2, 28))
+        assert extended.extensions == 1
+        with pytest.raises(ExtensionRefused):
+            store.extend(request.reference, reason="again", regimes=regimes, now=later)
+        assert store.get(request.reference).due_on == date(2026, 4, 30)
+        event = store.events(request.reference)[-1]
+        assert (event.action, event.note, event.actor) == ("extended", "many systems", "agent")
+
+
+def test_closed_requests_are_not_extended(tmp_path: Path, regimes: dict[str, Regime]) -> None:
+    with RequestStore(tmp_path) as store:
+        ref = store.create_request("dpa", {}, lang="en", regime=regimes["other"]).reference
+        store.transition(ref, "canceled", note="sent by mistake")
+        with pytest.raises(ExtensionRefused, match="closed"):
+            store.extend(ref, reason="x", regimes=regimes)
+
+
+def test_shipped_regimes_are_complete() -> None:
+    regimes, problems = check_regimes(knowledge_dir())
+    assert problems == []
+    assert set(regimes) == {"gdpr", "uk_gdpr", "ccpa", "appi", "other"}
+    assert all(r.extensions == 1 for r in regimes.values())
+
+
+def test_broken_regimes_are_reported_not_raised(tmp_path: Path) -> None:
+    (tmp_path / "regimes.toml").write_text(
+        '[regime.gdpr]\ndue = { weeks = 4 }\nextension = "two months"\nja = { label = "GDPR" }\n',
+        encoding="utf-8",
+    )
+    problems = check_regimes(tmp_path)[1]
+    found = {(p.entry, p.field) for p in problems}
+    assert {
+        ("regime.gdpr", "due.weeks"),
+        ("regime.gdpr", "extension"),
+        ("regime.gdpr", "en"),
+        ("regime.other", "-"),
+    } <= found
+    (tmp_path / "regimes.toml").write_text("[regime.gdpr\n", encoding="utf-8")
+    assert [p.field for p in check_regimes(tmp_path)[1]] == ["toml"]
