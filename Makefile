@@ -12,7 +12,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 mo: $(STAMP)
-	$(BIN)/pybabel compile -q -d locales -D kotae
+	$(BIN)/pybabel -q compile -d locales -D kotae
 
 run: $(STAMP) mo
 	$(BIN)/kotae
@@ -33,8 +33,9 @@ check: $(STAMP)
 
 # Extract interface strings from the code and merge them into both catalogs.
 i18n: $(STAMP)
-	$(BIN)/pybabel extract -q -F babel.cfg -k _ -k N_ -o locales/kotae.pot --no-location --omit-header app
-	$(BIN)/pybabel update -q -i locales/kotae.pot -d locales -D kotae --no-fuzzy-matching
+	$(BIN)/pybabel -q extract -F babel.cfg -k _ -k N_ -o locales/kotae.pot --no-location --omit-header app
+	$(BIN)/pybabel -q update -i locales/kotae.pot -d locales -D kotae -l ja --no-fuzzy-matching --init-missing
+	$(BIN)/pybabel -q update -i locales/kotae.pot -d locales -D kotae -l en --no-fuzzy-matching --init-missing
 
 clean:
 	rm -rf $(VENV) dist build .pytest_cache .ruff_cache

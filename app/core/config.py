@@ -1,0 +1,93 @@
+"""The user's config file: interface language, theme, answer language and key remapping.
+
+Read from $KOTAE_CONFIG, else <user config dir>/kotae/config.toml. A missing default file means
+defaults; a broken one raises ConfigError naming the file and the field, for the CLI to print.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import tomli
+
+ENV_VAR = "KOTAE_CONFIG"
+LANG_VALUES = ("ja", "en")
+ANSWER_LANG_VALUES = ("auto", "ja", "en")
+KNOWN_FIELDS = ("lang", "theme", "answer_lang", "keys")
+
+
+class ConfigError(Exception):
+    """The config file cannot be used; the message names the file and the field."""
+
+
+@dataclass(frozen=True)
+class Config:
+    lang: str | None = None  # None: follow the locale
+    theme: str | None = None  # a Textual theme name; None: Textual's default
+    answer_lang: str = "auto"  # auto: answer in the question's language
+    keys: dict[str, str] = field(default_factory=dict)  # binding id -> key(s), "ctrl+y,f9"
+    path: Path | None = None  # where it was read from, for messages
+
+
+def default_path() -> Path:
+    # platformdirs is imported here so commands that never read the config don't pay for it.
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("kotae")) / "config.toml"
+
+
+def load_config(path: Path | None = None) -> Config:
+    """Read the config file; a missing file at the default place gives the defaults."""
+    explicit = path is not None or bool(os.environ.get(ENV_VAR))
+    if path is None:
+        env = os.environ.get(ENV_VAR)
+        path = Path(env).expanduser() if env else default_path()
+    if not path.exists():
+        if explicit:
+            raise ConfigError(f"{path}: config file not found")
+        return Config()
+    try:
+        with path.open("rb") as fh:
+            data = tomli.load(fh)
+    except tomli.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not valid UTF-8: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read: {exc.strerror}") from None
+    return parse_config(data, path)
+
+
+def parse_config(data: dict[str, Any], path: Path) -> Config:
+    def fail(name: str, message: str) -> ConfigError:
+        return ConfigError(f"{path}: {name}: {message}")
+
+    for name in data:
+        if name not in KNOWN_FIELDS:
+            known = ", ".join(KNOWN_FIELDS)
+            raise fail(name, f"unknown field (known fields: {known})")
+    lang = _choice(data, "lang", LANG_VALUES, fail)
+    answer_lang = _choice(data, "answer_lang", ANSWER_LANG_VALUES, fail) or "auto"
+    theme = data.get("theme")
+    if theme is not None and (not isinstance(theme, str) or not theme.strip()):
+        raise fail("theme", "must be a theme name such as 'textual-dark'")
+    keys = data.get("keys", {})
+    if not isinstance(keys, dict):
+        raise fail("keys", 'must be a table: [keys] followed by lines like kotae.copy = "f9"')
+    for binding_id, key in keys.items():
+        if not isinstance(key, str) or not key.strip():
+            raise fail(f"keys.{binding_id}", 'must be a key such as "ctrl+y" or "f9,ctrl+y"')
+    return Config(lang=lang, theme=theme, answer_lang=answer_lang, keys=dict(keys), path=path)
+
+
+def _choice(data: dict[str, Any], name: str, allowed: tuple[str, ...], fail: Any) -> str | None:
+    value = data.get(name)
+    if value is None:
+        return None
+    if value not in allowed:
+        options = " or ".join(repr(a) for a in allowed)
+        raise fail(name, f"must be {options}, not {value!r}")
+    return str(value)

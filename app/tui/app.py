@@ -1,0 +1,232 @@
+"""The Kotae terminal app: screens, language, copy; every answer comes from app.core."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from functools import cached_property
+from pathlib import Path
+from typing import ClassVar
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.command import CommandPalette
+from textual.screen import Screen
+
+from app.core.config import Config
+from app.core.i18n import N_, _, choose_language, set_language
+from app.core.knowledge import KnowledgeBase
+from app.core.matcher import Matcher
+from app.tui import keys
+from app.tui.commands import EntryCommands
+from app.tui.messages import StartWorkflow
+from app.tui.screens import HOME, SCREENS, modes, screen_bindings, spec
+from app.tui.text import LANGUAGE_NAMES, answer_lang_label
+
+ANSWER_PINS = ("auto", "ja", "en")
+WORKFLOW_NAMES = {"deletion": N_("deletion request"), "dpa": N_("DPA request")}
+
+
+class KotaeApp(App[int]):
+    TITLE = "Kotae"
+    MODES: ClassVar = modes()
+    BINDINGS: ClassVar = [
+        keys.QUIT,
+        keys.HELP_QUIT,
+        keys.QUIT_Q,
+        keys.PALETTE,
+        keys.COPY,
+        keys.LANGUAGE,
+        keys.ANSWER_LANGUAGE,
+        *screen_bindings(),
+    ]
+    COMMANDS: ClassVar = App.COMMANDS | {EntryCommands}
+    blink_cursor = True  # tests switch it off so snapshots are stable
+
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        *,
+        lang: str,
+        config: Config | None = None,
+        data_dir: Path | None = None,
+    ) -> None:
+        super().__init__()
+        self.kb = kb
+        self.config = config or Config()
+        self.data_dir = data_dir
+        self.lang = lang if lang in LANGUAGE_NAMES else "en"
+        self.answer_pin = (
+            self.config.answer_lang if self.config.answer_lang in ANSWER_PINS else "auto"
+        )
+        self.keymap = dict(self.config.keys)
+        set_language(self.lang)
+        keys.localize_bindings(self, self.describe_binding)
+        if self.keymap:
+            self.set_keymap(self.keymap)
+
+    @cached_property
+    def matcher(self) -> Matcher:
+        # Built on first use, so the first screen paints before the examples are indexed.
+        return Matcher(self.kb)
+
+    def on_mount(self) -> None:
+        theme = self.config.theme
+        if theme and theme in self.available_themes:
+            self.theme = theme
+        elif theme:
+            self.notify(
+                _("The config file names an unknown theme: {name}").format(name=theme),
+                severity="warning",
+            )
+        self.switch_mode(HOME)
+
+    # Language -----------------------------------------------------------------------------
+
+    def language_state(self) -> tuple[str, str]:
+        return self.lang, self.answer_pin
+
+    def answer_lang_for(self, question_lang: str) -> str:
+        """Answers follow the question's language unless the user pinned one."""
+        return question_lang if self.answer_pin == "auto" else self.answer_pin
+
+    def describe_binding(self, binding: Binding) -> str:
+        if binding.id == keys.LANGUAGE.id:
+            return LANGUAGE_NAMES["en" if self.lang == "ja" else "ja"]
+        if binding.id == keys.ANSWER_LANGUAGE.id:
+            return _("Answers: {lang}").format(lang=answer_lang_label(self.answer_pin))
+        return keys.translate(binding)
+
+    def key_label(self, binding: Binding) -> str:
+        """How the key (after the config file's remapping) is written in Help."""
+        effective = keys.effective_key(binding, self.keymap)
+        return " / ".join(
+            self.get_key_display(Binding(k.strip(), binding.action)) for k in effective.split(",")
+        )
+
+    def screen_binding(self, name: str) -> Binding:
+        screen_spec = spec(name)
+        assert screen_spec is not None, name
+        return screen_spec.binding()
+
+    def set_interface_language(self, lang: str) -> None:
+        self.lang = lang if lang in LANGUAGE_NAMES else "en"
+        set_language(self.lang)
+        self._relocalize()
+        self.notify(_("Interface language: {name}").format(name=LANGUAGE_NAMES[self.lang]))
+
+    def set_answer_pin(self, pin: str) -> None:
+        self.answer_pin = pin if pin in ANSWER_PINS else "auto"
+        self._relocalize()
+        self.notify(_("Answers: {lang}").format(lang=answer_lang_label(self.answer_pin)))
+
+    def _relocalize(self) -> None:
+        keys.localize_bindings(self, self.describe_binding)
+        # The screen under an open command palette catches up when it is shown again.
+        localize = getattr(self.screen, "localize", None)
+        if localize is not None:
+            localize()
+        self.screen.refresh_bindings()
+
+    def action_toggle_language(self) -> None:
+        self.set_interface_language("en" if self.lang == "ja" else "ja")
+
+    def action_cycle_answer_language(self) -> None:
+        pin = ANSWER_PINS[(ANSWER_PINS.index(self.answer_pin) + 1) % len(ANSWER_PINS)]
+        self.set_answer_pin(pin)
+
+    # Screens ------------------------------------------------------------------------------
+
+    def action_show_screen(self, name: str) -> None:
+        if spec(name) is not None:
+            self.switch_mode(name)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # The footer hides the key of the screen already on show.
+        on_show = bool(parameters) and parameters[0] == self.current_mode
+        return not (action == "show_screen" and on_show)
+
+    async def open_entry(self, entry_id: str) -> None:
+        """Show one entry in Browse (used by the command palette)."""
+        await self.switch_mode("browse")
+        open_entry = getattr(self.screen, "open_entry", None)
+        if open_entry is not None:
+            open_entry(entry_id)
+
+    # Copy and requests --------------------------------------------------------------------
+
+    def action_copy_answer(self) -> None:
+        from app.core.answers import copy_text
+
+        target = getattr(self.screen, "copy_target", lambda: None)()
+        if target is None:
+            self.notify(_("There is no answer to copy yet."), severity="warning")
+            return
+        entry, lang = target
+        self.copy_to_clipboard(copy_text(entry, lang))
+        self.notify(_("Copied the answer ({language}).").format(language=LANGUAGE_NAMES[lang]))
+
+    def on_start_workflow(self, message: StartWorkflow) -> None:
+        self.start_workflow(message.workflow_name, message.entry_id)
+
+    def start_workflow(self, workflow_name: str, entry_id: str) -> None:
+        """Open the guided request for an answer; the wizard screen is not there yet."""
+        name = _(WORKFLOW_NAMES.get(workflow_name, workflow_name))
+        self.notify(
+            _("The {name} is not available here yet.").format(name=name), severity="warning"
+        )
+
+    # Textual's own English strings --------------------------------------------------------
+
+    def action_help_quit(self) -> None:
+        self.notify(_("Press {key} to quit.").format(key=self.key_label(keys.QUIT)))
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            placeholder = _("Type a command or a question title…")
+            self.push_screen(CommandPalette(placeholder=placeholder, id="--command-palette"))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        other = "en" if self.lang == "ja" else "ja"
+        yield SystemCommand(
+            _("Interface language: {name}").format(name=LANGUAGE_NAMES[other]),
+            _("Switch every label, key and message to {name}").format(name=LANGUAGE_NAMES[other]),
+            self.action_toggle_language,
+        )
+        for pin in ANSWER_PINS:
+            if pin != self.answer_pin:
+                yield SystemCommand(
+                    _("Answers: {lang}").format(lang=answer_lang_label(pin)),
+                    _("Language of the answers (auto follows the question)"),
+                    lambda pin=pin: self.set_answer_pin(pin),
+                )
+        for screen_spec in SCREENS:
+            yield SystemCommand(
+                _("Go to {screen}").format(screen=_(screen_spec.title)),
+                _(screen_spec.tooltip),
+                lambda name=screen_spec.name: self.action_show_screen(name),
+            )
+        yield SystemCommand(
+            _("Copy the answer"), _("Copy the answer to the clipboard"), self.action_copy_answer
+        )
+        yield SystemCommand(_("Theme"), _("Change the colour theme"), self.action_change_theme)
+        yield SystemCommand(_("Quit"), _("Quit Kotae"), self.exit)
+
+
+def run_tui(
+    kb: KnowledgeBase, lang: str | None, config: Config, data_dir: Path | None = None
+) -> int:
+    """Run the interface until the user quits; 2 when the config file names unknown keys."""
+    known = keys.known_ids(screen_bindings())
+    unknown = sorted(set(config.keys) - known)
+    if unknown:
+        where = config.path or "config.toml"
+        print(
+            f"{where}: keys.{unknown[0]}: unknown key binding id "
+            f"(known ids: {', '.join(sorted(known))})",
+            file=sys.stderr,
+        )
+        return 2
+    app = KotaeApp(kb, lang=choose_language(lang, config.lang), config=config, data_dir=data_dir)
+    app.run()
+    return app.return_code or 0

@@ -1,0 +1,159 @@
+"""Every key binding of the interface, each with an id so the config file's [keys] can remap it.
+
+Descriptions are English msgids. Textual reads `BINDINGS` once per class, so the translated
+text is put in at run time by `localize_bindings`, which rebuilds a node's bindings from the
+class originals whenever the language changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from textual.binding import Binding, BindingsMap
+from textual.dom import DOMNode
+
+from app.core.i18n import N_, _
+
+# The description is the footer's short label; the tooltip, when set, is the longer text of Help.
+# Everywhere
+QUIT = Binding("ctrl+q", "quit", N_("Quit"), id="kotae.quit", show=False, priority=True)
+# Ctrl+C no longer quits in Textual; it tells the user which key does.
+HELP_QUIT = Binding("ctrl+c", "help_quit", show=False, id="kotae.help_quit", system=True)
+QUIT_Q = Binding(
+    "q", "quit", N_("Quit"), tooltip=N_("Quit (when not typing)"), id="kotae.quit_q", show=False
+)
+PALETTE = Binding(
+    "ctrl+p",
+    "command_palette",
+    N_("Commands"),
+    tooltip=N_("Commands: jump to an entry, switch language or screen"),
+    id="kotae.palette",
+    show=False,
+    priority=True,
+)
+COPY = Binding(
+    "ctrl+y",
+    "copy_answer",
+    N_("Copy"),
+    tooltip=N_("Copy the answer to the clipboard"),
+    id="kotae.copy",
+)
+LANGUAGE = Binding(
+    "f2",
+    "toggle_language",
+    N_("Language"),
+    tooltip=N_("Switch the interface language"),
+    id="kotae.language",
+)
+ANSWER_LANGUAGE = Binding(
+    "f3",
+    "cycle_answer_language",
+    N_("Answers"),
+    tooltip=N_("Answer language: auto, Japanese, English"),
+    id="kotae.answer_lang",
+)
+# Ask
+CLEAR = Binding(
+    "ctrl+l", "clear", N_("Clear"), tooltip=N_("Clear the conversation"), id="kotae.clear"
+)
+FOCUS_INPUT = Binding(
+    "escape",
+    "focus_input",
+    N_("Question"),
+    tooltip=N_("Back to the question box"),
+    id="kotae.focus_input",
+    show=False,
+)
+HISTORY_PREV = Binding(
+    "up", "history_prev", N_("Earlier question"), id="kotae.history_prev", show=False
+)
+HISTORY_NEXT = Binding(
+    "down", "history_next", N_("Later question"), id="kotae.history_next", show=False
+)
+OPEN = Binding(
+    "enter",
+    "open",
+    N_("Open"),
+    tooltip=N_("Open the question under the cursor"),
+    id="kotae.open",
+    show=False,
+)
+# Browse and Help
+BACK = Binding("escape", "back", N_("Back"), tooltip=N_("Back to Ask"), id="kotae.back")
+FILTER = Binding(
+    "ctrl+f",
+    "focus_filter",
+    N_("Filter"),
+    tooltip=N_("Type to filter the entries"),
+    id="kotae.filter",
+    show=False,
+)
+SIDE_BY_SIDE = Binding(
+    "f4",
+    "toggle_side_by_side",
+    N_("Side by side"),
+    tooltip=N_("Show the other language side by side"),
+    id="kotae.side_by_side",
+)
+
+
+@dataclass(frozen=True)
+class KeyGroup:
+    title: str  # msgid
+    bindings: tuple[Binding, ...]
+
+
+def screen_binding(
+    name: str, key: str, title: str, tooltip: str = "", show: bool = True
+) -> Binding:
+    return Binding(
+        key, f"show_screen('{name}')", title, show=show, tooltip=tooltip, id=f"kotae.screen.{name}"
+    )
+
+
+def help_groups(screen_bindings: tuple[Binding, ...]) -> tuple[KeyGroup, ...]:
+    """The keys shown on the Help screen, grouped by where they work."""
+    everywhere = (*screen_bindings, PALETTE, COPY, LANGUAGE, ANSWER_LANGUAGE, QUIT, QUIT_Q)
+    return (
+        KeyGroup(N_("Everywhere"), everywhere),
+        KeyGroup(N_("Ask"), (CLEAR, HISTORY_PREV, HISTORY_NEXT, FOCUS_INPUT, OPEN)),
+        KeyGroup(N_("Browse"), (FILTER, SIDE_BY_SIDE, BACK)),
+    )
+
+
+def known_ids(screen_bindings: tuple[Binding, ...]) -> set[str]:
+    shown = {b.id for group in help_groups(screen_bindings) for b in group.bindings if b.id}
+    return shown | {str(HELP_QUIT.id)}
+
+
+def effective_key(binding: Binding, keymap: dict[str, str]) -> str:
+    """The key(s) the user actually presses, after the config file's remapping."""
+    return keymap.get(binding.id or "", binding.key)
+
+
+Describe = Callable[[Binding], str]
+
+
+def translate(binding: Binding) -> str:
+    return _(binding.description) if binding.description else ""
+
+
+def explain(binding: Binding) -> str:
+    """The longer text of Help: the tooltip if there is one, else the description."""
+    return _(binding.tooltip) if binding.tooltip else translate(binding)
+
+
+def localize_bindings(node: DOMNode, describe: Describe = translate) -> None:
+    """Rebuild the node's bindings from its class's English originals, translated now."""
+    merged = type(node)._merged_bindings
+    if merged is None:
+        return
+    keys = {
+        key: [
+            replace(b, description=describe(b), tooltip=_(b.tooltip) if b.tooltip else "")
+            for b in bindings
+        ]
+        for key, bindings in merged.key_to_bindings.items()
+    }
+    node._bindings = BindingsMap.from_keys(keys)

@@ -1,0 +1,71 @@
+"""Ask: the home screen, a conversation with the matcher."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.widgets import Input
+
+from app.core.i18n import N_
+from app.core.knowledge import Entry
+from app.tui import keys
+from app.tui.localized import kotae
+from app.tui.messages import ShowEntry
+from app.tui.screens.base import KotaeScreen
+from app.tui.widgets.cards import WelcomeCard
+from app.tui.widgets.conversation import Conversation
+from app.tui.widgets.history_input import HistoryInput
+
+
+class AskScreen(KotaeScreen):
+    TITLE_MSGID = N_("Ask")
+    AUTO_FOCUS = "#question"
+    BINDINGS = [keys.CLEAR, keys.FOCUS_INPUT]
+    DEFAULT_CSS = """
+    AskScreen #question {
+        dock: bottom;
+        margin: 0 1;
+    }
+    """
+
+    def compose_body(self) -> ComposeResult:
+        yield Conversation(WelcomeCard(), id="conversation")
+        yield HistoryInput(id="question")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one(HistoryInput).cursor_blink = kotae(self).blink_cursor
+
+    @property
+    def conversation(self) -> Conversation:
+        return self.query_one(Conversation)
+
+    @on(Input.Submitted, "#question")
+    def _submitted(self, event: Input.Submitted) -> None:
+        question = event.value.strip()
+        box = self.query_one(HistoryInput)
+        box.value = ""
+        if question:
+            box.remember(question)
+            self.ask(question)
+
+    def ask(self, question: str) -> None:
+        self.conversation.add_result(kotae(self).matcher.ask(question))
+
+    @on(ShowEntry)
+    def _show_entry(self, message: ShowEntry) -> None:
+        entry = kotae(self).kb.entries.get(message.entry_id)
+        if entry is not None:
+            self.conversation.add_entry(entry, message.lang, message.reason)
+        self.query_one(HistoryInput).focus()
+
+    def action_clear(self) -> None:
+        self.conversation.clear()
+        self.query_one(HistoryInput).focus()
+
+    def action_focus_input(self) -> None:
+        self.query_one(HistoryInput).focus()
+
+    def copy_target(self) -> tuple[Entry, str] | None:
+        card = self.conversation.current_answer()
+        return (card.entry, card.lang) if card else None

@@ -1,0 +1,54 @@
+"""What every Kotae screen shares: header, footer, and redrawing on a language change."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Footer, Header
+
+from app.core.i18n import _
+from app.core.knowledge import Entry
+from app.tui.keys import localize_bindings
+from app.tui.localized import Localized, kotae
+
+
+class KotaeScreen(Localized, Screen[None]):
+    TITLE_MSGID: ClassVar[str] = ""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._drawn_for: tuple[str, str] | None = None  # (interface language, answer pin)
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="答")
+        yield from self.compose_body()
+        yield Footer(compact=True)
+
+    def compose_body(self) -> ComposeResult:
+        raise NotImplementedError
+
+    def on_mount(self) -> None:
+        self._localize_chrome()
+
+    def on_screen_resume(self) -> None:
+        # Screens not on show when the language changed catch up when they come back.
+        if self._drawn_for != kotae(self).language_state():
+            self.localize()
+
+    def _localize_chrome(self) -> None:
+        self._drawn_for = kotae(self).language_state()
+        localize_bindings(self)
+        self.sub_title = _(self.TITLE_MSGID)
+        self.refresh_bindings()
+
+    def localize(self) -> None:
+        self._localize_chrome()
+        for node in self.query("*"):
+            if isinstance(node, Localized):
+                node.localize()
+
+    def copy_target(self) -> tuple[Entry, str] | None:
+        """The entry and language the copy key copies on this screen, if any."""
+        return None

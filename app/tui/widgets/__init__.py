@@ -1,0 +1,1 @@
+"""Widgets of the Kotae interface; each carries its CSS in DEFAULT_CSS."""

@@ -1,0 +1,52 @@
+"""The question box: an Input that recalls earlier questions with up and down."""
+
+from __future__ import annotations
+
+from textual.widgets import Input
+
+from app.core.i18n import _
+from app.tui import keys
+from app.tui.localized import Localized
+
+
+class HistoryInput(Localized, Input):
+    BINDINGS = [keys.HISTORY_PREV, keys.HISTORY_NEXT]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(placeholder=_("Ask a question in Japanese or English…"), id=id)
+        self.history: list[str] = []
+        self._index: int | None = None  # position while browsing the history
+        self._draft = ""  # what was typed before browsing started
+
+    def remember(self, question: str) -> None:
+        if not self.history or self.history[-1] != question:
+            self.history.append(question)
+        self._index = None
+        self._draft = ""
+
+    def action_history_prev(self) -> None:
+        if not self.history:
+            return
+        if self._index is None:
+            self._draft = self.value
+            self._index = len(self.history) - 1
+        elif self._index > 0:
+            self._index -= 1
+        self._show(self.history[self._index])
+
+    def action_history_next(self) -> None:
+        if self._index is None:
+            return
+        if self._index < len(self.history) - 1:
+            self._index += 1
+            self._show(self.history[self._index])
+        else:
+            self._index = None
+            self._show(self._draft)
+
+    def _show(self, text: str) -> None:
+        self.value = text
+        self.cursor_position = len(text)
+
+    def localize(self) -> None:
+        self.placeholder = _("Ask a question in Japanese or English…")

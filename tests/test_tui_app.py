@@ -1,0 +1,386 @@
+"""The terminal interface, driven as a person would: keys in, widgets out."""
+
+from __future__ import annotations
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input
+from textual.widgets._footer import FooterKey
+
+from app.core.answers import copy_text
+from app.core.config import Config
+from app.core.knowledge import KnowledgeBase
+from app.core.matcher import Candidate, Result
+from app.tui.app import KotaeApp, run_tui
+from app.tui.widgets.cards import (
+    AnswerCard,
+    ClarifyCard,
+    DeclineCard,
+    EntryLink,
+    QuestionBubble,
+)
+from app.tui.widgets.conversation import Conversation
+from app.tui.widgets.prose import Prose
+
+SIZE = (100, 40)
+
+
+def make_app(kb: KnowledgeBase, lang: str = "en", **config: object) -> KotaeApp:
+    app = KotaeApp(kb, lang=lang, config=Config(**config))  # type: ignore[arg-type]
+    app.blink_cursor = False
+    return app
+
+
+async def ask(pilot: Pilot, question: str, typed: bool = False) -> None:
+    """Ask through the question box; typing key by key costs ~60 ms a key, so most tests paste."""
+    if typed:
+        await pilot.press(*question)
+    else:
+        pilot.app.screen.query_one(Input).insert_text_at_cursor(question)
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+def last(app: KotaeApp, cls: type) -> object:
+    found = list(app.screen.query(cls))
+    assert found, f"no {cls.__name__} on screen"
+    return found[-1]
+
+
+def footer_text(app: KotaeApp) -> str:
+    return " ".join(key.description for key in app.screen.query(FooterKey))
+
+
+def prose_text(app: KotaeApp) -> str:
+    return "\n".join(p.bullet + p.text.plain for p in app.screen.query(Prose))
+
+
+async def test_japanese_question_gets_the_retention_card(kb: KnowledgeBase) -> None:
+    app = make_app(kb, "ja")
+    async with app.run_test(size=SIZE) as pilot:
+        await ask(pilot, "保存期間は？", typed=True)
+        card = last(app, AnswerCard)
+        assert card.entry.id == "policy.retention-30-days"
+        assert card.lang == "ja"
+        assert card.confidence is not None and card.confidence > 0
+        # Pilot drops full-width punctuation (it has no key name); a terminal sends it.
+        assert last(app, QuestionBubble).text.plain.startswith("保存期間は")
+
+
+async def test_english_question_gets_an_english_answer(kb: KnowledgeBase) -> None:
+    app = make_app(kb, "ja")
+    async with app.run_test(size=SIZE) as pilot:
+        await ask(pilot, "how long do you keep my data")
+        card = last(app, AnswerCard)
+        assert card.entry.id == "policy.retention-30-days"
+        assert card.lang == "en"  # the question's language, not the interface's
+
+
+async def test_out_of_scope_question_is_declined_with_topics(kb: KnowledgeBase) -> None:
+    app = make_app(kb)
+    async with app.run_test(size=SIZE) as pilot:
+        await ask(pilot, "what's the weather in Tokyo")
+        card = last(app, DeclineCard)
+        assert not app.screen.query(AnswerCard)
+        assert len(card.query(EntryLink)) <= 3
+        text = "\n".join(p.text.plain for p in card.query(Prose)).replace("\xa0", " ")
+        assert "no answer" in text
+        for topic in kb.by_topic():
+            assert kb.topic_label(topic, "en") in text
+
+
+async def test_a_vague_question_asks_which_one_then_shows_the_pick(kb: KnowledgeBase) -> None:
+    app = make_app(kb)
+    async with app.run_test(size=SIZE) as pilot:
+        await ask(pilot, "data")
+        card = last(app, ClarifyCard)
+        links = list(card.query(EntryLink))
+        assert len(links) >= 2
+        picked = links[1].entry_id
+        links[1].focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        answer = last(app, AnswerCard)
+        assert answer.entry.id == picked
+        score = next(c.score for c in card.result.candidates if c.id == picked)
+        assert answer.confidence == score
+        assert isinstance(app.focused, Input)  # back to the question box
+
+
+async def test_clarify_card_from_a_given_result(kb: KnowledgeBase) -> None:
+    ids = ["policy.retention-30-days", "policy.files-endpoint-retention"]
+    result = Result(
+        "keep", "en", "clarify", 0.5, tuple(Candidate(i, 0.5, ("keep",)) for i in ids), tuple(ids)
+    )
+    app = make_app(kb)
+    async with app.run_test(size=SIZE) as pilot:
+        app.screen.query_one(Conversation).add_result(result)
+        await pilot.pause()
+        links = list(last(app, ClarifyCard).query(EntryLink))
+        assert [link.entry_id for link in links] == ids
+        await pilot.click(links[0])
+        await pilot.pause()
+        card = last(app, AnswerCard)
+        assert card.entry.id == ids[0]
+        assert card.matched == ("keep",)
+
+
+async def test_following_a_related_question(kb: KnowledgeBase) -> None:
+    app = make_app(kb)
+    async with app.run_test(size=SIZE) as pilot:
+        await ask(pilot, "how long do you keep my data")
+        first = last(app, AnswerCard)
+        link = first.query(EntryLink).first()
+        assert link.entry_id in first.entry.related
+        link.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        shown = last(app, AnswerCard)
+        assert shown is not first
+        assert shown.entry.id == link.entry_id
+        assert shown.confidence is None  # chosen, not matched
+        assert last(app, QuestionBubble).text.plain == shown.entry.en.title
+
+
+async def test_switching_language_changes_every_visible_string(kb: KnowledgeBase) -> None:
+    app = make_app(kb, "en")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        box = app.screen.query_one(Input)
+        assert "Copy" in footer_text(app)
+        assert box.placeholder.startswith("Ask a question")
+        await pilot.press("f2")
+        await pilot.pause()
+        assert "コピー" in footer_text(app) and "Copy" not in footer_text(app)
+        assert "English" in footer_text(app)  # the key offers the other language
+        assert box.placeholder == "日本語または英語で質問を入力…"
+        assert app.screen.sub_title == "質問"
+        assert "API データ使用ポリシー" in prose_text(app)  # the welcome card
+
+        await pilot.press("f1")
+        await pilot.pause()
+        assert "キー操作" in prose_text(app)
+        assert "ヘルプ" not in footer_text(app)  # Help hides its own key
+        await pilot.press("f2")
+        await pilot.pause()
+        assert "Keys" in prose_text(app) and "キー操作" not in prose_text(app)
+        assert "Back" in footer_text(app)
+
+        await pilot.press("escape")  # Ask, drawn in Japanese, catches up
+        await pilot.pause()
+        assert app.screen.query_one(Input).placeholder.startswith("Ask a question")
+        assert "Copy" in footer_text(app)
+
+
+async def test_cards_already_shown_follow_the_language(kb: KnowledgeBase) -> None:
+    app = make_app(kb, "en")
+    async with app.run_test(size=SIZE) as pilot:
+        await ask(pilot, "how long do you keep my data")
+        assert "Related questions" in prose_text(app)
+        await pilot.press("f2")
+        await pilot.pause()
+        assert "関連する質問" in prose_text(app)
+        card = last(app, AnswerCard)
+        assert card.lang == "en"  # the answer itself stays in the question's language
+
+
+async def test_answer_language_can_be_pinned(kb: KnowledgeBase) -> None:
+    app = make_app(kb, "en")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "Answers: auto" in footer_text(app)
+        await pilot.press("f3")
+        await pilot.pause()
+        assert "Answers: 日本語" in footer_text(app)
+        await ask(pilot, "how long do you keep my data")
+        assert last(app, AnswerCard).lang == "ja"
+
+
+async def test_copy_hands_the_answer_text_to_the_clipboard(kb: KnowledgeBase) -> None:
+    app = make_app(kb, "en")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+y")  # nothing to copy yet: a warning, no crash
+        assert app.clipboard == ""
+        await ask(pilot, "保存期間は？")
+        await pilot.press("ctrl+y")
+        entry = kb.entries["policy.retention-30-days"]
+        assert app.clipboard == copy_text(entry, "ja")
+
+
+async def test_copy_key_can_be_remapped_in_the_config(kb: KnowledgeBase) -> None:
+    app = make_app(kb, "en", keys={"kotae.copy": "f9"})
+    async with app.run_test(size=SIZE) as pilot:
+        await ask(pilot, "how long do you keep my data")
+        await pilot.press("f9")
+        assert app.clipboard == copy_text(kb.entries["policy.retention-30-days"], "en")
+        assert "f9" in [key.key for key in app.screen.query(FooterKey)]
+
+
+async def test_markup_and_escapes_typed_as_a_question_show_literally(kb: KnowledgeBase) -> None:
+    app = make_app(kb, "en")
+    async with app.run_test(size=SIZE) as pilot:
+        await ask(pilot, "[red]x[/red]", typed=True)
+        bubble = last(app, QuestionBubble)
+        assert bubble.text.plain == "[red]x[/red]"
+        assert not bubble.text.spans
+        await ask(pilot, "[link=https://example.com]y[/link] [/]")
+        assert last(app, QuestionBubble).text.plain == "[link=https://example.com]y[/link] [/]"
+        box = app.screen.query_one(Input)
+        box.value = "\x1b[2J clear"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert last(app, QuestionBubble).text.plain == "␛[2J clear"
+
+
+async def test_history_recalls_earlier_questions(kb: KnowledgeBase) -> None:
+    app = make_app(kb, "en")
+    async with app.run_test(size=SIZE) as pilot:
+        await ask(pilot, "first")
+        await ask(pilot, "second")
+        box = app.screen.query_one(Input)
+        await pilot.press(*"dra")
+        await pilot.press("up")
+        assert box.value == "second"
+        await pilot.press("up", "up")
+        assert box.value == "first"
+        await pilot.press("down")
+        assert box.value == "second"
+        await pilot.press("down")
+        assert box.value == "dra"
+
+
+async def test_clear_empties_the_conversation(kb: KnowledgeBase) -> None:
+    app = make_app(kb, "en")
+    async with app.run_test(size=SIZE) as pilot:
+        await ask(pilot, "how long do you keep my data")
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert not app.screen.query(QuestionBubble)
+        assert not app.screen.query(AnswerCard)
+
+
+async def test_q_types_in_the_box_and_quits_elsewhere(kb: KnowledgeBase) -> None:
+    app = make_app(kb, "en")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("q")
+        assert app.screen.query_one(Input).value == "q"
+        assert app.is_running
+        app.screen.set_focus(None)
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
+
+
+async def test_start_the_request_posts_start_workflow(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_app(kb, "en")
+    started: list[tuple[str, str]] = []
+    original = app.start_workflow
+
+    def record(workflow_name: str, entry_id: str) -> None:
+        started.append((workflow_name, entry_id))
+        original(workflow_name, entry_id)
+
+    monkeypatch.setattr(app, "start_workflow", record)
+    entry = next(e for e in kb.entries.values() if e.workflow)
+    async with app.run_test(size=SIZE) as pilot:
+        app.screen.query_one(Conversation).add_entry(entry, "en", "pick")
+        await pilot.pause()
+        button = last(app, AnswerCard).query_one(".card-workflow")
+        await pilot.click(button)
+        await pilot.pause()
+        assert started == [(entry.workflow, entry.id)]
+
+
+async def test_browse_lists_every_entry_and_filters(kb: KnowledgeBase) -> None:
+    app = make_app(kb, "en")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+b")
+        await pilot.pause()
+        screen = app.screen
+        listed = [o.id for o in screen.entry_list.options if o.id]
+        assert sorted(listed) == sorted(kb.entries)
+        headers = [o for o in screen.entry_list.options if o.disabled]
+        assert len(headers) == len(kb.by_topic())
+        await pilot.press(*"files endpoint")
+        await pilot.pause()
+        narrowed = [o.id for o in screen.entry_list.options if o.id]
+        assert narrowed[0] == "policy.files-endpoint-retention"
+        assert len(narrowed) < len(kb.entries)
+        assert screen.entry.id == "policy.files-endpoint-retention"
+        await pilot.press("ctrl+y")
+        assert app.clipboard == copy_text(kb.entries["policy.files-endpoint-retention"], "en")
+
+        screen.query_one("#filter", Input).value = "xqzv"
+        await pilot.pause()
+        assert not screen.entry_list.options
+        assert screen.entry is None
+        assert "No entry matches the filter." in prose_text(app)
+
+
+async def test_browse_shows_both_languages_side_by_side(kb: KnowledgeBase) -> None:
+    app = make_app(kb, "en")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.press("ctrl+b")
+        await pilot.pause()
+        await pilot.press("f4")
+        await pilot.pause()
+        cards = list(app.screen.query(AnswerCard))
+        assert [c.lang for c in cards] == ["en", "ja"]
+        assert cards[0].entry is cards[1].entry
+
+
+async def test_palette_jumps_to_an_entry_by_its_japanese_title(kb: KnowledgeBase) -> None:
+    app = make_app(kb, "en")
+    entry = kb.entries["faq.hipaa"]
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*entry.ja.title[:6])
+        for _ in range(20):  # the palette searches in a worker
+            await pilot.pause(0.05)
+        await pilot.press("enter")
+        for _ in range(10):
+            await pilot.pause(0.05)
+        assert app.current_mode == "browse"
+        assert app.screen.entry is not None and app.screen.entry.id == entry.id
+
+
+def test_run_tui_rejects_unknown_key_ids(kb: KnowledgeBase, capsys: pytest.CaptureFixture) -> None:
+    code = run_tui(kb, "en", Config(keys={"kotae.nope": "f9"}))
+    assert code == 2
+    assert "keys.kotae.nope" in capsys.readouterr().err
+
+
+async def test_theme_and_remapped_keys_come_from_the_config(kb: KnowledgeBase) -> None:
+    app = make_app(kb, "en", theme="textual-light", keys={"kotae.copy": "f9"})
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.theme == "textual-light"
+        await pilot.press("f1")
+        await pilot.pause()
+        help_text = prose_text(app)
+        assert "f9" in help_text and "Copy the answer to the clipboard" in help_text
+
+
+async def test_an_unknown_theme_is_a_warning_not_a_crash(kb: KnowledgeBase) -> None:
+    app = make_app(kb, "en", theme="no-such-theme")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.theme != "no-such-theme"
+        assert app.screen.query(Input)
+
+
+async def test_palette_switches_the_interface_language(kb: KnowledgeBase) -> None:
+    app = make_app(kb, "en")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Interface")
+        for _ in range(20):
+            await pilot.pause(0.05)
+        await pilot.press("enter")
+        for _ in range(10):
+            await pilot.pause(0.05)
+        assert app.lang == "ja"
+        assert app.screen.query_one(Input).placeholder == "日本語または英語で質問を入力…"
