@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.core.i18n import gettext_for
+from app.core.i18n import N_, gettext_for
 from app.core.knowledge import Entry, KnowledgeBase
 from app.core.matcher import Result
 from app.core.text import printable
@@ -20,8 +20,10 @@ def copy_text(entry: Entry, lang: str) -> str:
     t = entry.text(lang)
     return (
         f"{t.title}\n\n{t.answer}\n\n"
-        f"{gettext_for(lang, 'Policy text')}: 「{entry.quote.strip()}」\n"
-        f"{gettext_for(lang, 'Source')}: {entry.source}\n"
+        + gettext_for(lang, N_("Policy text: 「{quote}」")).format(quote=entry.quote.strip())
+        + "\n"
+        + gettext_for(lang, N_("Source: {source}")).format(source=entry.source)
+        + "\n"
     )
 
 
@@ -53,11 +55,11 @@ def result_to_json(result: Result, kb: KnowledgeBase, pinned: str | None = None)
 
 
 def describe(result: Result, kb: KnowledgeBase, pinned: str | None = None) -> str:
-    """The human-readable reply of `kotae ask`."""
+    """The human-readable reply of `kotae ask`, in the answer's language."""
     lang = answer_language(result, pinned)
 
-    def tr(message: str) -> str:
-        return gettext_for(lang, message)
+    def tr(message: str, **values: object) -> str:
+        return gettext_for(lang, message).format(**values)
 
     def title(entry_id: str) -> str:
         return f"{kb.get(entry_id).text(lang).title} ({entry_id})"
@@ -67,31 +69,29 @@ def describe(result: Result, kb: KnowledgeBase, pinned: str | None = None) -> st
     if result.answer_id:
         entry = kb.get(result.answer_id)
         t = entry.text(lang)
-        lines.append(f"{t.title}  [{tr('confidence')} {percent}]")
-        lines.append("")
-        lines.append(t.answer)
-        lines.append("")
-        lines.append(f"  「{entry.quote.strip()}」")
-        lines.append(f"  — {tr('Source')}: {entry.source}")
+        lines.append(t.title + "  " + tr(N_("[confidence {percent}]"), percent=percent))
+        lines += ["", t.answer, "", f"  「{entry.quote.strip()}」"]
+        lines.append("  — " + tr(N_("Source: {source}"), source=entry.source))
         if result.candidates[0].matched:
-            lines.append(f"{tr('Matched')}: {', '.join(result.candidates[0].matched)}")
+            matched = ", ".join(result.candidates[0].matched)
+            lines.append(tr(N_("Matched: {terms}"), terms=matched))
         if entry.workflow:
-            lines.append(tr("You can start this request with the guided form in `kotae`."))
+            lines.append(tr(N_("You can start this request with the guided form in `kotae`.")))
         if entry.related:
-            lines.append(f"{tr('Related questions')}:")
+            lines.append(tr(N_("Related questions:")))
             lines.extend(f"  • {title(r)}" for r in entry.related if r in kb.entries)
         return "\n".join(lines)
     if result.decision == "clarify":
-        lines.append(f"{tr('Which of these do you mean?')}  [{tr('confidence')} {percent}]")
+        lines.append(tr(N_("Which of these do you mean?")))
     elif result.note == "no-content":
-        lines.append(tr("Kotae found nothing to look up in this question."))
+        lines.append(tr(N_("Kotae found nothing to look up in this question.")))
     else:
-        lines.append(tr("Kotae has no answer to this in the data-usage policy."))
+        lines.append(tr(N_("Kotae has no answer to this in the data-usage policy.")))
     if result.suggestions:
         if result.decision == "decline":
-            lines.append(f"{tr('You could ask about')}:")
+            lines.append(tr(N_("You could ask about:")))
         lines.extend(f"  • {title(s)}" for s in result.suggestions[:3])
     if result.decision == "decline":
         topics = ", ".join(kb.topic_label(t, lang) for t in kb.by_topic())
-        lines.append(f"{tr('Kotae answers questions on these topics')}: {topics}")
+        lines.append(tr(N_("Kotae answers questions on these topics: {topics}"), topics=topics))
     return "\n".join(lines)

@@ -126,7 +126,7 @@ class Analyzer:
         self._run_cache.clear()
 
     def set_vocabulary(self, words: set[str]) -> None:
-        words = words | {t for t in self.concept_of if t.isascii() and " " not in t}
+        words = words | {w for t in self.concept_of if t.isascii() for w in t.split()}
         self.vocabulary = words | self.stopwords
         self._vocab_list = sorted(w for w in words if len(w) >= 4)
 
@@ -157,7 +157,8 @@ class Analyzer:
         if self._concepts:
             spans = []
             for m in self._concepts.finditer(folded):
-                key = "c:" + self.concept_of[m.group()]
+                form = m.group()
+                key = "c:" + (self.concept_of.get(form) or self.concept_of[form[:-1]])
                 features[key] = 1.0
                 labels.setdefault(key, kept[m.start() : m.end()])
                 spans.append((m.start(), m.end()))
@@ -247,7 +248,8 @@ def _alternation(terms: Iterable[str]) -> re.Pattern[str] | None:
     if japanese:
         parts.append(japanese)
     if ascii_:
-        parts.append(rf"(?<![a-z0-9]){ascii_}(?![a-z0-9])")
+        # An optional plural "s" spares the synonym table every plural of a phrase.
+        parts.append(rf"(?<![a-z0-9]){ascii_}s?(?![a-z0-9])")
     return re.compile("|".join(parts)) if parts else None
 
 
