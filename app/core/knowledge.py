@@ -15,8 +15,9 @@ from typing import Any
 import tomli
 
 from app.core.paths import knowledge_dir
+from app.core.tomldata import LANGS, unknown_keys
+from app.core.tomldata import string as _str
 
-LANGS = ("ja", "en")
 ENTRY_KEYS = {"id", "topic", "source", "quote", "related", "workflow", "ja", "en"}
 LANG_KEYS = {"title", "answer", "questions"}
 MIN_QUESTIONS = 8
@@ -122,20 +123,6 @@ def _rel(path: Path, root: Path) -> str:
         return str(path)
 
 
-def _str(raw: dict[str, Any], key: str, add: Any, required: bool = True) -> str:
-    value = raw.get(key)
-    if value is None:
-        if required:
-            add(key, "missing")
-        return ""
-    if not isinstance(value, str):
-        add(key, f"must be a string, not {type(value).__name__}")
-        return ""
-    if required and not value.strip():
-        add(key, "is empty")
-    return value
-
-
 def _str_list(raw: dict[str, Any], key: str, add: Any) -> tuple[str, ...]:
     value = raw.get(key, [])
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
@@ -152,8 +139,7 @@ def _lang_text(raw: Any, lang: str, add: Any) -> LangText:
     def add_lang(key: str, msg: str) -> None:
         add(f"{lang}.{key}", msg)
 
-    for key in sorted(set(raw) - LANG_KEYS):
-        add_lang(key, "unknown field")
+    unknown_keys(raw, LANG_KEYS, add_lang)
     title = _str(raw, "title", add_lang)
     answer = _str(raw, "answer", add_lang)
     questions = _str_list(raw, "questions", add_lang)
@@ -188,8 +174,7 @@ def _parse_entry(raw: Any, index: int, rel: str, problems: list[Problem]) -> Ent
     if not isinstance(raw, dict):
         add("-", "must be a table ([[entry]])")
         return None
-    for key in sorted(set(raw) - ENTRY_KEYS):
-        add(key, "unknown field")
+    unknown_keys(raw, ENTRY_KEYS, add)
     entry_id = _str(raw, "id", add)
     if entry_id and not ID_RE.match(entry_id):
         add("id", f"{entry_id!r} is not of the form 'group.name' (lower case, digits, '-')")

@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from app.core.knowledge import LANGS
 from app.core.messages import Localized
 
 Add = Callable[[str, str], None]
+LANGS = ("ja", "en")
 
 
 def unknown_keys(raw: dict[str, Any], allowed: Iterable[str], add: Add, prefix: str = "") -> None:
