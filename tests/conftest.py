@@ -36,3 +36,9 @@ def kb_copy(tmp_path: Path) -> Path:
 @pytest.fixture(autouse=True)
 def _english_interface() -> None:
     i18n.set_language("en")
+
+
+@pytest.fixture(autouse=True)
+def _no_user_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A test that forgets its data_dir must not write to the real request store."""
+    monkeypatch.setenv("KOTAE_DATA_DIR", str(tmp_path / "default-data"))

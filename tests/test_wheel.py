@@ -48,9 +48,7 @@ def test_installed_kotae_answers_and_checks(installed: Path, tmp_path: Path) -> 
     assert data["answer_id"] == "policy.retention-30-days"
     assert "30" in data["answer"]["text"]
 
-    check = subprocess.run(
-        [str(installed), "check"], capture_output=True, cwd=tmp_path, timeout=60
-    )
+    check = subprocess.run([str(installed), "check"], capture_output=True, cwd=tmp_path, timeout=60)
     assert check.returncode == 0, check.stdout + check.stderr
     assert b"OK: 18 entries" in check.stdout
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable
+from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -21,10 +22,14 @@ from app.tui import keys
 from app.tui.commands import EntryCommands
 from app.tui.messages import StartWorkflow
 from app.tui.screens import HOME, SCREENS, modes, screen_bindings, spec
+from app.tui.services import Services
 from app.tui.text import LANGUAGE_NAMES, answer_lang_label
 
+if TYPE_CHECKING:
+    from app.tui.screens.wizard import WizardScreen
+
 ANSWER_PINS = ("auto", "ja", "en")
-WORKFLOW_NAMES = {"deletion": N_("deletion request"), "dpa": N_("DPA request")}
+WORKFLOWS = {"deletion": N_("Start a deletion request"), "dpa": N_("Start a DPA request")}
 
 
 class KotaeApp(App[int]):
@@ -42,6 +47,8 @@ class KotaeApp(App[int]):
     ]
     COMMANDS: ClassVar = App.COMMANDS | {EntryCommands}
     blink_cursor = True  # tests switch it off so snapshots are stable
+    today: date | None = None  # the day deadlines are judged against; tests fix it
+    export_dir: Path | None = None  # where exports are written; None: the current directory
 
     def __init__(
         self,
@@ -55,6 +62,8 @@ class KotaeApp(App[int]):
         self.kb = kb
         self.config = config or Config()
         self.data_dir = data_dir
+        self.services = Services(kb, data_dir)
+        self.wizard: WizardScreen | None = None  # the open request form, if any
         self.lang = lang if lang in LANGUAGE_NAMES else "en"
         self.answer_pin = (
             self.config.answer_lang if self.config.answer_lang in ANSWER_PINS else "auto"
@@ -69,6 +78,9 @@ class KotaeApp(App[int]):
     def matcher(self) -> Matcher:
         # Built on first use, so the first screen paints before the examples are indexed.
         return Matcher(self.kb)
+
+    def current_day(self) -> date:
+        return self.today or date.today()
 
     def on_mount(self) -> None:
         theme = self.config.theme
@@ -142,7 +154,10 @@ class KotaeApp(App[int]):
             self.switch_mode(name)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # The footer hides the key of the screen already on show.
+        # The footer hides the key of the screen already on show, and the answer keys where
+        # no answer is shown.
+        if action in ("copy_answer", "cycle_answer_language"):
+            return getattr(self.screen, "ANSWERS", True)
         on_show = bool(parameters) and parameters[0] == self.current_mode
         return not (action == "show_screen" and on_show)
 
@@ -169,12 +184,23 @@ class KotaeApp(App[int]):
     def on_start_workflow(self, message: StartWorkflow) -> None:
         self.start_workflow(message.workflow_name, message.entry_id)
 
-    def start_workflow(self, workflow_name: str, entry_id: str) -> None:
-        """Open the guided request for an answer; the wizard screen is not there yet."""
-        name = _(WORKFLOW_NAMES.get(workflow_name, workflow_name))
-        self.notify(
-            _("The {name} is not available here yet.").format(name=name), severity="warning"
-        )
+    def start_workflow(self, workflow_name: str, entry_id: str = "") -> None:
+        """Open the request form (from an answer card or the palette), over Ask."""
+        from app.tui.screens.wizard import open_wizard
+
+        self.call_later(open_wizard, self, workflow_name)
+
+    async def show_request(self, reference: str) -> None:
+        """Leave the form and show one request in the Requests screen."""
+        if self.wizard is not None and self.screen is self.wizard:
+            await self.pop_screen()
+        await self.switch_mode("requests")
+        select = getattr(self.screen, "select_reference", None)
+        if select is not None:
+            select(reference)
+
+    def on_unmount(self) -> None:
+        self.services.close()
 
     # Textual's own English strings --------------------------------------------------------
 
@@ -205,6 +231,12 @@ class KotaeApp(App[int]):
                 _("Go to {screen}").format(screen=_(screen_spec.title)),
                 _(screen_spec.tooltip),
                 lambda name=screen_spec.name: self.action_show_screen(name),
+            )
+        for name, title in WORKFLOWS.items():
+            yield SystemCommand(
+                _(title),
+                _("Open the form; a saved draft can be resumed"),
+                lambda name=name: self.start_workflow(name),
             )
         yield SystemCommand(
             _("Copy the answer"), _("Copy the answer to the clipboard"), self.action_copy_answer

@@ -81,6 +81,7 @@ OPEN = Binding(
 )
 # Browse and Help
 BACK = Binding("escape", "back", N_("Back"), tooltip=N_("Back to Ask"), id="kotae.back")
+BACK_UNSHOWN = replace(BACK, show=False)  # where the footer has no room for it
 FILTER = Binding(
     "ctrl+f",
     "focus_filter",
@@ -95,6 +96,55 @@ SIDE_BY_SIDE = Binding(
     N_("Side by side"),
     tooltip=N_("Show the other language side by side"),
     id="kotae.side_by_side",
+)
+# The wizard: function keys never clash with typing; priority, as a text area binds f7 itself.
+PREV_STEP = Binding(
+    "f7",
+    "previous_step",
+    N_("Back"),
+    tooltip=N_("Previous step"),
+    id="kotae.wizard.back",
+    priority=True,
+)
+NEXT_STEP = Binding(
+    "f8",
+    "next_step",
+    N_("Next"),
+    tooltip=N_("Next step (on the review: submit)"),
+    id="kotae.wizard.next",
+    priority=True,
+)
+LEAVE = Binding(
+    "escape",
+    "leave",
+    N_("Leave"),
+    tooltip=N_("Leave the form; the draft is kept"),
+    id="kotae.wizard.leave",
+)
+# Requests
+STATUS = Binding(
+    "s", "change_status", N_("Status"), tooltip=N_("Change the status"), id="kotae.requests.status"
+)
+EXTEND = Binding(
+    "e", "extend", N_("Extend"), tooltip=N_("Extend the due date"), id="kotae.requests.extend"
+)
+EXPORT = Binding(
+    "x", "export", N_("Export"), tooltip=N_("Export to a file"), id="kotae.requests.export"
+)
+REVEAL = Binding(
+    "r",
+    "toggle_reveal",
+    N_("Reveal"),
+    tooltip=N_("Show or hide personal data"),
+    id="kotae.requests.reveal",
+)
+OVERDUE = Binding(
+    "o",
+    "toggle_overdue",
+    N_("Overdue"),
+    tooltip=N_("Show overdue requests only"),
+    id="kotae.requests.overdue",
+    show=False,
 )
 
 
@@ -119,6 +169,8 @@ def help_groups(screen_bindings: tuple[Binding, ...]) -> tuple[KeyGroup, ...]:
         KeyGroup(N_("Everywhere"), everywhere),
         KeyGroup(N_("Ask"), (CLEAR, HISTORY_PREV, HISTORY_NEXT, FOCUS_INPUT, OPEN)),
         KeyGroup(N_("Browse"), (FILTER, SIDE_BY_SIDE, BACK)),
+        KeyGroup(N_("Request form"), (NEXT_STEP, PREV_STEP, LEAVE)),
+        KeyGroup(N_("Requests"), (STATUS, EXTEND, EXPORT, REVEAL, OVERDUE, BACK)),
     )
 
 

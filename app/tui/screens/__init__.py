@@ -55,6 +55,14 @@ SCREENS: tuple[ScreenSpec, ...] = (
         "app.tui.screens.browse:BrowseScreen",
         N_("Browse every entry by topic"),
     ),
+    ScreenSpec(
+        "requests",
+        N_("Requests"),
+        "f5",
+        "app.tui.screens.requests:RequestsScreen",
+        N_("The deletion and DPA requests taken, with their deadlines"),
+        in_footer=False,  # an 80-column footer has no room left; Help and the palette list it
+    ),
     ScreenSpec("help", N_("Help"), "f1", "app.tui.screens.help:HelpScreen", N_("Keys and topics")),
 )
 HOME = "ask"

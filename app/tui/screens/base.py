@@ -16,6 +16,8 @@ from app.tui.localized import Localized, kotae
 
 class KotaeScreen(Localized, Screen[None]):
     TITLE_MSGID: ClassVar[str] = ""
+    # False where no answer is shown: the copy and answer-language keys leave the footer.
+    ANSWERS: ClassVar[bool] = True
 
     def __init__(self) -> None:
         super().__init__()

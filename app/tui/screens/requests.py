@@ -1,0 +1,384 @@
+"""Requests: the deletion and DPA requests taken, their deadlines, status changes and exports.
+
+The store enforces the status machine; this screen offers only the moves it allows and shows
+its refusal (IllegalTransition, ExtensionRefused) as an error if one still comes back.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+from typing import ClassVar
+
+from rich.cells import cell_len
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Checkbox, DataTable, Select
+
+from app.core.export import request_record, to_json, to_markdown
+from app.core.i18n import N_, _, current_language
+from app.core.knowledge import KnowledgeError
+from app.core.messages import KotaeError, format_day
+from app.core.statuses import KINDS, all_statuses, status_label
+from app.core.store import Request
+from app.tui import keys
+from app.tui.localized import kotae
+from app.tui.screens.base import KotaeScreen
+from app.tui.screens.dialogs import Export, Extension, StatusChange
+from app.tui.screens.wizard import error_text
+from app.tui.services import due_soon
+from app.tui.widgets.request_detail import RequestDetail
+
+ALL = "*"
+KIND_SHORT = {"deletion": N_("deletion"), "dpa": N_("DPA")}
+COLUMNS = (
+    ("ref", N_("Reference")),
+    ("kind", N_("Kind")),
+    ("status", N_("Status")),
+    ("due", N_("Due")),
+    ("requester", N_("Requester")),
+    ("received", N_("Received")),
+)
+
+
+class RequestsScreen(KotaeScreen):
+    TITLE_MSGID = N_("Requests")
+    ANSWERS = False
+    AUTO_FOCUS = "#requests-table"
+    BINDINGS: ClassVar = [
+        keys.STATUS,
+        keys.EXTEND,
+        keys.EXPORT,
+        keys.REVEAL,
+        keys.OVERDUE,
+        keys.BACK_UNSHOWN,
+    ]
+    DEFAULT_CSS = """
+    RequestsScreen {
+        #requests-filters { height: auto; padding: 0 1; }
+        #requests-filters Select { width: 26; margin: 0 2 0 0; }
+        #requests-filters Checkbox { width: auto; }
+        #requests-table { height: auto; max-height: 45%; }
+        #request-detail { border-top: hkey $foreground 20%; }
+    }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.revealed = False
+        self.requests: dict[str, Request] = {}
+        self.selected: str | None = None
+
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(id="requests-filters"):
+            yield Select(
+                self._kind_options(), value=ALL, allow_blank=False, compact=True, id="filter-kind"
+            )
+            yield Select(
+                self._status_options(None),
+                value=ALL,
+                allow_blank=False,
+                compact=True,
+                id="filter-status",
+            )
+            yield Checkbox(_("Overdue only"), compact=True, id="filter-overdue")
+        yield DataTable(id="requests-table", cursor_type="row", fixed_columns=1)
+        yield RequestDetail(id="request-detail")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self.refresh_list())
+        self.refresh_list()
+
+    def on_screen_resume(self) -> None:
+        super().on_screen_resume()
+        self.refresh_list()  # a request may have been submitted meanwhile
+
+    # Filters ----------------------------------------------------------------------------------
+
+    def _kind_options(self) -> list[tuple[Text, str]]:
+        return [(Text(_("All kinds")), ALL)] + [(Text(_(KIND_SHORT[k])), k) for k in KINDS]
+
+    def _status_options(self, kind: str | None) -> list[tuple[Text, str]]:
+        statuses = all_statuses(kind)
+        return [(Text(_("All statuses")), ALL)] + [
+            (Text(str(status_label(s))), s) for s in statuses
+        ]
+
+    def _filter(self, name: str) -> str | None:
+        value = self.query_one(f"#filter-{name}", Select).value
+        return None if value in (ALL, Select.NULL) else str(value)
+
+    def _set_options(self, select: Select[str], options: list[tuple[Text, str]]) -> None:
+        value = select.value
+        with select.prevent(Select.Changed):
+            select.set_options(options)
+            select.value = value if value in {v for _label, v in options} else ALL
+
+    @on(Select.Changed, "#filter-kind")
+    def _kind_changed(self) -> None:
+        status = self.query_one("#filter-status", Select)
+        self._set_options(status, self._status_options(self._filter("kind")))
+        self.refresh_list()
+
+    @on(Select.Changed, "#filter-status")
+    @on(Checkbox.Changed, "#filter-overdue")
+    def _filter_changed(self) -> None:
+        self.refresh_list()
+
+    def action_toggle_overdue(self) -> None:
+        self.query_one("#filter-overdue", Checkbox).toggle()
+
+    # The list ---------------------------------------------------------------------------------
+
+    @property
+    def table(self) -> DataTable[Text]:
+        return self.query_one("#requests-table", DataTable)
+
+    def refresh_list(self) -> None:
+        app = kotae(self)
+        today = app.current_day()
+        try:
+            found = app.services.store.list_requests(
+                kind=self._filter("kind"), status=self._filter("status")
+            )
+        except KotaeError as exc:
+            self.notify(error_text(exc), severity="error")
+            found = []
+        if self.query_one("#filter-overdue", Checkbox).value:
+            found = [r for r in found if r.is_overdue(today)]
+        self.requests = {r.reference: r for r in found}
+        rows = [self._cells(r, today) for r in found]
+        table = self.table
+        keep = self.selected
+        table.clear(columns=True)
+        for i, (key, title) in enumerate(COLUMNS):
+            # Widths given up front: DataTable does not repaint after measuring a refill.
+            width = max([cell_len(_(title)), *(row[i].cell_len for row in rows)])
+            table.add_column(_(title), key=key, width=width)
+        for request, cells in zip(found, rows, strict=True):
+            table.add_row(*cells, key=request.reference)
+        if keep in self.requests:
+            table.move_cursor(row=table.get_row_index(keep), animate=False)
+        self._show_detail(self._cursor_reference())
+
+    def _cells(self, request: Request, today: date) -> list[Text]:
+        lang = current_language()
+        colors = self.app.theme_variables
+        style = ""
+        due = format_day(request.due_on, lang)
+        if request.is_overdue(today):
+            style = f"bold {colors.get('text-error', 'red')}"
+            due += " !"
+        elif not request.closed and due_soon(request.due_on, today):
+            style = colors.get("text-warning", "yellow")
+        values = [
+            request.reference,
+            _(KIND_SHORT[request.kind]),
+            str(status_label(request.status)),
+            due,
+            request.contact or "—",
+            format_day(request.received_on, lang),
+        ]
+        return [Text(v, style=style) for v in values]
+
+    def _cursor_reference(self) -> str | None:
+        table = self.table
+        if not table.row_count:
+            return None
+        row_key, _column = table.coordinate_to_cell_key(table.cursor_coordinate)
+        return str(row_key.value)
+
+    @on(DataTable.RowHighlighted, "#requests-table")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_detail(str(event.row_key.value))
+
+    def select_reference(self, reference: str) -> None:
+        """Put the cursor on a request, clearing the filters if they hide it."""
+        if reference not in self.requests:
+            self.query_one("#filter-kind", Select).value = ALL
+            self.query_one("#filter-status", Select).value = ALL
+            self.query_one("#filter-overdue", Checkbox).value = False
+            self.selected = reference
+            self.refresh_list()
+        if reference in self.requests:
+            self.table.move_cursor(row=self.table.get_row_index(reference), animate=False)
+            self._show_detail(reference)
+        self.table.focus()
+
+    # The detail -------------------------------------------------------------------------------
+
+    def _show_detail(self, reference: str | None) -> None:
+        self.selected = reference
+        detail = self.query_one(RequestDetail)
+        request = self.requests.get(reference or "")
+        if request is None:
+            detail.show_empty(
+                _("No requests match the filters.")
+                if self._filters_on()
+                else _("No requests yet. A form submitted from an answer appears here.")
+            )
+            return
+        app = kotae(self)
+        try:
+            events = app.services.store.events(request.reference)
+            record = request_record(
+                request,
+                events,
+                app.services.workflow_or_none(request.kind),
+                app.services.regimes,
+                include_pii=self.revealed,
+                lang=current_language(),
+            )
+        except (KotaeError, KnowledgeError) as exc:
+            detail.show_empty(error_text(exc))
+            return
+        detail.show(
+            request,
+            record,
+            events,
+            today=app.current_day(),
+            revealed=self.revealed,
+            reveal_key=app.key_label(keys.REVEAL),
+        )
+
+    def _filters_on(self) -> bool:
+        overdue = self.query_one("#filter-overdue", Checkbox).value
+        return bool(self._filter("kind") or self._filter("status") or overdue)
+
+    def action_toggle_reveal(self) -> None:
+        self.revealed = not self.revealed
+        self._show_detail(self.selected)
+
+    def localize(self) -> None:
+        self._localize_chrome()
+        self._set_options(self.query_one("#filter-kind", Select), self._kind_options())
+        self._set_options(
+            self.query_one("#filter-status", Select), self._status_options(self._filter("kind"))
+        )
+        self.query_one("#filter-overdue", Checkbox).label = _("Overdue only")
+        self.refresh_list()
+
+    def action_back(self) -> None:
+        kotae(self).action_show_screen("ask")
+
+    # Changes ----------------------------------------------------------------------------------
+
+    def _current(self) -> Request | None:
+        request = self.requests.get(self.selected or "")
+        if request is None:
+            self.notify(_("Choose a request first."), severity="warning")
+        return request
+
+    def action_change_status(self) -> None:
+        request = self._current()
+        if request is None:
+            return
+        if request.closed:
+            self.notify(
+                _("{reference} is {status}, a closed status.").format(
+                    reference=request.reference, status=status_label(request.status)
+                ),
+                severity="warning",
+            )
+            return
+
+        def changed(choice: tuple[str, str | None, str] | None) -> None:
+            if choice is None:
+                return
+            status, reason, note = choice
+            store = kotae(self).services.store
+            try:
+                done = store.transition(request.reference, status, note=note, reason=reason)
+            except KotaeError as exc:
+                self.notify(error_text(exc), severity="error")
+                return
+            self.notify(
+                _("{reference} is now {status}.").format(
+                    reference=done.reference, status=status_label(done.status)
+                )
+            )
+            self.refresh_list()
+
+        self.app.push_screen(StatusChange(request.reference, request.kind, request.status), changed)
+
+    def action_extend(self) -> None:
+        request = self._current()
+        if request is None:
+            return
+
+        def extended(reason: str | None) -> None:
+            if reason is None:
+                return
+            services = kotae(self).services
+            try:
+                done = services.store.extend(
+                    request.reference, reason=reason, regimes=services.regimes
+                )
+            except (KotaeError, KnowledgeError) as exc:
+                self.notify(error_text(exc), severity="error")
+                return
+            self.notify(
+                _("{reference} is now due on {date}.").format(
+                    reference=done.reference, date=format_day(done.due_on, current_language())
+                )
+            )
+            self.refresh_list()
+
+        self.app.push_screen(Extension(request.reference), extended)
+
+    def action_export(self) -> None:
+        request = self._current()
+        if request is None:
+            return
+
+        def chosen(choice: tuple[str, bool] | None) -> None:
+            if choice is not None:
+                self._export(request, *choice)
+
+        self.app.push_screen(Export(request.reference), chosen)
+
+    def _export(self, request: Request, fmt: str, include_pii: bool) -> None:
+        app = kotae(self)
+        services = app.services
+        try:
+            record = request_record(
+                request,
+                services.store.events(request.reference),
+                services.workflow_or_none(request.kind),
+                services.regimes,
+                include_pii=include_pii,
+            )
+            text = to_markdown(record) if fmt == "markdown" else to_json(record) + "\n"
+            name = f"{request.reference}.{'md' if fmt == 'markdown' else 'json'}"
+            path = write_export(app.export_dir or Path.cwd(), name, text, include_pii)
+            if path is None:  # the current directory is not writable: the data directory
+                path = write_export(services.store.data_dir / "exports", name, text, include_pii)
+            if path is None:
+                raise OSError(name)
+            services.store.record_event(
+                request.reference, "exported", note="include_pii" if include_pii else "redacted"
+            )
+        except (KotaeError, KnowledgeError, OSError) as exc:
+            self.notify(_("Cannot export: {error}").format(error=error_text(exc)), severity="error")
+            return
+        self.notify(_("Exported to {path}").format(path=path))
+        self.refresh_list()
+
+
+def write_export(folder: Path, name: str, text: str, private: bool) -> Path | None:
+    """Write the file; None when the folder is not writable. Personal data: owner-only."""
+    path = folder / name
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600 if private else 0o644)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        if private:
+            path.chmod(0o600)
+    except OSError:
+        return None
+    return path

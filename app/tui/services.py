@@ -1,0 +1,55 @@
+"""What the wizard and the Requests screen share: the request store, the regimes, the workflows.
+
+Each is opened on first use, so the Ask screen starts without touching the disk. Errors are the
+core's own (StoreError, KnowledgeError); the screens show them.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+
+from app.core.deadlines import Regime, load_regimes
+from app.core.knowledge import KnowledgeBase, KnowledgeError
+from app.core.store import RequestStore
+from app.core.workflow import Workflow, load_workflow
+
+
+class Services:
+    def __init__(self, kb: KnowledgeBase, data_dir: Path | None) -> None:
+        self.kb = kb
+        self.data_dir = data_dir
+        self._workflows: dict[str, Workflow] = {}
+
+    @cached_property
+    def store(self) -> RequestStore:
+        return RequestStore(self.data_dir)
+
+    @cached_property
+    def regimes(self) -> dict[str, Regime]:
+        return load_regimes(self.kb.root)
+
+    def workflow(self, name: str) -> Workflow:
+        if name not in self._workflows:
+            self._workflows[name] = load_workflow(name, self.kb)
+        return self._workflows[name]
+
+    def workflow_or_none(self, name: str) -> Workflow | None:
+        """For showing stored requests: a broken definition must not hide the queue."""
+        try:
+            return self.workflow(name)
+        except KnowledgeError:
+            return None
+
+    def regime_for(self, code: str) -> Regime:
+        return self.regimes.get(code) or self.regimes["other"]
+
+    def close(self) -> None:
+        if "store" in self.__dict__:
+            self.store.close()
+
+
+def due_soon(due: date, today: date, days: int = 3) -> bool:
+    """Due within `days` days from today (and not yet overdue)."""
+    return 0 <= (due - today).days <= days
