@@ -43,8 +43,8 @@ MARGIN = 0.06
 # A lower score still answers when no other entry comes close.
 CLEAR_LEAD_AT = 0.42
 CLEAR_MARGIN = 0.15
-COVERAGE_WEIGHT = 0.4
-NEAREST_WEIGHT = 0.4
+COVERAGE_WEIGHT = 0.5
+NEAREST_WEIGHT = 0.3
 RATIO_WEIGHT = 0.2
 # The blend is damped by coverage**COVERAGE_DAMPING: unexplained words lower confidence.
 COVERAGE_DAMPING = 0.25
