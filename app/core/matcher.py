@@ -63,6 +63,8 @@ class Candidate:
     id: str
     score: float  # 0..1
     matched: tuple[str, ...] = ()  # the words of the question that matched this entry: the "why"
+    # The signals behind the score: coverage, nearest-example cosine, ratio to that example.
+    signals: tuple[float, float, float] = (0.0, 0.0, 0.0)
 
 
 @dataclass(frozen=True)
@@ -277,8 +279,6 @@ class Matcher:
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
         self.analyzer = Analyzer(kb.synonyms, kb.boilerplate)
-        # (coverage, nearest, closeness) per shortlisted entry of the last query: for calibration.
-        self.last_components: dict[str, tuple[float, float, float]] = {}
         self.ids: list[str] = list(kb.entries)
         texts = [list(_entry_texts(e)) for e in kb.entries.values()]
         docs = [[self.analyzer.analyze(t, query=False) for t in ts] for ts in texts]
@@ -365,23 +365,20 @@ class Matcher:
             for i in covered
         }
         shortlist = sorted(pre, key=lambda i: -pre[i])[: max(SHORTLIST, limit)]
-        scored: list[tuple[float, int]] = []
-        self.last_components = {}
+        scored: list[tuple[float, int, tuple[float, float, float]]] = []
         for i in shortlist:
             cos, x = nearest.get(i, (0.0, -1))
             closeness = fuzz.ratio(doc.canonical, self._canonical[x]) / 100 if x >= 0 else 0.0
-            coverage = covered[i] / total
-            self.last_components[self.ids[i]] = (coverage, cos, closeness)
-            blend = pre[i] + RATIO_WEIGHT * closeness
-            scored.append((blend * coverage**COVERAGE_DAMPING, i))
-        scored.sort(key=lambda si: (-si[0], si[1]))
+            signals = (covered[i] / total, cos, closeness)
+            scored.append((blend(*signals), i, signals))
+        scored.sort(key=lambda s: (-s[0], s[1]))
         out = []
-        for score, i in scored[:limit]:
+        for score, i, signals in scored[:limit]:
             # Concepts, words and kanji pairs explain a match; particles and lone kanji do not.
             why = sorted(
                 {doc.labels[f] for f in hits[i] if doc.features[f] >= 1.0 and f in doc.labels}
             )
-            out.append(Candidate(self.ids[i], round(min(1.0, score), 3), tuple(why)))
+            out.append(Candidate(self.ids[i], round(min(1.0, score), 3), tuple(why), signals))
         return out
 
     def ask(self, query: str) -> Result:
@@ -393,14 +390,7 @@ class Matcher:
         if not cands:
             return Result(query, lang, "decline", 0.0)
         top = cands[0].score
-        second = cands[1].score if len(cands) > 1 else 0.0
-        lead = top - second
-        if (top >= ANSWER_AT and lead >= MARGIN) or (top >= CLEAR_LEAD_AT and lead >= CLEAR_MARGIN):
-            decision: Decision = "answer"
-        elif top >= CLARIFY_AT:
-            decision = "clarify"
-        else:
-            decision = "decline"
+        decision = decide(top, cands[1].score if len(cands) > 1 else 0.0)
         if decision == "answer":
             suggestions: tuple[str, ...] = ()
         elif decision == "clarify":
@@ -408,6 +398,25 @@ class Matcher:
         else:
             suggestions = tuple(c.id for c in cands[:3])
         return Result(query, lang, decision, top, cands, suggestions)
+
+
+def blend(
+    coverage: float,
+    nearest: float,
+    closeness: float,
+    weights: tuple[float, float, float] = (COVERAGE_WEIGHT, NEAREST_WEIGHT, RATIO_WEIGHT),
+    damping: float = COVERAGE_DAMPING,
+) -> float:
+    """The score of an entry from its three signals (see the module docstring)."""
+    a, b, c = weights
+    return (a * coverage + b * nearest + c * closeness) * coverage**damping
+
+
+def decide(top: float, second: float) -> Decision:
+    lead = top - second
+    if (top >= ANSWER_AT and lead >= MARGIN) or (top >= CLEAR_LEAD_AT and lead >= CLEAR_MARGIN):
+        return "answer"
+    return "clarify" if top >= CLARIFY_AT else "decline"
 
 
 def _idf(n: int, df: int) -> float:
