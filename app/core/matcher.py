@@ -51,7 +51,7 @@ RATIO_WEIGHT = 0.2
 COVERAGE_DAMPING = 0.5
 SHORTLIST = 12
 # Hiragana-only pairs are mostly grammar (ですか, には): they count, but little.
-HIRAGANA_WEIGHT = 0.2
+HIRAGANA_WEIGHT = 0.1
 MIXED_WEIGHT = 0.4  # a particle before a kanji (を指, は取) says less than two kanji
 KANJI_WEIGHT = 0.5
 FUZZY_WORD_CUTOFF = 88  # retension→retention (89) passes, weather→whether (86) does not
