@@ -10,9 +10,9 @@ from app.core.matcher import Result
 from app.core.text import printable
 
 
-def answer_language(result: Result, pinned: str | None) -> str:
-    """Answers follow the question's language unless the user pinned one."""
-    return pinned if pinned in ("ja", "en") else result.lang
+def answer_language(question_lang: str, pinned: str | None) -> str:
+    """Answers follow the question's language unless the user pinned one ("auto" pins none)."""
+    return pinned if pinned in ("ja", "en") else question_lang
 
 
 def copy_text(entry: Entry, lang: str) -> str:
@@ -28,7 +28,7 @@ def copy_text(entry: Entry, lang: str) -> str:
 
 
 def result_to_json(result: Result, kb: KnowledgeBase, pinned: str | None = None) -> dict[str, Any]:
-    lang = answer_language(result, pinned)
+    lang = answer_language(result.lang, pinned)
     answer = None
     if result.answer_id:
         entry = kb.get(result.answer_id)
@@ -56,7 +56,7 @@ def result_to_json(result: Result, kb: KnowledgeBase, pinned: str | None = None)
 
 def describe(result: Result, kb: KnowledgeBase, pinned: str | None = None) -> str:
     """The human-readable reply of `kotae ask`, in the answer's language."""
-    lang = answer_language(result, pinned)
+    lang = answer_language(result.lang, pinned)
 
     def tr(message: str, **values: object) -> str:
         return gettext_for(lang, message).format(**values)

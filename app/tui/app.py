@@ -14,6 +14,7 @@ from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.screen import Screen
 
+from app.core.answers import answer_language, copy_text
 from app.core.config import Config
 from app.core.i18n import N_, _, choose_language, set_language
 from app.core.knowledge import KnowledgeBase
@@ -99,8 +100,7 @@ class KotaeApp(App[int]):
         return self.lang, self.answer_pin
 
     def answer_lang_for(self, question_lang: str) -> str:
-        """Answers follow the question's language unless the user pinned one."""
-        return question_lang if self.answer_pin == "auto" else self.answer_pin
+        return answer_language(question_lang, self.answer_pin)
 
     def describe_binding(self, binding: Binding) -> str:
         if binding.id == keys.LANGUAGE.id:
@@ -171,8 +171,6 @@ class KotaeApp(App[int]):
     # Copy and requests --------------------------------------------------------------------
 
     def action_copy_answer(self) -> None:
-        from app.core.answers import copy_text
-
         target = getattr(self.screen, "copy_target", lambda: None)()
         if target is None:
             self.notify(_("There is no answer to copy yet."), severity="warning")
