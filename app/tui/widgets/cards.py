@@ -180,13 +180,17 @@ class AnswerCard(Card):
             self.post_message(StartWorkflow(self.entry.workflow, self.entry.id))
 
 
-class ClarifyCard(Card):
-    """The question fits several entries about equally: let the user pick."""
+class ResultCard(Card):
+    """A reply about a matcher result that has no single answer."""
 
     def __init__(self, result: Result, lang: str) -> None:
         super().__init__()
         self.result = result
         self.lang = lang
+
+
+class ClarifyCard(ResultCard):
+    """The question fits several entries about equally: let the user pick."""
 
     def compose(self) -> ComposeResult:
         kb = kotae(self).kb
@@ -195,17 +199,12 @@ class ClarifyCard(Card):
             yield EntryLink(kb.entries[entry_id], self.lang, "pick")
 
 
-class DeclineCard(Card):
+class DeclineCard(ResultCard):
     """No answer in the policy: say so plainly, then offer suggestions and the topics."""
 
     DEFAULT_CSS = """
     DeclineCard { border: round $warning 60%; }
     """
-
-    def __init__(self, result: Result, lang: str) -> None:
-        super().__init__()
-        self.result = result
-        self.lang = lang
 
     def compose(self) -> ComposeResult:
         kb = kotae(self).kb
