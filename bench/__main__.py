@@ -24,8 +24,8 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 
 from app.core.knowledge import Entry, KnowledgeBase, LangText, load_knowledge
-from app.core.matcher import Matcher
-from app.core.text import normalise
+from app.core.match.matcher import Matcher
+from app.core.match.text import normalise
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTIONS = ROOT / "tests" / "data" / "questions.tsv"

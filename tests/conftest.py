@@ -7,7 +7,7 @@ import pytest
 
 from app.core import i18n
 from app.core.knowledge import KnowledgeBase, load_knowledge
-from app.core.matcher import Matcher
+from app.core.match.matcher import Matcher
 from app.core.paths import knowledge_dir
 
 REPO = Path(__file__).resolve().parent.parent

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import main
+from app.cli.main import main
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -143,7 +143,7 @@ def test_check_passes_on_the_shipped_knowledge() -> None:
 
 def test_ask_does_not_import_textual() -> None:
     code = (
-        "import sys; from app.cli import main; main(['ask', 'TLS']); "
+        "import sys; from app.cli.main import main; main(['ask', 'TLS']); "
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'app') "
         "and (m.startswith('textual') or m.startswith('app.tui')))\n"
         "print('IMPORTED', bad)"

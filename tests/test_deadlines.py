@@ -17,7 +17,7 @@ from app.core.deadlines import (
     load_regimes,
 )
 from app.core.paths import knowledge_dir
-from app.core.store import RequestStore
+from app.store.sqlite import RequestStore
 
 
 @pytest.fixture(scope="module")

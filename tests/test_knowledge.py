@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import main
+from app.cli.main import main
 from app.core.knowledge import KnowledgeBase, check_knowledge
 
 REQUIRED_IDS = {

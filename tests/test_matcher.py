@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.core.knowledge import KnowledgeBase
-from app.core.matcher import Matcher, detect_language
+from app.core.match.matcher import Matcher, detect_language
 
 DATA = Path(__file__).parent / "data" / "questions.tsv"
 

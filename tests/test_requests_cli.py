@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import main
+from app.cli.main import main
 from app.core.deadlines import load_regimes
 from app.core.paths import knowledge_dir
-from app.core.store import RequestStore
+from app.store.sqlite import RequestStore
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -21,10 +21,11 @@ import pytest
 from app.core.deadlines import Regime, load_regimes
 from app.core.knowledge import check_knowledge
 from app.core.paths import knowledge_dir
-from app.core.requests import IncompleteRequest, submit_run
+from app.core.records import StoreError
 from app.core.statuses import INITIAL, TRANSITIONS, IllegalTransition
-from app.core.store import DB_NAME, MIGRATIONS, RequestStore, StoreError
-from app.core.workflow import WizardSession, load_workflow
+from app.core.workflow.engine import WizardSession, load_workflow
+from app.store.sqlite import DB_NAME, MIGRATIONS, RequestStore
+from app.store.submit import IncompleteRequest, submit_run
 
 REPO = Path(__file__).resolve().parent.parent
 ANSWERS = {"email": "taro@example.com", "note": "call me"}
@@ -68,7 +69,7 @@ WRITER = """
     import sys
     from app.core.deadlines import load_regimes
     from app.core.paths import knowledge_dir
-    from app.core.store import RequestStore
+    from app.store.sqlite import RequestStore
     regime = load_regimes(knowledge_dir())["other"]
     print("ready", flush=True)
     sys.stdin.readline()  # start together
@@ -105,8 +106,8 @@ def test_four_processes_submitting_at_once_get_distinct_references(tmp_path: Pat
 WIZARD = """
     import sys, time
     from app.core.knowledge import check_knowledge
-    from app.core.store import RequestStore
-    from app.core.workflow import WizardSession, load_workflow
+    from app.store.sqlite import RequestStore
+    from app.core.workflow.engine import WizardSession, load_workflow
     store = RequestStore(sys.argv[1])
     run = WizardSession(load_workflow("deletion", check_knowledge()[0]))
 
@@ -153,7 +154,7 @@ def test_a_wizard_killed_with_sigkill_resumes_from_its_draft(tmp_path: Path) -> 
 
 HAMMER = """
     import sys
-    from app.core.store import RequestStore
+    from app.store.sqlite import RequestStore
     store = RequestStore(sys.argv[1])
     store.save_draft("dpa", {"n": 0, "pad": "x" * 5000})
     print("ready", flush=True)

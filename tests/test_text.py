@@ -7,7 +7,7 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.core.text import fold_kana, normalise, printable
+from app.core.match.text import fold_kana, normalise, printable
 
 
 def test_half_width_katakana_becomes_hiragana() -> None:

@@ -15,7 +15,7 @@ from textual.widgets import Checkbox, DataTable, Input, Select
 from app.core.deadlines import load_regimes
 from app.core.knowledge import KnowledgeBase
 from app.core.statuses import TRANSITIONS
-from app.core.store import RequestStore
+from app.store.sqlite import RequestStore
 from app.tui.app import KotaeApp
 from app.tui.screens.dialogs import Export, Extension, StatusChange
 from app.tui.screens.requests import RequestsScreen

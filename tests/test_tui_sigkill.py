@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from app.core.store import RequestStore
+from app.store.sqlite import RequestStore
 
 REPO = Path(__file__).resolve().parent.parent
 CTRL_P, ENTER, TAB, F8 = "\x10", "\r", "\t", "\x1b[19~"

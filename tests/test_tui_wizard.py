@@ -12,7 +12,7 @@ from textual.pilot import Pilot
 from textual.widgets import Button, Input, RadioSet, Select, SelectionList, TextArea
 
 from app.core.knowledge import KnowledgeBase
-from app.core.store import RequestStore
+from app.store.sqlite import RequestStore
 from app.tui.app import KotaeApp
 from app.tui.screens.dialogs import ResumeDraft
 from app.tui.screens.wizard import WizardScreen

@@ -11,8 +11,8 @@ import pytest
 
 from app.core import i18n
 from app.core.knowledge import KnowledgeBase, KnowledgeError, check_knowledge
-from app.core.workflow import WizardSession, Workflow, load_workflow
-from app.core.workflow_check import check_workflows
+from app.core.workflow.check import check_workflows
+from app.core.workflow.engine import WizardSession, Workflow, load_workflow
 
 TODAY = date(2026, 6, 1)
 

@@ -6,8 +6,8 @@ from typing import Any
 
 from app.core.i18n import N_, gettext_for
 from app.core.knowledge import Entry, KnowledgeBase
-from app.core.matcher import Result
-from app.core.text import printable
+from app.core.match.matcher import Result
+from app.core.match.text import printable
 
 
 def answer_language(question_lang: str, pinned: str | None) -> str:

@@ -14,10 +14,10 @@ from app.core.deadlines import Regime
 from app.core.i18n import N_, gettext_for
 from app.core.messages import format_day
 from app.core.privacy import REDACTED
+from app.core.records import Event, Request
 from app.core.statuses import KIND_LABELS, REASON_LABELS, status_label
-from app.core.store import Event, Request
-from app.core.workflow import Workflow
-from app.core.workflow_fields import display_value
+from app.core.workflow.engine import Workflow
+from app.core.workflow.fields import display_value
 
 
 def request_record(

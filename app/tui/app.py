@@ -18,7 +18,7 @@ from app.core.answers import answer_language, copy_text
 from app.core.config import Config
 from app.core.i18n import N_, _, choose_language, set_language
 from app.core.knowledge import KnowledgeBase
-from app.core.matcher import Matcher
+from app.core.match.matcher import Matcher
 from app.tui import keys
 from app.tui.commands import EntryCommands
 from app.tui.messages import StartWorkflow

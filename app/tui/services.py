@@ -12,8 +12,8 @@ from pathlib import Path
 
 from app.core.deadlines import Regime, load_regimes
 from app.core.knowledge import KnowledgeBase, KnowledgeError
-from app.core.store import RequestStore
-from app.core.workflow import Workflow, load_workflow
+from app.core.workflow.engine import Workflow, load_workflow
+from app.store.sqlite import RequestStore
 
 
 class Services:

@@ -22,8 +22,8 @@ from app.core.export import request_record, to_json, to_markdown
 from app.core.i18n import N_, _, current_language
 from app.core.knowledge import KnowledgeError
 from app.core.messages import KotaeError, format_day
+from app.core.records import Request
 from app.core.statuses import KINDS, all_statuses, status_label
-from app.core.store import Request
 from app.tui import keys
 from app.tui.localized import kotae
 from app.tui.screens.base import KotaeScreen

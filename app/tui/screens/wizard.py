@@ -20,9 +20,9 @@ from app.core.deadlines import Regime
 from app.core.i18n import _, current_language
 from app.core.knowledge import KnowledgeError
 from app.core.messages import KotaeError, format_day
-from app.core.requests import submit_run
-from app.core.store import Request
-from app.core.workflow import FieldError, WizardSession, Workflow
+from app.core.records import Request
+from app.core.workflow.engine import FieldError, WizardSession, Workflow
+from app.store.submit import submit_run
 from app.tui import keys
 from app.tui.localized import kotae
 from app.tui.screens.base import KotaeScreen

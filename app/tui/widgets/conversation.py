@@ -7,7 +7,7 @@ from textual.widget import Widget
 
 from app.core.i18n import N_
 from app.core.knowledge import Entry
-from app.core.matcher import Candidate, Result
+from app.core.match.matcher import Candidate, Result
 from app.tui.localized import kotae
 from app.tui.widgets.cards import AnswerCard, ClarifyCard, DeclineCard, QuestionBubble, WelcomeCard
 

@@ -6,7 +6,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from app.core.knowledge import Entry, KnowledgeBase
-from app.core.matcher import Matcher
+from app.core.match.matcher import Matcher
 from app.tui.text import plain
 from app.tui.widgets.prose import Wrapped
 

@@ -19,7 +19,7 @@ from textual.widgets import Input, RadioSet, Select, SelectionList, TextArea
 from textual.widgets.selection_list import Selection
 
 from app.core.i18n import _, current_language
-from app.core.workflow import FieldDef, FieldError, Workflow
+from app.core.workflow.engine import FieldDef, FieldError, Workflow
 from app.tui.localized import Localized, kotae
 from app.tui.text import safe
 from app.tui.widgets.prose import Prose

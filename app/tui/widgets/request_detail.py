@@ -15,8 +15,8 @@ from textual.widget import Widget
 
 from app.core.i18n import _, current_language
 from app.core.messages import format_day
+from app.core.records import Event, Request
 from app.core.statuses import KIND_LABELS
-from app.core.store import Event, Request
 from app.tui.services import due_soon
 from app.tui.text import one_line
 from app.tui.widgets.prose import Prose

@@ -15,8 +15,8 @@ from app.core import deadlines
 from app.core.deadlines import Regime
 from app.core.i18n import _, current_language
 from app.core.messages import format_day
-from app.core.store import Request
-from app.core.workflow import Step, WizardSession
+from app.core.records import Request
+from app.core.workflow.engine import Step, WizardSession
 from app.tui.localized import Localized
 from app.tui.widgets.prose import Prose
 

@@ -4,24 +4,18 @@ Exit codes: 0 ok, 1 invalid answers / refused change / unusable store or knowled
 2 usage (argparse), 3 unknown reference or unreadable file.
 
 Only the parser lives here: `kotae` builds it on every start, so the store, the workflow engine
-and Babel are imported (from app.requests_commands) only when a `requests` command runs.
+and Babel are imported (from app.cli.requests_commands) only when a `requests` command runs.
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
 
+from app.cli.output import EXIT_INVALID, EXIT_NOT_FOUND, err
 from app.core import i18n
 from app.core.i18n import _
 from app.core.statuses import DENIAL_REASONS, KINDS, all_statuses
-from app.core.text import printable
-
-EXIT_OK = 0
-EXIT_INVALID = 1
-EXIT_USAGE = 2
-EXIT_NOT_FOUND = 3
 
 
 def add_requests_parser(subparsers: Any) -> None:
@@ -87,10 +81,11 @@ def _days(text: str) -> int:
 
 def run_requests(args: argparse.Namespace) -> int:
     """Run a `requests` command; returns the exit code. Reads --data-dir, --knowledge, --lang."""
+    from app.cli.requests_commands import COMMANDS, Context
     from app.core.knowledge import KnowledgeError
     from app.core.messages import KotaeError
-    from app.core.store import RequestNotFound, RequestStore
-    from app.requests_commands import COMMANDS, Context
+    from app.core.records import RequestNotFound
+    from app.store.sqlite import RequestStore
 
     if getattr(args, "lang", None):
         i18n.set_language(args.lang)
@@ -109,8 +104,3 @@ def run_requests(args: argparse.Namespace) -> int:
     except KotaeError as exc:  # refused changes, an unusable store
         err(exc.message(lang))
         return EXIT_INVALID
-
-
-def err(text: str) -> None:
-    """A message for the person at the terminal, on stderr."""
-    print(printable(text), file=sys.stderr)

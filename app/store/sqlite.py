@@ -20,7 +20,6 @@ import threading
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -30,8 +29,9 @@ import platformdirs
 from app.core import deadlines
 from app.core.deadlines import ExtensionRefused, Regime
 from app.core.i18n import N_
-from app.core.messages import KotaeError, localized
+from app.core.messages import localized
 from app.core.privacy import mask_email
+from app.core.records import Event, Request, RequestNotFound, StoreError
 from app.core.statuses import INITIAL, PREFIXES, check_transition, is_closed, status_label
 
 log = logging.getLogger(__name__)
@@ -87,53 +87,6 @@ MIGRATIONS: list[list[str]] = [
             updated_at TEXT NOT NULL)""",
     ],
 ]
-
-
-class StoreError(KotaeError):
-    """The store cannot be opened or used."""
-
-
-class RequestNotFound(KotaeError):
-    """No request has this reference."""
-
-
-@dataclass(frozen=True)
-class Request:
-    reference: str
-    kind: str
-    status: str
-    lang: str  # the requester's language
-    regime: str
-    received_at: datetime
-    received_on: date
-    original_due_on: date
-    due_on: date
-    extensions: int
-    contact: str | None  # masked email; None once purged
-    answers: dict[str, Any] | None  # None once purged
-    closed_at: datetime | None
-    purged_at: datetime | None
-    updated_at: datetime
-
-    @property
-    def closed(self) -> bool:
-        return is_closed(self.kind, self.status)
-
-    def is_overdue(self, today: date | None = None) -> bool:
-        return not self.closed and (today or date.today()) > self.due_on
-
-
-@dataclass(frozen=True)
-class Event:
-    id: int
-    reference: str
-    at: datetime
-    actor: str
-    action: str  # submitted | status | extended | exported | purged
-    from_status: str | None
-    to_status: str | None
-    note: str
-    reason: str | None
 
 
 def default_data_dir(explicit: str | Path | None = None) -> Path:

@@ -17,8 +17,8 @@ from app.core import i18n
 from app.core.answers import describe, result_to_json
 from app.core.i18n import _
 from app.core.knowledge import KnowledgeBase, KnowledgeError, check_knowledge, load_knowledge
-from app.core.matcher import Matcher
-from app.core.text import printable
+from app.core.match.matcher import Matcher
+from app.core.match.text import printable
 
 # Exit codes, also listed in the README.
 EXIT_OK = 0
@@ -48,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--knowledge", dest="check_knowledge", type=Path, metavar="DIR")
 
     try:
-        from app.cli_requests import add_requests_parser
+        from app.cli.requests import add_requests_parser
     except ImportError:  # the request store is optional in a stripped-down build
         pass
     else:
@@ -65,7 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "check":
             return cmd_check(args.check_knowledge or args.knowledge)
         if args.command == "requests":
-            from app.cli_requests import run_requests
+            from app.cli.requests import run_requests
 
             return run_requests(args)
         kb = load_knowledge(args.knowledge)
@@ -101,7 +101,7 @@ def cmd_check(root: Path | None) -> int:
     kb, problems = check_knowledge(root)
     problems = list(problems)
     try:
-        from app.core.workflow_check import check_workflows
+        from app.core.workflow.check import check_workflows
     except ImportError:
         pass
     else:

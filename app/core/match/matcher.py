@@ -23,7 +23,7 @@ from typing import Literal
 from rapidfuzz import fuzz, process
 
 from app.core.knowledge import Entry, KnowledgeBase
-from app.core.text import (
+from app.core.match.text import (
     MAX_QUERY_CHARS,
     fold_kana,
     is_hiragana,

@@ -1,4 +1,4 @@
-"""The `kotae requests …` commands (the parser is in app.cli_requests)."""
+"""The `kotae requests …` commands (the parser is in app.cli.requests)."""
 
 from __future__ import annotations
 
@@ -13,17 +13,18 @@ from typing import Any
 
 import tomli
 
-from app.cli_requests import EXIT_INVALID, EXIT_NOT_FOUND, EXIT_OK, err
+from app.cli.output import EXIT_INVALID, EXIT_NOT_FOUND, EXIT_OK, err
 from app.core.deadlines import Regime, load_regimes
 from app.core.export import request_record, to_json, to_markdown
 from app.core.i18n import _
 from app.core.knowledge import KnowledgeBase, KnowledgeError, check_knowledge
+from app.core.match.text import printable
 from app.core.messages import format_day
-from app.core.requests import submit_run
+from app.core.records import Request
 from app.core.statuses import KIND_LABELS, status_label
-from app.core.store import Request, RequestStore
-from app.core.text import printable
-from app.core.workflow import WizardSession, Workflow, load_workflow
+from app.core.workflow.engine import WizardSession, Workflow, load_workflow
+from app.store.sqlite import RequestStore
+from app.store.submit import submit_run
 
 
 @dataclass

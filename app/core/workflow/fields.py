@@ -19,7 +19,7 @@ from app.core.countries import Country
 from app.core.i18n import N_, gettext_for
 from app.core.messages import Localized, format_day, localized
 from app.core.privacy import REDACTED, mask_email
-from app.core.workflow_schema import FIELD_TYPES, FieldDef
+from app.core.workflow.schema import FIELD_TYPES, FieldDef
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
 ORG_RE = re.compile(r"^org-[A-Za-z0-9]{4,64}$")

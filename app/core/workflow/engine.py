@@ -27,8 +27,8 @@ from app.core.countries import Country, load_countries
 from app.core.i18n import N_
 from app.core.knowledge import Entry, KnowledgeBase, KnowledgeError, Problem, _read_toml, _rel
 from app.core.messages import localized
-from app.core.workflow_fields import Checker, FieldError, display_value
-from app.core.workflow_schema import (
+from app.core.workflow.fields import Checker, FieldError, display_value
+from app.core.workflow.schema import (
     Choice,
     Definition,
     FieldDef,

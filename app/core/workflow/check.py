@@ -6,8 +6,8 @@ from app.core.countries import FILE as COUNTRIES_FILE
 from app.core.countries import Country, check_countries
 from app.core.deadlines import Regime, check_regimes
 from app.core.knowledge import KnowledgeBase, Problem, _rel
-from app.core.workflow import read_definition
-from app.core.workflow_schema import Definition
+from app.core.workflow.engine import read_definition
+from app.core.workflow.schema import Definition
 
 
 def check_workflows(kb: KnowledgeBase) -> list[Problem]:

@@ -8,8 +8,9 @@ from datetime import datetime
 from app.core.deadlines import Regime
 from app.core.i18n import N_
 from app.core.messages import KotaeError, localized
-from app.core.store import Request, RequestStore
-from app.core.workflow import WizardSession
+from app.core.records import Request
+from app.core.workflow.engine import WizardSession
+from app.store.sqlite import RequestStore
 
 
 class IncompleteRequest(KotaeError):

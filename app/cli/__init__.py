@@ -1,0 +1,1 @@
+"""Command-line faces: `kotae`, `ask`, `check`, `requests …`."""

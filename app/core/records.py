@@ -1,0 +1,57 @@
+"""What the request store holds: requests and their event log, as plain records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from app.core.messages import KotaeError
+from app.core.statuses import is_closed
+
+
+class StoreError(KotaeError):
+    """The store cannot be opened or used."""
+
+
+class RequestNotFound(KotaeError):
+    """No request has this reference."""
+
+
+@dataclass(frozen=True)
+class Request:
+    reference: str
+    kind: str
+    status: str
+    lang: str  # the requester's language
+    regime: str
+    received_at: datetime
+    received_on: date
+    original_due_on: date
+    due_on: date
+    extensions: int
+    contact: str | None  # masked email; None once purged
+    answers: dict[str, Any] | None  # None once purged
+    closed_at: datetime | None
+    purged_at: datetime | None
+    updated_at: datetime
+
+    @property
+    def closed(self) -> bool:
+        return is_closed(self.kind, self.status)
+
+    def is_overdue(self, today: date | None = None) -> bool:
+        return not self.closed and (today or date.today()) > self.due_on
+
+
+@dataclass(frozen=True)
+class Event:
+    id: int
+    reference: str
+    at: datetime
+    actor: str
+    action: str  # submitted | status | extended | exported | purged
+    from_status: str | None
+    to_status: str | None
+    note: str
+    reason: str | None

@@ -1,0 +1,1 @@
+"""Declarative workflows (deletion, DPA): schema, field checks, engine, validation."""

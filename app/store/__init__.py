@@ -1,0 +1,1 @@
+"""The request store: records and their SQLite backend."""
