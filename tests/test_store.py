@@ -404,3 +404,63 @@ def test_submit_run_stores_visible_answers_and_clears_the_draft(
     assert request.reference in caplog.text
     assert "hanako" not in caplog.text  # no personal data in logs
     assert json.dumps(request.answers)
+
+
+def test_drafts_belong_to_their_owner(store: RequestStore) -> None:
+    store.save_draft("deletion", {"answers": {"email": "agent@example.com"}})
+    store.save_draft("deletion", {"answers": {"email": "a@example.com"}}, owner="web:aaa")
+    store.save_draft("deletion", {"answers": {"email": "b@example.com"}}, owner="web:bbb")
+    assert store.get_draft("deletion", owner="web:aaa") == {"answers": {"email": "a@example.com"}}
+    assert store.get_draft("deletion", owner="web:ccc") is None
+    assert store.get_draft("deletion") == {"answers": {"email": "agent@example.com"}}
+    store.discard_draft("deletion", owner="web:aaa")
+    assert store.get_draft("deletion", owner="web:aaa") is None
+    assert store.get_draft("deletion", owner="web:bbb") is not None
+    # Purging web drafts leaves the agent's.
+    assert store.purge_drafts(1, now=datetime(2100, 1, 1), owner_prefix="web:") == 1
+    assert store.get_draft("deletion") is not None
+
+
+def test_channel_and_status_token_are_recorded(
+    store: RequestStore, regimes: dict[str, Regime]
+) -> None:
+    web = store.create_request(
+        "deletion",
+        {"email": "a@example.com"},
+        lang="ja",
+        regime=regimes["other"],
+        channel="web",
+        owner="web:aaa",
+        access_token_hash="f" * 64,
+    )
+    local = store.create_request("deletion", {}, lang="en", regime=regimes["other"])
+    assert (web.channel, local.channel) == ("web", "cli")
+    assert store.find_by_access_token("f" * 64) == web
+    assert store.find_by_access_token("0" * 64) is None
+    with pytest.raises(ValueError):
+        store.create_request("dpa", {}, lang="en", regime=regimes["other"], channel="fax")
+
+
+def test_version_one_store_is_upgraded_keeping_drafts_and_requests(tmp_path: Path) -> None:
+    import sqlite3
+
+    from app.store.sqlite import agent_owner, current_actor
+
+    con = sqlite3.connect(tmp_path / DB_NAME)
+    for statement in MIGRATIONS[0]:
+        con.execute(statement)
+    con.execute("PRAGMA user_version = 1")
+    con.execute("INSERT INTO drafts VALUES ('dpa', '{\"answers\": {}}', '2026-01-01T00:00:00')")
+    con.execute(
+        "INSERT INTO requests (reference, kind, status, lang, regime, received_at, received_on,"
+        " original_due_on, due_on, updated_at) VALUES ('DEL-2026-000001', 'deletion',"
+        " 'submitted', 'ja', 'other', '2026-01-01T00:00:00+00:00', '2026-01-01', '2026-01-31',"
+        " '2026-01-31', '2026-01-01T00:00:00+00:00')"
+    )
+    con.commit()
+    con.close()
+    with RequestStore(tmp_path) as upgraded:
+        assert upgraded.schema_version() == len(MIGRATIONS)
+        assert upgraded.get("DEL-2026-000001").channel == "unknown"
+        owner = agent_owner(current_actor())
+        assert upgraded.get_draft("dpa", owner=owner) == {"answers": {}}

@@ -35,6 +35,7 @@ class Request:
     closed_at: datetime | None
     purged_at: datetime | None
     updated_at: datetime
+    channel: str = "unknown"  # tui | cli | web | unknown (filed before channels were kept)
 
     @property
     def closed(self) -> bool:

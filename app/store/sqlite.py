@@ -86,7 +86,26 @@ MIGRATIONS: list[list[str]] = [
             data TEXT NOT NULL,
             updated_at TEXT NOT NULL)""",
     ],
+    [
+        # Where a request came from, and the hash of the requester's secret status link.
+        "ALTER TABLE requests ADD COLUMN channel TEXT NOT NULL DEFAULT 'unknown'",
+        "ALTER TABLE requests ADD COLUMN access_token_hash TEXT",
+        """CREATE UNIQUE INDEX requests_access_token ON requests (access_token_hash)
+            WHERE access_token_hash IS NOT NULL""",
+        # A draft belongs to its owner (an agent, a web session), never to a kind alone.
+        """CREATE TABLE drafts_by_owner (
+            owner TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            data TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (owner, kind))""",
+        "INSERT INTO drafts_by_owner SELECT :legacy_owner, kind, data, updated_at FROM drafts",
+        "DROP TABLE drafts",
+        "ALTER TABLE drafts_by_owner RENAME TO drafts",
+    ],
 ]
+
+CHANNELS = ("tui", "cli", "web", "unknown")
 
 
 def default_data_dir(explicit: str | Path | None = None) -> Path:
@@ -104,6 +123,11 @@ def current_actor() -> str:
         return "unknown"
 
 
+def agent_owner(agent: str) -> str:
+    """The draft owner of an agent (web sessions own theirs as "web:<session id hash>")."""
+    return f"agent:{agent}"
+
+
 def _utc(now: datetime | None) -> datetime:
     # A naive datetime is local time.
     return (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
@@ -116,9 +140,21 @@ def _local_day(now: datetime | None) -> date:
 
 
 class RequestStore:
-    """Requests, their event log and wizard drafts. Safe to share between threads."""
+    """Requests, their event log and wizard drafts. Safe to share between threads.
 
-    def __init__(self, data_dir: str | Path | None = None) -> None:
+    `owner` is whose drafts the draft methods touch unless told otherwise (the local agent by
+    default); `channel` is recorded on the requests this store creates unless told otherwise.
+    """
+
+    def __init__(
+        self,
+        data_dir: str | Path | None = None,
+        *,
+        owner: str | None = None,
+        channel: str = "cli",
+    ) -> None:
+        self.owner = owner or agent_owner(current_actor())
+        self.channel = channel
         self.data_dir = default_data_dir(data_dir)
         self.path = self.data_dir / DB_NAME
         self._lock = threading.RLock()
@@ -198,9 +234,11 @@ class RequestStore:
                 raise sqlite3.DatabaseError(
                     f"schema version {version} is newer than this Kotae ({len(MIGRATIONS)})"
                 )
+            # The drafts of a single-user store were the local agent's.
+            params = {"legacy_owner": agent_owner(current_actor())}
             for statements in MIGRATIONS[version:]:
                 for statement in statements:
-                    con.execute(statement)
+                    con.execute(statement, params if ":legacy_owner" in statement else ())
             con.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
 
     def schema_version(self) -> int:
@@ -220,12 +258,19 @@ class RequestStore:
         now: datetime | None = None,
         actor: str | None = None,
         clear_draft: bool = False,
+        channel: str | None = None,
+        owner: str | None = None,
+        access_token_hash: str | None = None,
     ) -> Request:
         """Store a new request with its due date; returns it with its new reference.
 
         `contact` is the requester's email; only its masked form is kept outside the answers.
-        `clear_draft` discards the kind's draft in the same transaction.
+        `clear_draft` discards the owner's draft of this kind in the same transaction.
+        `access_token_hash` is the hash of the requester's secret status link (never the token).
         """
+        channel = channel or self.channel
+        if channel not in CHANNELS:
+            raise ValueError(f"unknown channel {channel!r}")
         at, received_on = _utc(now), _local_day(now)
         due = deadlines.due_date(received_on, regime)
         with self._write() as con:
@@ -240,8 +285,8 @@ class RequestStore:
             reference = f"{PREFIXES[kind]}-{received_on.year}-{number:06d}"
             con.execute(
                 "INSERT INTO requests (reference, kind, status, lang, regime, received_at, "
-                "received_on, original_due_on, due_on, contact, answers, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "received_on, original_due_on, due_on, contact, answers, updated_at, channel, "
+                "access_token_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     reference,
                     kind,
@@ -255,11 +300,15 @@ class RequestStore:
                     mask_email(contact) if contact else None,
                     json.dumps(dict(answers), ensure_ascii=False),
                     at.isoformat(),
+                    channel,
+                    access_token_hash,
                 ),
             )
             self._event(con, reference, "submitted", actor, at, to_status=INITIAL)
             if clear_draft:
-                con.execute("DELETE FROM drafts WHERE kind = ?", (kind,))
+                con.execute(
+                    "DELETE FROM drafts WHERE owner = ? AND kind = ?", (owner or self.owner, kind)
+                )
         log.info("request %s created", reference)
         return self.get(reference)
 
@@ -267,6 +316,15 @@ class RequestStore:
         """The request; RequestNotFound when no request has this reference."""
         with self._lock:
             return self._fetch(self._con, reference)
+
+    def find_by_access_token(self, token_hash: str) -> Request | None:
+        """The request whose status link has this hash, or None."""
+        with self._lock:
+            row = self._con.execute(
+                f"SELECT {_REQUEST_COLUMNS} FROM requests WHERE access_token_hash = ?",
+                (token_hash,),
+            ).fetchone()
+        return _request(row) if row else None
 
     def list_requests(self, *, kind: str | None = None, status: str | None = None) -> list[Request]:
         """Requests, oldest first, optionally of one kind and / or status."""
@@ -432,21 +490,33 @@ class RequestStore:
     # -- drafts -------------------------------------------------------------------------------
 
     def save_draft(
-        self, kind: str, data: Mapping[str, Any], *, now: datetime | None = None
+        self,
+        kind: str,
+        data: Mapping[str, Any],
+        *,
+        now: datetime | None = None,
+        owner: str | None = None,
     ) -> None:
-        """Keep the wizard's state (WizardSession.to_dict()); one draft per kind."""
+        """Keep the wizard's state (WizardSession.to_dict()); one draft per owner and kind."""
         with self._write() as con:
             con.execute(
-                "INSERT INTO drafts (kind, data, updated_at) VALUES (?, ?, ?) "
-                "ON CONFLICT (kind) DO UPDATE SET data = excluded.data, "
+                "INSERT INTO drafts (owner, kind, data, updated_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (owner, kind) DO UPDATE SET data = excluded.data, "
                 "updated_at = excluded.updated_at",
-                (kind, json.dumps(dict(data), ensure_ascii=False), _utc(now).isoformat()),
+                (
+                    owner or self.owner,
+                    kind,
+                    json.dumps(dict(data), ensure_ascii=False),
+                    _utc(now).isoformat(),
+                ),
             )
 
-    def get_draft(self, kind: str) -> dict[str, Any] | None:
-        """The saved draft of a kind, or None (also for an unreadable one)."""
+    def get_draft(self, kind: str, *, owner: str | None = None) -> dict[str, Any] | None:
+        """The owner's saved draft of a kind, or None (also for an unreadable one)."""
         with self._lock:
-            row = self._con.execute("SELECT data FROM drafts WHERE kind = ?", (kind,)).fetchone()
+            row = self._con.execute(
+                "SELECT data FROM drafts WHERE owner = ? AND kind = ?", (owner or self.owner, kind)
+            ).fetchone()
         if row is None:
             return None
         try:
@@ -455,20 +525,32 @@ class RequestStore:
             return None
         return data if isinstance(data, dict) else None
 
-    def discard_draft(self, kind: str) -> None:
+    def discard_draft(self, kind: str, *, owner: str | None = None) -> None:
         with self._write() as con:
-            con.execute("DELETE FROM drafts WHERE kind = ?", (kind,))
+            con.execute(
+                "DELETE FROM drafts WHERE owner = ? AND kind = ?", (owner or self.owner, kind)
+            )
 
-    def purge_drafts(self, older_than_days: int, *, now: datetime | None = None) -> int:
-        """Discard drafts untouched for `older_than_days`; returns how many."""
+    def purge_drafts(
+        self,
+        older_than_days: float,
+        *,
+        now: datetime | None = None,
+        owner_prefix: str = "",
+    ) -> int:
+        """Discard drafts untouched for `older_than_days` (of every owner whose name starts
+        with `owner_prefix`, e.g. "web:"); returns how many."""
         cutoff = (_utc(now) - timedelta(days=older_than_days)).isoformat()
         with self._write() as con:
-            return con.execute("DELETE FROM drafts WHERE updated_at <= ?", (cutoff,)).rowcount
+            return con.execute(
+                "DELETE FROM drafts WHERE updated_at <= ? AND substr(owner, 1, ?) = ?",
+                (cutoff, len(owner_prefix), owner_prefix),
+            ).rowcount
 
 
 _REQUEST_COLUMNS = (
     "reference, kind, status, lang, regime, received_at, received_on, original_due_on, due_on, "
-    "extensions, contact, answers, closed_at, purged_at, updated_at"
+    "extensions, contact, answers, closed_at, purged_at, updated_at, channel"
 )
 
 
@@ -492,4 +574,5 @@ def _request(row: tuple[Any, ...]) -> Request:
         closed_at=when(row[12]),
         purged_at=when(row[13]),
         updated_at=datetime.fromisoformat(row[14]),
+        channel=row[15],
     )

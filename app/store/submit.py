@@ -26,11 +26,15 @@ def submit_run(
     now: datetime | None = None,
     actor: str | None = None,
     clear_draft: bool = True,
+    channel: str | None = None,
+    owner: str | None = None,
+    access_token_hash: str | None = None,
 ) -> Request:
     """Store the request of a complete session; its legal regime sets the due date.
 
-    `lang` is the requester's language (exports are written in it). The kind's draft is
-    discarded in the same transaction unless `clear_draft` is False.
+    `lang` is the requester's language (exports are written in it). The owner's draft of the
+    kind is discarded in the same transaction unless `clear_draft` is False. `channel`, `owner`
+    and `access_token_hash` are passed to `RequestStore.create_request`.
     """
     if not run.is_complete:
         raise IncompleteRequest(
@@ -48,4 +52,7 @@ def submit_run(
         now=now,
         actor=actor,
         clear_draft=clear_draft,
+        channel=channel,
+        owner=owner,
+        access_token_hash=access_token_hash,
     )

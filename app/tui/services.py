@@ -24,7 +24,7 @@ class Services:
 
     @cached_property
     def store(self) -> RequestStore:
-        return RequestStore(self.data_dir)
+        return RequestStore(self.data_dir, channel="tui")
 
     @cached_property
     def regimes(self) -> dict[str, Regime]:
