@@ -23,7 +23,7 @@ from app.core.messages import format_day
 from app.core.records import Request
 from app.core.statuses import KIND_LABELS, status_label
 from app.core.workflow.engine import WizardSession, Workflow, load_workflow
-from app.store.sqlite import RequestStore
+from app.store.base import StoreBase
 from app.store.submit import submit_run
 
 
@@ -31,7 +31,7 @@ from app.store.submit import submit_run
 class Context:
     """What the commands share; the knowledge base is read only when a command needs it."""
 
-    store: RequestStore
+    store: StoreBase
     lang: str
     knowledge: Path | None
     _kb: KnowledgeBase | None = None
@@ -65,6 +65,8 @@ def cmd_list(args: argparse.Namespace, ctx: Context) -> int:
     found = ctx.store.list_requests(kind=args.kind, status=args.status)
     if args.overdue:
         found = [r for r in found if r.is_overdue(today)]
+    if getattr(args, "mine", False) or getattr(args, "unassigned", False):
+        found = [r for r in found if r.assignee == (ctx.store.agent if args.mine else None)]
     if args.json:
         print(json.dumps([_summary(r, today) for r in found], ensure_ascii=False, indent=2))
         return EXIT_OK
@@ -97,6 +99,8 @@ def _summary(r: Request, today: date) -> dict[str, Any]:
         "overdue": r.is_overdue(today),
         "extensions": r.extensions,
         "contact": r.contact,
+        "assignee": r.assignee,
+        "version": r.version,
     }
 
 
