@@ -85,7 +85,9 @@ class Cluster:
                  "-w", "start")  # fmt: skip
 
     def restart(self) -> None:
-        self.run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "restart")
+        # -l again: without it the server would write to (and hold open) our pipe.
+        self.run("pg_ctl", "-D", str(self.data), "-l", str(self.root / "log"), "-m", "fast",
+                 "-w", "restart")  # fmt: skip
 
     def stop(self) -> None:
         with contextlib.suppress(subprocess.SubprocessError):
@@ -154,7 +156,8 @@ def pg_url(pg_cluster: Cluster) -> Iterator[str]:
     store = PgStore(url, check_schema=False)
     store.upgrade()
     store.close()
-    engine = sa.create_engine(url.replace("postgresql:", "postgresql+psycopg:"))
+    # pre_ping: a test restarts the server under this engine's pooled connection.
+    engine = sa.create_engine(url.replace("postgresql:", "postgresql+psycopg:"), pool_pre_ping=True)
     _ENGINES[url] = engine
     yield url
     engine.dispose()

@@ -179,7 +179,7 @@ class PgStore(StoreBase):
                     ) from exc
                 log.info("database connection lost; retrying")
                 time.sleep(delay * (1 + random.random()))
-                delay = min(delay * 2, 1.0)
+                delay = min(delay * 2, 0.5)
 
     def _refused(self, exc: sa_exc.DBAPIError) -> StoreError:
         return StoreError(
