@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench lint i18n mo check clean
+.PHONY: run test bench soak lint i18n mo check clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -23,6 +23,11 @@ test: $(STAMP) mo
 
 bench: $(STAMP) mo
 	$(BIN)/python -m bench
+
+# Long runs kept out of `make test`: 8 PostgreSQL clients x 200 operations, with SIGKILLs and a
+# server restart.
+soak: $(STAMP) mo
+	KOTAE_SOAK=1 $(BIN)/pytest -q -s tests/test_pg_soak.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check app tests bench

@@ -313,8 +313,9 @@ def run_workers(
     return outputs
 
 
-def check_queue(url: str, outputs: list[list[str]] | None = None) -> int:
-    """No reference lost or repeated, no change lost or doubled; returns the request count."""
+def check_queue(url: str, outputs: list[list[str]] | None = None, exact: bool = True) -> int:
+    """No reference lost or repeated, no change lost or doubled; returns the request count.
+    Not `exact` when clients were killed: a change may be stored but not yet reported."""
     with PgStore(url) as store:
         requests = store.list_requests()
         refs = [r.reference for r in requests]
@@ -329,7 +330,9 @@ def check_queue(url: str, outputs: list[list[str]] | None = None) -> int:
             assert request.extensions == sum(e.action == "extended" for e in events)
     if outputs is not None:
         lines = [line.split() for out in outputs for line in out if line]
-        assert sorted(x[1] for x in lines if x[0] == "submitted") == sorted(refs)
+        reported = sorted(x[1] for x in lines if x[0] == "submitted")
+        assert len(reported) == len(set(reported))
+        assert reported == sorted(refs) if exact else set(reported) <= set(refs)
         claimed = [x[1] for x in lines if x[0] == "claimed" and x[1] != "-"]
         assert len(claimed) == len(set(claimed))  # nobody claimed a request twice
         with PgStore(url) as store:
@@ -341,7 +344,7 @@ def check_queue(url: str, outputs: list[list[str]] | None = None) -> int:
                     for e in store.events(r.reference)
                     if e.action == action
                 )
-                assert done == logged
+                assert done == logged if exact else set(done) <= set(logged)
     return len(refs)
 
 
