@@ -287,6 +287,10 @@ def main() -> None:
         pass
     else:
         first_paint()
+    print("\n== request store throughput ==")
+    from bench.store_bench import store_throughput
+
+    store_throughput()
 
 
 if __name__ == "__main__":

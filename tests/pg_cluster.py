@@ -76,11 +76,13 @@ class Cluster:
         secret = password if password is not None else SUPERUSER_PASSWORD
         return f"postgresql://{user}:{secret}@127.0.0.1:{self.port}/{db}"
 
+    durable: bool = False  # False: no fsync, for fast tests
+
     def start(self) -> None:
-        options = (
-            f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
-        )
+        options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1"
+        options += " -c max_connections=200"
+        if not self.durable:
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         self.run("pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.root / "log"),
                  "-w", "start")  # fmt: skip
 
@@ -92,6 +94,7 @@ class Cluster:
     def stop(self) -> None:
         with contextlib.suppress(subprocess.SubprocessError):
             self.run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
+        shutil.rmtree(self.root, ignore_errors=True)
 
     def sql(self, statement: str, db: str = "postgres") -> None:
         """Run SQL as the superuser through psql, the way the README's setup is run."""
@@ -105,7 +108,7 @@ class Cluster:
         )  # fmt: skip
 
 
-def start_cluster() -> Cluster:
+def start_cluster(durable: bool = False) -> Cluster:
     bindir = find_bindir()
     if bindir is None:
         raise FileNotFoundError(INSTALL_HINT)
@@ -118,7 +121,7 @@ def start_cluster() -> Cluster:
     pwfile.write_text(SUPERUSER_PASSWORD + "\n")
     if user:
         os.chown(pwfile, entry.pw_uid, entry.pw_gid)
-    cluster = Cluster(bindir, root, _free_port(), user)
+    cluster = Cluster(bindir, root, _free_port(), user, durable)
     cluster.run("initdb", "-D", str(cluster.data), "-U", "postgres", f"--pwfile={pwfile}",
                 "--auth-local=trust", "--auth-host=scram-sha-256", "--no-sync",
                 "-E", "UTF8", "--locale=C", timeout=120)  # fmt: skip
@@ -138,7 +141,6 @@ def pg_cluster() -> Iterator[Cluster]:
         yield cluster
     finally:
         cluster.stop()
-        shutil.rmtree(cluster.root, ignore_errors=True)
 
 
 PG_DB = "kotae_store"
