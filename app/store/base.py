@@ -423,8 +423,17 @@ class StoreBase(TeamMixin, DraftsMixin):
 
     @staticmethod
     def _conflict(current: Request) -> Conflict:
-        return Conflict(
-            localized(
+        if current.closed:
+            message = localized(
+                N_(
+                    "{reference} was changed meanwhile and nothing was saved. It is now "
+                    "{status}, a closed status; it cannot change any more."
+                ),
+                reference=current.reference,
+                status=status_label(current.status),
+            )
+        else:
+            message = localized(
                 N_(
                     "{reference} was changed meanwhile and nothing was saved. It is now "
                     "{status}, assigned to {assignee} (version {version}). Look at it again, "
@@ -434,9 +443,8 @@ class StoreBase(TeamMixin, DraftsMixin):
                 status=status_label(current.status),
                 assignee=current.assignee or "—",
                 version=current.version,
-            ),
-            current,
-        )
+            )
+        return Conflict(message, current)
 
     def _event(
         self,
