@@ -129,14 +129,19 @@ def start_cluster(durable: bool = False) -> Cluster:
     return cluster
 
 
+def missing_server() -> None:
+    """Skip with one line saying what to install; under KOTAE_REQUIRE_SYSTEM=1 (CI), fail."""
+    if os.environ.get("KOTAE_REQUIRE_SYSTEM") == "1":
+        pytest.fail(INSTALL_HINT)
+    pytest.skip(INSTALL_HINT)
+
+
 @pytest.fixture(scope="session")
 def pg_cluster() -> Iterator[Cluster]:
     try:
         cluster = start_cluster()
     except FileNotFoundError:
-        if os.environ.get("KOTAE_REQUIRE_SYSTEM") == "1":
-            pytest.fail(INSTALL_HINT)
-        pytest.skip(INSTALL_HINT)
+        missing_server()
     try:
         yield cluster
     finally:

@@ -372,3 +372,48 @@ def test_four_clients_survive_a_server_restart_with_nothing_lost_or_doubled(
 
 def _count(url: str) -> int:
     return int(_as(url, "SELECT count(*) FROM requests")[0][0])
+
+
+def test_a_missing_server_skips_with_one_line_but_fails_where_required(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from pg_cluster import INSTALL_HINT, missing_server
+
+    monkeypatch.delenv("KOTAE_REQUIRE_SYSTEM", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="install postgresql"):
+        missing_server()
+    monkeypatch.setenv("KOTAE_REQUIRE_SYSTEM", "1")
+    with pytest.raises(pytest.fail.Exception) as failed:
+        missing_server()
+    assert str(failed.value) == INSTALL_HINT and "\n" not in INSTALL_HINT
+
+
+def test_the_password_comes_from_a_file_or_pgpassfile_and_sslmode_is_honoured(
+    team: dict[str, str],
+    pg_cluster: Cluster,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    bare = f"postgresql://agent@127.0.0.1:{pg_cluster.port}/kotae"
+    secret = tmp_path / "db-password"
+    secret.write_text(_readme_password("agent") + "\n")
+    config = tmp_path / "config.toml"
+    config.write_text(f'database = "{bare}"\nagent = "sato"\npassword_file = "db-password"\n')
+    monkeypatch.setenv("KOTAE_CONFIG", str(config))
+    monkeypatch.delenv("KOTAE_DATABASE_URL", raising=False)
+    monkeypatch.setenv("PGPASSFILE", str(tmp_path / "none"))
+    assert main(["db", "status"]) == 0  # from the config's password_file
+    assert f"Store: {bare}" in capsys.readouterr().out
+    config.write_text(f'database = "{bare}"\n')
+    assert main(["requests", "list"]) == 1  # no password anywhere: a clear refusal
+    assert "Cannot reach the database" in capsys.readouterr().err
+    passfile = tmp_path / "pgpass"
+    passfile.write_text(f"127.0.0.1:{pg_cluster.port}:kotae:agent:{_readme_password('agent')}\n")
+    passfile.chmod(0o600)
+    monkeypatch.setenv("PGPASSFILE", str(passfile))
+    assert main(["requests", "list"]) == 0  # libpq's password file
+    capsys.readouterr()
+    config.write_text(f'database = "{bare}?sslmode=require"\n')  # this server has no TLS
+    assert main(["requests", "list"]) == 1
+    assert "SSL" in capsys.readouterr().err

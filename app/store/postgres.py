@@ -151,7 +151,9 @@ class PgStore(StoreBase):
                     raise self._refused(exc) from exc
                 log.info("retrying after a concurrent duplicate")
             except sa_exc.DBAPIError as exc:
-                if not (isinstance(exc, sa_exc.OperationalError) or exc.connection_invalidated):
+                if not _transient(exc):
+                    if isinstance(exc, sa_exc.OperationalError):
+                        raise self._unreachable(exc) from exc
                     raise self._refused(exc) from exc
                 # Drop every pooled connection: after a restart they are all dead.
                 self.engine.dispose()
@@ -170,16 +172,19 @@ class PgStore(StoreBase):
                             ),
                             submission,
                         ) from exc
-                    raise StoreError(
-                        localized(
-                            N_("Cannot reach the database {url}: {error}"),
-                            url=self.url,
-                            error=_first_line(exc.orig),
-                        )
-                    ) from exc
+                    raise self._unreachable(exc) from exc
                 log.info("database connection lost; retrying")
                 time.sleep(delay * (1 + random.random()))
                 delay = min(delay * 2, 0.5)
+
+    def _unreachable(self, exc: sa_exc.DBAPIError) -> StoreError:
+        return StoreError(
+            localized(
+                N_("Cannot reach the database {url}: {error}"),
+                url=self.url,
+                error=_first_line(exc.orig),
+            )
+        )
 
     def _refused(self, exc: sa_exc.DBAPIError) -> StoreError:
         return StoreError(
@@ -223,6 +228,25 @@ class PgStore(StoreBase):
             _ddl(conn, schema.PG_ACCESS)
             conn.execute(sa.text("UPDATE schema_version SET version = :v"), {"v": schema.LATEST})
         return before, schema.LATEST
+
+
+# SQLSTATE classes worth waiting out: connection exceptions, the server shutting down or
+# starting, serialization failures and deadlocks (the transaction was rolled back).
+_TRANSIENT_CLASSES = ("08", "57", "40")
+_PERMANENT_HINTS = ("password", "authentication", "ssl", "does not exist", "role ")
+
+
+def _transient(exc: sa_exc.DBAPIError) -> bool:
+    """Would trying again help? A wrong password, no TLS or a missing database never heal."""
+    if exc.connection_invalidated:
+        return True
+    state = getattr(exc.orig, "sqlstate", None)
+    if state:
+        return state[:2] in _TRANSIENT_CLASSES or state == "53300"  # too many connections
+    if not isinstance(exc, sa_exc.OperationalError):
+        return False
+    message = str(exc.orig).lower()
+    return not any(hint in message for hint in _PERMANENT_HINTS)
 
 
 def _ddl(conn: sa.Connection, statement: str) -> None:
