@@ -417,3 +417,23 @@ def test_the_password_comes_from_a_file_or_pgpassfile_and_sslmode_is_honoured(
     config.write_text(f'database = "{bare}?sslmode=require"\n')  # this server has no TLS
     assert main(["requests", "list"]) == 1
     assert "SSL" in capsys.readouterr().err
+
+
+def test_claiming_skips_a_request_another_agent_is_claiming(pg_url: str, regime: Regime) -> None:
+    from pg_cluster import empty_database
+
+    empty_database(pg_url)
+    with PgStore(pg_url, agent="sato") as sato, PgStore(pg_url, agent="suzuki") as suzuki:
+        first = sato.create_request("deletion", {}, lang="en", regime=regime).reference
+        second = sato.create_request("deletion", {}, lang="en", regime=regime).reference
+        # Another agent's claim is in flight: the oldest request is locked, not yet assigned.
+        with sato.engine.connect() as other:
+            other.execute(
+                sa.text("SELECT 1 FROM requests WHERE reference = :r FOR UPDATE"), {"r": first}
+            )
+            started = time.monotonic()
+            claimed = suzuki.claim_next()
+            assert time.monotonic() - started < 2  # no waiting for the other claim
+            other.rollback()
+        assert (claimed.reference, claimed.assignee) == (second, "suzuki")
+        assert sato.claim_next().reference == first
