@@ -6,7 +6,9 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from app.core.records import Request
+from app.core.i18n import N_
+from app.core.messages import localized
+from app.core.records import Conflict, Request
 from app.store.drafts import Tx, _utc
 
 
@@ -46,7 +48,17 @@ class TeamMixin:
             if self._done(tx, key):
                 return current
             if only_if_free and current.assignee not in (None, agent):
-                raise self._conflict(current)
+                raise Conflict(
+                    localized(
+                        N_(
+                            "{reference} is already assigned to {assignee}. Ask them, or take "
+                            "it over with `kotae requests assign {reference} AGENT`."
+                        ),
+                        reference=current.reference,
+                        assignee=current.assignee,
+                    ),
+                    current,
+                )
             if current.assignee == agent:
                 return current
             self._update(tx, current, at, "assignee = :a", a=agent)
