@@ -586,3 +586,34 @@ def test_interface_language_switch_does_not_change_stored_errors(sampler: Workfl
     assert str(error) == f"org: {error.message('ja')}"
     i18n.set_language("en")
     assert str(error) == f"org: {error.message('en')}"
+
+
+SCOPES = ["account", "files", "fine_tuned_models", "prompts"]
+# Every scope that ticks prompts and something else (prompts alone: the test above).
+WITH_PROMPTS = [
+    [s for i, s in enumerate(SCOPES) if mask >> i & 1]
+    for mask in range(1, 16)
+    if mask >> SCOPES.index("prompts") & 1 and mask != 1 << SCOPES.index("prompts")
+]
+
+
+@pytest.mark.xfail(strict=True, reason="stopping at the prompts step drops the whole request")
+@pytest.mark.parametrize("scope", WITH_PROMPTS, ids=lambda s: "+".join(s))
+def test_stopping_at_the_prompts_step_drops_only_the_prompts(
+    deletion: Workflow, scope: list[str]
+) -> None:
+    others = [s for s in scope if s != "prompts"]
+    run = WizardSession(deletion)
+    run.answer("scope", scope)
+    run.next()
+    assert run.current_step.id == "prompts_info"
+    assert run.answer("prompts_continue", "stop") == []
+    assert run.next() == []
+    assert not run.stopped
+    _walk(run, _deletion_answers(scope=None))
+    assert run.is_complete
+    assert run.submitted_answers()["scope"] == others
+    # An answers file with the same choices files the same request.
+    from_file = WizardSession(deletion)
+    assert from_file.load_answers(_deletion_answers(scope=scope, prompts_continue="stop")) == []
+    assert from_file.submitted_answers()["scope"] == others
