@@ -160,6 +160,20 @@ class Workflow:
         return out
 
 
+def _drop(choice: Choice, answers: dict[str, Any]) -> bool:
+    """Take the choice's `drop` value out of its list answer; False when nothing would be left
+    (the choice then ends the wizard)."""
+    if choice.drop is None:
+        return False
+    fid, value = choice.drop
+    chosen = answers.get(fid)
+    rest = [v for v in chosen if v != value] if isinstance(chosen, list) else []
+    if not rest:
+        return False
+    answers[fid] = rest
+    return True
+
+
 def read_definition(path: Path, root: Path) -> tuple[Definition | None, list[Problem]]:
     """Parse one workflow file; (None, problems) when it is not readable TOML."""
     problems: list[Problem] = []
@@ -304,7 +318,7 @@ class WizardSession:
             return errors
         for f in step.fields:
             choice = f.choice(self.answers.get(f.id)) if f.type == "choice" else None
-            if choice and choice.end:
+            if choice and choice.end and not _drop(choice, self.answers):
                 self._stopped = (f.id, choice.value)
                 return []
         self._position = self.workflow.steps.index(step) + 1
@@ -353,7 +367,7 @@ class WizardSession:
             for f in step.fields:
                 value, errs = self.checker.check_value(f, answers.get(f.id))
                 choice = f.choice(value) if f.type == "choice" and value else None
-                if choice and choice.end:
+                if choice and choice.end and not _drop(choice, stored):
                     errs = [
                         FieldError(
                             f.id,

@@ -72,7 +72,7 @@ FIELD_KEYS = {
     "ja",
     "en",
 }
-CHOICE_KEYS = {"value", "ja", "en", "end", "end_message", "implies"}
+CHOICE_KEYS = {"value", "ja", "en", "end", "end_message", "implies", "drop"}
 
 
 @dataclass(frozen=True)
@@ -82,6 +82,9 @@ class Choice:
     end: bool = False  # choosing it ends the wizard without a request
     end_message: Localized | None = None
     implies: Localized | None = None  # what the choice brings into the request (e.g. SCC module)
+    # (field, value): with `end`, take this value out of that multi-choice answer and go on;
+    # the wizard ends only when nothing else is left in it.
+    drop: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -346,9 +349,24 @@ def _choices(raw: Any, add: Add) -> tuple[Choice, ...]:
                 end=boolean(item, "end", add_at, False),
                 end_message=pair_value(item.get("end_message"), "end_message", add_at),
                 implies=pair_value(item.get("implies"), "implies", add_at),
+                drop=_drop(item.get("drop"), add_at),
             )
         )
     return tuple(out)
+
+
+def _drop(raw: Any, add: Add) -> tuple[str, str] | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        add("drop", 'must be a table such as { field = "scope", value = "prompts" }')
+        return None
+
+    def add_at(fld: str, msg: str) -> None:
+        add(f"drop.{fld}", msg)
+
+    _unknown(raw, {"field", "value"}, add_at)
+    return string(raw, "field", add_at), string(raw, "value", add_at)
 
 
 def _errors(raw: Any, add: Add) -> dict[str, Localized]:
@@ -390,6 +408,7 @@ def structure_problems(d: Definition) -> list[Problem]:
             if f.id in earlier:
                 problems.append(Problem(d.file, name, "id", "duplicate field id in this workflow"))
             problems += [Problem(d.file, name, k, m) for k, m in _field_problems(f)]
+            problems += [Problem(d.file, name, k, m) for k, m in _end_problems(step, f, earlier)]
             earlier[f.id] = f
     if d.contact_field:
         f = earlier.get(d.contact_field)
@@ -403,6 +422,33 @@ def structure_problems(d: Definition) -> list[Problem]:
         if fid and (fid not in earlier or earlier[fid].type != wanted):
             problems.append(Problem(d.file, "-", f"deadline.{key}", f"must name a {wanted} field"))
     return problems
+
+
+def _end_problems(step: Step, f: FieldDef, earlier: dict[str, FieldDef]) -> list[tuple[str, str]]:
+    # A step shown because a list includes X may only drop X: ending the wizard there would
+    # also throw away everything else that list asks for.
+    out: list[tuple[str, str]] = []
+    partial = [(c.field, str(c.value)) for c in step.when if c.op == "includes"]
+    for i, c in enumerate(f.choices):
+        if c.drop:
+            target = earlier.get(c.drop[0])
+            if not c.end:
+                out.append((f"choice[{i}].drop", "needs end = true"))
+            if target is None or target.type != "multi_choice":
+                out.append((f"choice[{i}].drop.field", "must name an earlier multi_choice field"))
+            elif target.choice(c.drop[1]) is None:
+                out.append((f"choice[{i}].drop.value", f"is not a choice of {c.drop[0]!r}"))
+        elif c.end and partial:
+            field, value = partial[0]
+            out.append(
+                (
+                    f"choice[{i}].end",
+                    f"the step is shown when {field!r} includes {value!r}; add "
+                    f'drop = {{ field = "{field}", value = "{value}" }} so that ending here '
+                    "does not drop the other answers",
+                )
+            )
+    return out
 
 
 def _condition_problems(cond: Condition, earlier: dict[str, FieldDef]) -> list[str]:
