@@ -49,7 +49,6 @@ def commands(env: dict[str, str]) -> list[list[str]]:
     ]
 
 
-@pytest.mark.xfail(strict=True, reason="BrokenPipeError traceback")
 def test_a_closed_pipe_is_quiet(env: dict[str, str]) -> None:
     noisy = {}
     for argv in commands(env):
@@ -68,11 +67,13 @@ def test_a_closed_pipe_is_quiet(env: dict[str, str]) -> None:
         finally:
             os.close(write)
         if proc.stderr or proc.returncode not in (0, 141):
-            noisy[" ".join(argv[:3])] = (proc.returncode, proc.stderr.decode(errors="replace")[-300:])
+            noisy[" ".join(argv[:3])] = (
+                proc.returncode,
+                proc.stderr.decode(errors="replace")[-300:],
+            )
     assert noisy == {}
 
 
-@pytest.mark.xfail(strict=True, reason="BrokenPipeError traceback")
 def test_head_one_reads_the_first_line_and_nothing_else_is_said(env: dict[str, str]) -> None:
     kotae = " ".join(KOTAE)
     script = f'{kotae} ask --json --batch "$QUESTIONS" | head -1'

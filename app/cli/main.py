@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -25,6 +26,7 @@ EXIT_OK = 0
 EXIT_PROBLEMS = 1  # `check` found problems, or the knowledge base cannot be loaded
 EXIT_USAGE = 2  # bad arguments or an unusable question
 EXIT_INPUT = 3  # a file named on the command line cannot be read
+EXIT_PIPE = 141  # the reader of stdout went away (`| head -1`), as the shell reports SIGPIPE
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -57,6 +59,30 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """`kotae`; a reader that closes stdout early (`| head -1`) ends it quietly."""
+    try:
+        try:
+            code = _main(argv)
+        except SystemExit as exc:  # argparse: --help, --version, usage errors
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _discard_stdout()
+        return EXIT_PIPE
+    return code
+
+
+def _discard_stdout() -> None:
+    # Python flushes stdout once more at exit; point it at /dev/null so that flush is silent.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # stdout is not a real file (tests)
+        pass
+
+
+def _main(argv: Sequence[str] | None = None) -> int:
     i18n.set_language(i18n.choose_language(_peek_lang(argv), None))
     args = build_parser().parse_args(argv)
     if args.lang:
