@@ -115,7 +115,6 @@ def test_ask_refuses_to_start_on_a_broken_knowledge_base(
     assert "knowledge/synonyms.toml: group[0]: terms: must be a list of strings" in err
 
 
-@pytest.mark.xfail(strict=True, reason="the answer limits who may access, the policy the purpose")
 def test_abuse_review_access_limits_the_purpose_not_who(kb: KnowledgeBase) -> None:
     # The policy: 「…不正使用の疑いを調査および検証する目的でのみ、このデータにアクセスできます」.
     entry = kb.entries["policy.abuse-review-access"]
