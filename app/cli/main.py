@@ -6,8 +6,10 @@ Textual is imported only when the UI starts, so `kotae ask` stays quick.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import re
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -26,6 +28,7 @@ EXIT_OK = 0
 EXIT_PROBLEMS = 1  # `check` found problems, or the knowledge base cannot be loaded
 EXIT_USAGE = 2  # bad arguments or an unusable question
 EXIT_INPUT = 3  # a file named on the command line cannot be read
+_SURROGATES = re.compile("[\ud800-\udfff]")
 EXIT_PIPE = 141  # the reader of stdout went away (`| head -1`), as the shell reports SIGPIPE
 
 
@@ -83,6 +86,13 @@ def _discard_stdout() -> None:
 
 
 def _main(argv: Sequence[str] | None = None) -> int:
+    argv = [_clean_arg(a) for a in (sys.argv[1:] if argv is None else argv)]
+    for stream in (sys.stdout, sys.stderr):
+        # Whatever the terminal's encoding, a character it lacks is escaped, never a traceback.
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors="backslashreplace")
     i18n.set_language(i18n.choose_language(_peek_lang(argv), None))
     args = build_parser().parse_args(argv)
     if args.lang:
@@ -103,6 +113,14 @@ def _main(argv: Sequence[str] | None = None) -> int:
     if args.command == "ask":
         return cmd_ask(args, kb)
     return cmd_ui(args, kb)
+
+
+def _clean_arg(arg: str) -> str:
+    # Bytes that are not UTF-8 arrive as lone surrogates; they become U+FFFD, so nothing
+    # downstream (matching, JSON, the terminal) ever sees or echoes invalid UTF-8.
+    with contextlib.suppress(UnicodeEncodeError):
+        arg = arg.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return _SURROGATES.sub("\ufffd", arg)
 
 
 def _peek_lang(argv: Sequence[str] | None) -> str | None:

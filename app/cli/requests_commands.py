@@ -17,7 +17,7 @@ from app.cli.output import EXIT_INVALID, EXIT_NOT_FOUND, EXIT_OK, err
 from app.core.deadlines import Regime, load_regimes
 from app.core.export import request_record, to_json, to_markdown
 from app.core.i18n import _
-from app.core.knowledge import KnowledgeBase, KnowledgeError, check_knowledge
+from app.core.knowledge import KnowledgeBase, KnowledgeError, check_knowledge, one_line
 from app.core.match.text import printable
 from app.core.messages import format_day
 from app.core.records import Request
@@ -216,10 +216,13 @@ def cmd_new(args: argparse.Namespace, ctx: Context) -> int:
     except tomli.TOMLDecodeError as exc:
         err(_("{file}: not valid TOML: {error}").format(file=path, error=exc))
         return EXIT_INVALID
+    except RecursionError:
+        err(_("{file}: arrays or tables are nested too deeply.").format(file=path))
+        return EXIT_INVALID
     run = WizardSession(ctx.workflow(args.kind))
     errors = run.load_answers(answers)
     for error in errors:
-        err(f"{error.field}: {error.message(ctx.lang)}")
+        err(f"{one_line(error.field)}: {error.message(ctx.lang)}")
     if errors:
         err(_("Nothing was stored: {n} answer(s) to fix.").format(n=len(errors)))
         return EXIT_INVALID

@@ -19,6 +19,7 @@ from app.core.messages import KotaeError, Localized, localized
 from app.core.tomldata import Add, boolean, integer, lang_tables, unknown_keys
 
 FILE = "regimes.toml"
+MAX_MONTHS, MAX_DAYS, MAX_EXTENSIONS = 120, 3660, 12
 REGIME_KEYS = {"due", "extension", "extensions", "notice_before_due", "ja", "en"}
 
 
@@ -91,12 +92,17 @@ def _period(raw: Any, key: str, add: Add) -> Period:
         add(key, "must be a table such as { months = 1 } or { days = 45 }")
         return Period()
 
+    wrong: list[str] = []
+
     def add_at(fld: str, msg: str) -> None:
+        wrong.append(fld)
         add(f"{key}.{fld}", msg)
 
     unknown_keys(raw, {"months", "days"}, add_at)
-    period = Period(integer(raw, "months", add_at) or 0, integer(raw, "days", add_at) or 0)
-    if period == Period():
+    # Bounded so that any due date stays a real calendar date.
+    months = integer(raw, "months", add_at, maximum=MAX_MONTHS) or 0
+    period = Period(months, integer(raw, "days", add_at, maximum=MAX_DAYS) or 0)
+    if period == Period() and not wrong:
         add(key, "must add at least one day or month")
     return period
 
@@ -126,7 +132,7 @@ def check_regimes(root: Path) -> tuple[dict[str, Regime], list[Problem]]:
             continue
         unknown_keys(raw, REGIME_KEYS, add)
         texts = lang_tables(raw, {"label", "note"}, {"label"}, add)
-        allowed = integer(raw, "extensions", add)
+        allowed = integer(raw, "extensions", add, maximum=MAX_EXTENSIONS)
         regimes[code] = Regime(
             code=code,
             due=_period(raw.get("due"), "due", add),

@@ -21,7 +21,11 @@ from app.core.messages import Localized, format_day, localized
 from app.core.privacy import REDACTED, mask_email
 from app.core.workflow.schema import FIELD_TYPES, FieldDef
 
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
+# A dot-atom local part and a host name (RFC 5321 without quoted parts or IP literals), letters
+# of any script allowed: no leading, trailing or double dots, no <>, commas or invisible marks.
+_ATOM = r"[\w!#$%&'*+/=?^`{|}~-]+"
+_LABEL = r"[^\W_](?:[\w-]{0,61}[^\W_])?"
+EMAIL_RE = re.compile(rf"{_ATOM}(?:\.{_ATOM})*@(?:{_LABEL}\.)+(?:[^\W\d_]{{2,63}}|xn--[\w-]+)")
 ORG_RE = re.compile(r"^org-[A-Za-z0-9]{4,64}$")
 FILE_ID_RE = re.compile(r"^file-[A-Za-z0-9_-]{4,64}$")
 LIST_SPLIT_RE = re.compile(r"[\s,、，;；]+")
@@ -64,7 +68,7 @@ class Checker:
         def err(code: str, msgid: str, **params: Any) -> FieldError:
             return FieldError(f.id, code, f.errors.get(code) or localized(msgid, **params))
 
-        if _blank(raw):
+        if _blank(raw) or (raw is False and f.type == "confirm"):
             if f.type == "confirm" and f.required:
                 return None, [err("unticked", N_("Tick this box to go on."))]
             if f.required:
@@ -106,7 +110,7 @@ class Checker:
         if not isinstance(raw, str):
             return None, [err("type", N_("Enter text."))]
         value = unicodedata.normalize("NFKC", raw).strip()
-        if not regex.match(value):
+        if not regex.fullmatch(value):
             return None, [err("invalid", msgid)]
         return self._text(f, value, err)
 
@@ -131,7 +135,9 @@ class Checker:
         errors: list[FieldError] = []
         for item in items:
             value = unicodedata.normalize("NFKC", item).strip()
-            if not FILE_ID_RE.match(value) or (f.pattern and not re.fullmatch(f.pattern, value)):
+            if not FILE_ID_RE.fullmatch(value) or (
+                f.pattern and not re.fullmatch(f.pattern, value)
+            ):
                 errors.append(
                     err("invalid", N_("“{value}” is not a file ID (file-…)."), value=_clip(value))
                 )
@@ -209,7 +215,7 @@ class Checker:
 
 
 def _blank(raw: Any) -> bool:
-    if raw is None or raw is False:
+    if raw is None:
         return True
     if isinstance(raw, str):
         return not raw.strip()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from app.core.knowledge import Problem
@@ -222,7 +223,7 @@ def _step(raw: Any, index: int, rel: str, problems: list[Problem]) -> Step:
         return Step(name, Localized("", ""), Localized("", ""))
     _unknown(raw, STEP_KEYS, add)
     step_id = string(raw, "id", add)
-    if step_id and not ID_RE.match(step_id):
+    if step_id and not ID_RE.fullmatch(step_id):
         add("id", f"{step_id!r}: use lower case letters, digits and '_'")
     texts = lang_tables(raw, {"title", "help"}, {"title"}, add)
     explain = raw.get("explain", [])
@@ -287,7 +288,7 @@ def _field(raw: Any, index: int, step: str, rel: str, problems: list[Problem]) -
         return FieldDef(name, "text", empty, empty)
     _unknown(raw, FIELD_KEYS, add)
     field_id = string(raw, "id", add)
-    if field_id and not ID_RE.match(field_id):
+    if field_id and not ID_RE.fullmatch(field_id):
         add("id", f"{field_id!r}: use lower case letters, digits and '_'")
     ftype = string(raw, "type", add)
     if ftype and ftype not in FIELD_TYPES:
@@ -303,8 +304,8 @@ def _field(raw: Any, index: int, step: str, rel: str, problems: list[Problem]) -
     dates = {}
     for key in ("min_date", "max_date"):
         dates[key] = string(raw, key, add, required=False) or None
-        if dates[key] and not DATE_RE.match(dates[key]):
-            add(key, 'must be "today" or a date written YYYY-MM-DD')
+        if dates[key] and not _valid_date(dates[key]):
+            add(key, 'must be "today" or a date that exists, written YYYY-MM-DD')
             dates[key] = None
     return FieldDef(
         id=field_id,
@@ -324,6 +325,15 @@ def _field(raw: Any, index: int, step: str, rel: str, problems: list[Problem]) -
         max_date=dates["max_date"],
         errors=_errors(raw.get("errors"), add),
     )
+
+
+def _valid_date(spec: str) -> bool:
+    if not DATE_RE.fullmatch(spec):
+        return False
+    try:
+        return spec == "today" or date.fromisoformat(spec).year >= 1900
+    except ValueError:  # 2026-02-30
+        return False
 
 
 def _choices(raw: Any, add: Add) -> tuple[Choice, ...]:
