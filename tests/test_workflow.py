@@ -636,3 +636,13 @@ def test_stopping_at_the_prompts_step_drops_only_the_prompts(
     from_file = WizardSession(deletion)
     assert from_file.load_answers(_deletion_answers(scope=scope, prompts_continue="stop")) == []
     assert from_file.submitted_answers()["scope"] == others
+
+
+@pytest.mark.xfail(strict=True, reason="an impossible date reads as a format error")
+def test_an_impossible_date_says_there_is_no_such_date(sampler: Workflow) -> None:
+    run = WizardSession(sampler, today=TODAY)
+    [error] = run.answer("when", "2026-02-30")
+    assert "no such date" in error.message("en")
+    assert "存在しない" in error.message("ja")
+    [error] = run.answer("when", "30/02/2026")
+    assert "YYYY-MM-DD" in error.message("en")
