@@ -337,7 +337,6 @@ def test_wired_into_python_m_app(tmp_path: Path) -> None:
     assert "DEL-2026-000001" in done.stderr and "Traceback" not in done.stderr
 
 
-@pytest.mark.xfail(strict=True, reason="prints 'submitted (submitted)' and '.: Yes'")
 @pytest.mark.parametrize("lang", ["en", "ja"])
 def test_show_reads_cleanly(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, data_dir: Path, lang: str
@@ -350,7 +349,6 @@ def test_show_reads_cleanly(
     assert "I understand that deletion cannot be undone." in out or "取り消せない" in out
 
 
-@pytest.mark.xfail(strict=True, reason="the help does not say what a bare kotae does")
 def test_help_says_a_bare_kotae_opens_the_ui(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "--help")
     assert code == 0

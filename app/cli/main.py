@@ -36,6 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kotae",
         description=_("Answers questions about the API data-usage policy, in Japanese or English."),
+        epilog=_("Without a command, kotae opens the terminal UI (Ask, Browse, Requests)."),
     )
     parser.add_argument("--version", action="version", version=f"kotae {__version__}")
     parser.add_argument("--knowledge", type=Path, metavar="DIR", help=_("knowledge folder"))

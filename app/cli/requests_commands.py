@@ -138,7 +138,7 @@ def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
     if request.is_overdue():
         due += " " + _("(overdue)")
     fields = [
-        (_("Status"), f"{status_label(request.status).get(lang)} ({request.status})"),
+        (_("Status"), _status_text(request.status, lang)),
         (_("Legal basis"), f"{record['regime_label']} — {record['regime_note']}"),
         (_("Requester's language"), request.lang),
         (_("Received"), format_day(request.received_on, lang)),
@@ -151,13 +151,25 @@ def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
     lines += ["", _("Answers:")]
     if record["purged"]:
         lines.append("  " + _("The personal data of this request has been purged."))
-    lines += [f"  {a['label']}: " + a["display"].replace("\n", "\n    ") for a in record["answers"]]
+    lines += [_answer_line(a) for a in record["answers"]]
     lines += ["", _("History:")]
     for e in record["history"]:
         when = e["at"][:16].replace("T", " ")
         lines.append(f"  {when} UTC  {e['actor']}  {e['summary']}")
     print(printable("\n".join(lines)))
     return EXIT_OK
+
+
+def _status_text(status: str, lang: str) -> str:
+    # The code is what `set-status` takes; shown only where the label does not already say it.
+    label = status_label(status).get(lang)
+    return label if label == status else f"{label} ({status})"
+
+
+def _answer_line(answer: dict[str, Any]) -> str:
+    if answer.get("type") == "confirm":  # the label is a whole sentence the person ticked
+        return f"  ✓ {answer['label']}"
+    return f"  {answer['label']}: " + answer["display"].replace("\n", "\n    ")
 
 
 def cmd_set_status(args: argparse.Namespace, ctx: Context) -> int:

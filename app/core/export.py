@@ -67,6 +67,7 @@ def _answers(
         return [
             {
                 "field": k,
+                "type": "text",
                 "label": k,
                 "value": v if include_pii else hidden,
                 "display": str(v) if include_pii else hidden,
@@ -83,6 +84,7 @@ def _answers(
         out.append(
             {
                 "field": f.id,
+                "type": f.type,
                 "label": f.label.get(lang),
                 "value": display if f.pii and not include_pii else value,
                 "display": display,

@@ -28,6 +28,7 @@ _LABEL = r"[^\W_](?:[\w-]{0,61}[^\W_])?"
 EMAIL_RE = re.compile(rf"{_ATOM}(?:\.{_ATOM})*@(?:{_LABEL}\.)+(?:[^\W\d_]{{2,63}}|xn--[\w-]+)")
 ORG_RE = re.compile(r"^org-[A-Za-z0-9]{4,64}$")
 FILE_ID_RE = re.compile(r"^file-[A-Za-z0-9_-]{4,64}$")
+DATE_SHAPE_RE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 LIST_SPLIT_RE = re.compile(r"[\s,、，;；]+")
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 DEFAULT_MAX = {"text": 200, "long_text": 5000, "email": 254, "org_id": 80}
@@ -190,6 +191,9 @@ class Checker:
 
     def _date(self, f: FieldDef, raw: Any, err: Err) -> Checked:
         day = _as_date(raw)
+        if day is None and isinstance(raw, str) and DATE_SHAPE_RE.fullmatch(_date_text(raw)):
+            msgid = N_("There is no such date: {value}.")
+            return None, [err("invalid", msgid, value=_clip(_date_text(raw)))]
         if day is None:
             return None, [err("invalid", N_("Enter a date as YYYY-MM-DD."))]
         lo, hi = self._limit(f.min_date), self._limit(f.max_date)
@@ -239,11 +243,15 @@ def _as_date(raw: Any) -> date | None:
         return raw
     if not isinstance(raw, str):
         return None
-    text = unicodedata.normalize("NFKC", raw).strip().replace("/", "-")
+    text = _date_text(raw)
     try:
-        return date.fromisoformat(text) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) else None
+        return date.fromisoformat(text) if DATE_SHAPE_RE.fullmatch(text) else None
     except ValueError:
         return None
+
+
+def _date_text(raw: str) -> str:
+    return unicodedata.normalize("NFKC", raw).strip().replace("/", "-")
 
 
 def _clip(value: str, limit: int = 40) -> str:
