@@ -230,6 +230,9 @@ def cmd_ui(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     except ConfigError as exc:
         print(printable(str(exc)), file=sys.stderr)
         return EXIT_USAGE
+    from app.core import deadlines
+
+    deadlines.set_timezone(config.timezone)
     from app.tui.app import run_tui
 
     return run_tui(kb, args.lang, config, args.data_dir)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from app.cli.output import EXIT_INVALID, EXIT_NOT_FOUND, err
+from app.cli.output import EXIT_INVALID, EXIT_NOT_FOUND, EXIT_USAGE, err
 from app.core import i18n
 from app.core.i18n import _
 from app.core.statuses import DENIAL_REASONS, KINDS, all_statuses
@@ -41,7 +41,10 @@ def add_requests_parser(subparsers: Any) -> None:
     p.add_argument("--note", required=True, help=_("what happened (kept in the event log)"))
     p.add_argument("--reason", choices=DENIAL_REASONS, help=_("reason code, for denied"))
 
-    p = sub.add_parser("extend", help=_("extend the due date once, as the law allows"))
+    p = sub.add_parser(
+        "extend",
+        help=_("extend the due date: as the law allows, or once for an internal target"),
+    )
     p.add_argument("reference", metavar="REF")
     p.add_argument("--reason", required=True, help=_("why more time is needed"))
 
@@ -91,6 +94,14 @@ def run_requests(args: argparse.Namespace) -> int:
         i18n.set_language(args.lang)
     lang = i18n.current_language()
     command = COMMANDS[args.requests_command]
+    from app.core import deadlines
+    from app.core.config import ConfigError, load_config
+
+    try:
+        deadlines.set_timezone(load_config().timezone)
+    except ConfigError as exc:
+        err(str(exc))
+        return EXIT_USAGE
     try:
         with RequestStore(getattr(args, "data_dir", None)) as store:
             return command(args, Context(store, lang, getattr(args, "knowledge", None)))

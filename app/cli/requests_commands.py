@@ -14,7 +14,14 @@ from typing import Any
 import tomli
 
 from app.cli.output import EXIT_INVALID, EXIT_NOT_FOUND, EXIT_OK, err
-from app.core.deadlines import Regime, load_regimes
+from app.core import deadlines
+from app.core.deadlines import (
+    Regime,
+    deadline_label,
+    describe_due,
+    extension_rule,
+    load_regimes,
+)
 from app.core.export import request_record, to_json, to_markdown
 from app.core.i18n import _
 from app.core.knowledge import KnowledgeBase, KnowledgeError, check_knowledge, one_line
@@ -61,23 +68,26 @@ class Context:
 
 
 def cmd_list(args: argparse.Namespace, ctx: Context) -> int:
-    today = date.today()
+    today = deadlines.today()
     found = ctx.store.list_requests(kind=args.kind, status=args.status)
     if args.overdue:
         found = [r for r in found if r.is_overdue(today)]
+    regimes = ctx.regimes() if found else {}
     if args.json:
-        print(json.dumps([_summary(r, today) for r in found], ensure_ascii=False, indent=2))
+        rows_json = [_summary(r, today, regimes.get(r.regime)) for r in found]
+        print(json.dumps(rows_json, ensure_ascii=False, indent=2))
         return EXIT_OK
     if not found:
         print(_("No requests."))
         return EXIT_OK
-    header = [_("Reference"), _("Status"), _("Received"), _("Due"), _("Contact")]
+    header = [_("Reference"), _("Status"), _("Received"), _("Due"), _("Deadline"), _("Contact")]
     rows = [
         [
             r.reference,
             status_label(r.status).get(ctx.lang),
             format_day(r.received_on, ctx.lang),
             format_day(r.due_on, ctx.lang) + (" !" if r.is_overdue(today) else ""),
+            deadline_label(regimes[r.regime], ctx.lang) if r.regime in regimes else "—",
             r.contact or "—",
         ]
         for r in found
@@ -86,7 +96,7 @@ def cmd_list(args: argparse.Namespace, ctx: Context) -> int:
     return EXIT_OK
 
 
-def _summary(r: Request, today: date) -> dict[str, Any]:
+def _summary(r: Request, today: date, regime: Regime | None) -> dict[str, Any]:
     return {
         "reference": r.reference,
         "kind": r.kind,
@@ -94,6 +104,7 @@ def _summary(r: Request, today: date) -> dict[str, Any]:
         "regime": r.regime,
         "received_on": r.received_on.isoformat(),
         "due_on": r.due_on.isoformat(),
+        "deadline_basis": regime.basis if regime else None,
         "overdue": r.is_overdue(today),
         "extensions": r.extensions,
         "contact": r.contact,
@@ -134,12 +145,12 @@ def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
         print(to_json(record))
         return EXIT_OK
     lang = ctx.lang
-    due = format_day(request.due_on, lang)
-    if request.is_overdue():
+    due = record["due_text"]
+    if request.is_overdue(deadlines.today()):
         due += " " + _("(overdue)")
     fields = [
         (_("Status"), _status_text(request.status, lang)),
-        (_("Legal basis"), f"{record['regime_label']} — {record['regime_note']}"),
+        (_("Regime"), f"{record['regime_label']} — {record['regime_note']}"),
         (_("Requester's language"), request.lang),
         (_("Received"), format_day(request.received_on, lang)),
         (_("Due"), due),
@@ -183,12 +194,16 @@ def cmd_set_status(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_extend(args: argparse.Namespace, ctx: Context) -> int:
-    request = ctx.store.extend(args.reference, reason=args.reason, regimes=ctx.regimes())
+    regimes = ctx.regimes()
+    request = ctx.store.extend(args.reference, reason=args.reason, regimes=regimes)
+    regime = regimes.get(request.regime)
     print(
         _("{reference} is now due on {date}.").format(
-            reference=request.reference, date=format_day(request.due_on, ctx.lang)
+            reference=request.reference, date=describe_due(request.due_on, regime, ctx.lang)
         )
     )
+    if regime is not None:
+        print(extension_rule(regime, ctx.lang))
     return EXIT_OK
 
 
