@@ -645,3 +645,66 @@ def test_an_impossible_date_says_there_is_no_such_date(sampler: Workflow) -> Non
     assert "存在しません" in error.message("ja")
     [error] = run.answer("when", "30/02/2026")
     assert "YYYY-MM-DD" in error.message("en")
+
+
+# -- wizard texts that state policy come from the knowledge entries ---------------------------
+
+OLD_PROMPTS_HELP = (
+    'help = "Data sent through the API is kept for at most 30 days to monitor abuse and then '
+    'deleted, so there is nothing to ask for."'
+)
+
+
+@pytest.mark.xfail(strict=True, reason="check accepts policy stated in a wizard's own words")
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        (OLD_PROMPTS_HELP, ("more", "en.help")),
+        (
+            'help = "削除を依頼する必要はありません。API データは 30 日間保持されます。"',
+            ("more", "ja.help"),
+        ),
+        ('help = "If you live in California, the CCPA applies."', ("more", "en.help")),
+        (
+            'help = "All customer data is processed and stored in the United States."',
+            ("more", "en.help"),
+        ),
+        ('help = "個人情報保護法により、遅滞なく対応します。"', ("more", "ja.help")),
+    ],
+)
+def test_check_rejects_policy_stated_without_an_entry(
+    kb_copy: Path, text: str, where: tuple[str, str]
+) -> None:
+    lang = where[1][:2]
+    other = "en" if lang == "ja" else "ja"
+    step = (
+        f'[[step]]\nid = "more"\n[step.{lang}]\ntitle = "x"\n{text}\n[step.{other}]\ntitle = "x"\n'
+    )
+    old = '[[step]]\nid = "more"\nja = { title = "その他" }\nen = { title = "More" }\n'
+    assert old in SAMPLER
+    path = kb_copy / "workflows" / "sampler.toml"
+    path.write_text(SAMPLER.replace(old, step), encoding="utf-8")
+    problems = check_workflows(check_knowledge(kb_copy)[0])
+    found = [(p.entry, p.field) for p in problems if p.field.endswith("help")]
+    assert found == [where], problems
+
+
+@pytest.mark.xfail(strict=True, reason="end message written in the wizard's own words")
+def test_the_prompts_step_renders_the_policy_from_its_entries(
+    deletion: Workflow, wkb: KnowledgeBase
+) -> None:
+    run = WizardSession(deletion)
+    run.answer("scope", ["prompts"])
+    run.next()
+    step = run.current_step
+    for lang in ("ja", "en"):
+        help_text = deletion.help(step, lang)
+        assert "nothing to ask for" not in help_text and "必要はありません" not in help_text
+        assert "low-risk" not in help_text
+    assert "faq.deletion-request" in [p.entry_id for p in run.explanations("en")]
+    run.answer("prompts_continue", "stop")
+    run.next()
+    retention = wkb.entries["policy.retention-30-days"]
+    assert retention.en.answer in run.end_message("en")
+    assert "unless the law requires otherwise" in run.end_message("en")
+    assert retention.ja.answer in run.end_message("ja")
