@@ -54,7 +54,7 @@ ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 DATE_RE = re.compile(r"^(today|\d{4}-\d{2}-\d{2})$")
 
 TOP_KEYS = {"id", "kind", "contact_field", "deadline", "step", "ja", "en"}
-STEP_KEYS = {"id", "when", "explain", "review", "field", "ja", "en"}
+STEP_KEYS = {"id", "when", "explain", "from_entry", "review", "field", "ja", "en"}
 FIELD_KEYS = {
     "id",
     "type",
@@ -82,6 +82,7 @@ class Choice:
     label: Localized
     end: bool = False  # choosing it ends the wizard without a request
     end_message: Localized | None = None
+    end_from_entry: tuple[str, ...] = ()  # entries whose answers follow the end message
     implies: Localized | None = None  # what the choice brings into the request (e.g. SCC module)
     # (field, value): with `end`, take this value out of that multi-choice answer and go on;
     # the wizard ends only when nothing else is left in it.
@@ -133,6 +134,7 @@ class Step:
     fields: tuple[FieldDef, ...] = ()
     when: tuple[Condition, ...] = ()
     explain: tuple[str, ...] = ()  # knowledge entry ids quoted in an explanation panel
+    from_entry: tuple[str, ...] = ()  # entries whose answers follow the help text
     review: bool = False  # the step shows the summary of every answer
 
     def shown(self, answers: dict[str, Any]) -> bool:
@@ -226,12 +228,7 @@ def _step(raw: Any, index: int, rel: str, problems: list[Problem]) -> Step:
     if step_id and not ID_RE.fullmatch(step_id):
         add("id", f"{step_id!r}: use lower case letters, digits and '_'")
     texts = lang_tables(raw, {"title", "help"}, {"title"}, add)
-    explain = raw.get("explain", [])
-    if isinstance(explain, str):
-        explain = [explain]
-    if not isinstance(explain, list) or not all(isinstance(e, str) for e in explain):
-        add("explain", "must be an entry id or a list of entry ids")
-        explain = []
+    explain = _entry_ids(raw.get("explain"), "explain", add)
     raw_fields = raw.get("field", [])
     if not isinstance(raw_fields, list):
         add("field", "must be [[step.field]] tables")
@@ -243,9 +240,30 @@ def _step(raw: Any, index: int, rel: str, problems: list[Problem]) -> Step:
         help=texts["help"],
         fields=fields,
         when=_conditions(raw.get("when"), add),
-        explain=tuple(explain),
+        explain=explain,
+        from_entry=_entry_ids(raw.get("from_entry"), "from_entry", add),
         review=boolean(raw, "review", add, False),
     )
+
+
+def _entry_ids(raw: Any, key: str, add: Add) -> tuple[str, ...]:
+    if raw is None:
+        return ()
+    if isinstance(raw, str):
+        raw = [raw]
+    if not isinstance(raw, list) or not all(isinstance(e, str) for e in raw):
+        add(key, "must be an entry id or a list of entry ids")
+        return ()
+    return tuple(raw)
+
+
+def _end_message(raw: Any, add: Add) -> tuple[Localized | None, tuple[str, ...]]:
+    # { ja = "…", en = "…", from_entry = "policy.…" }: the policy part comes from the entry.
+    if isinstance(raw, dict) and "from_entry" in raw:
+        ids = _entry_ids(raw["from_entry"], "end_message.from_entry", add)
+        rest = {k: v for k, v in raw.items() if k != "from_entry"}
+        return pair_value(rest, "end_message", add), ids
+    return pair_value(raw, "end_message", add), ()
 
 
 def _conditions(raw: Any, add: Add) -> tuple[Condition, ...]:
@@ -352,12 +370,14 @@ def _choices(raw: Any, add: Add) -> tuple[Choice, ...]:
             add(f"choice[{i}]", "must be a table")
             continue
         _unknown(item, CHOICE_KEYS, add_at)
+        end_message, end_from_entry = _end_message(item.get("end_message"), add_at)
         out.append(
             Choice(
                 value=string(item, "value", add_at),
                 label=pair(item, add_at),
                 end=boolean(item, "end", add_at, False),
-                end_message=pair_value(item.get("end_message"), "end_message", add_at),
+                end_message=end_message,
+                end_from_entry=end_from_entry,
                 implies=pair_value(item.get("implies"), "implies", add_at),
                 drop=_drop(item.get("drop"), add_at),
             )

@@ -71,8 +71,9 @@ class StepHeading(Part):
         if n == 1 and intro:
             yield Prose(intro, classes="part-note step-intro")
         yield Prose(self.step.title.get(lang), classes="part-title")
-        if self.step.help.get(lang):
-            yield Prose(self.step.help.get(lang), classes="step-help")
+        help_text = self.session.workflow.help(self.step, lang)
+        if help_text:
+            yield Prose(help_text, classes="step-help")
 
 
 class ExplanationPanel(Part):
