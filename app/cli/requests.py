@@ -62,7 +62,21 @@ def add_requests_parser(subparsers: Any) -> None:
         help=_("closed at least this many days ago"),
     )
 
-    p = sub.add_parser("new", help=_("submit a request from a TOML file of answers"))
+    p = sub.add_parser(
+        "template",
+        help=_("print an answers file to fill in for `requests new`"),
+        description=_("Every field with its type, allowed values and whether it is required."),
+    )
+    p.add_argument("kind", choices=KINDS)
+
+    p = sub.add_parser(
+        "new",
+        help=_("submit a request from a TOML file of answers"),
+        description=_(
+            "Start from the answers file printed by `kotae requests template KIND`; "
+            "nothing is stored unless every answer is valid."
+        ),
+    )
     p.add_argument("kind", choices=KINDS)
     p.add_argument("--answers", required=True, metavar="FILE", help=_("TOML file of answers"))
     p.add_argument(

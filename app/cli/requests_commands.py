@@ -30,6 +30,7 @@ from app.core.messages import format_day
 from app.core.records import Request
 from app.core.statuses import KIND_LABELS, status_label
 from app.core.workflow.engine import WizardSession, Workflow, load_workflow
+from app.core.workflow.template import answers_template, expected_value
 from app.store.sqlite import RequestStore
 from app.store.submit import submit_run
 
@@ -230,6 +231,11 @@ def cmd_purge(args: argparse.Namespace, ctx: Context) -> int:
     return EXIT_OK
 
 
+def cmd_template(args: argparse.Namespace, ctx: Context) -> int:
+    print(answers_template(ctx.workflow(args.kind), ctx.lang), end="")
+    return EXIT_OK
+
+
 def cmd_new(args: argparse.Namespace, ctx: Context) -> int:
     path = Path(args.answers)
     try:
@@ -246,10 +252,17 @@ def cmd_new(args: argparse.Namespace, ctx: Context) -> int:
     except RecursionError:
         err(_("{file}: arrays or tables are nested too deeply.").format(file=path))
         return EXIT_INVALID
-    run = WizardSession(ctx.workflow(args.kind))
+    workflow = ctx.workflow(args.kind)
+    run = WizardSession(workflow)
     errors = run.load_answers(answers)
     for error in errors:
-        err(f"{one_line(error.field)}: {error.message(ctx.lang)}")
+        f = workflow.definition.field(error.field)
+        expected = (
+            " " + _("Expected: {what}.").format(what=expected_value(f, ctx.lang))
+            if f is not None
+            else ""
+        )
+        err(f"{one_line(error.field)}: {error.message(ctx.lang)}{expected}")
     if errors:
         err(_("Nothing was stored: {n} answer(s) to fix.").format(n=len(errors)))
         return EXIT_INVALID
@@ -268,4 +281,5 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Context], int]] = {
     "export": cmd_export,
     "purge": cmd_purge,
     "new": cmd_new,
+    "template": cmd_template,
 }
