@@ -66,7 +66,6 @@ def test_arabic_letter_mark_is_escaped_like_other_bidi_controls(
     assert "\u202e" not in out
 
 
-@pytest.mark.xfail(strict=True, reason="U+2028 / U+0085 split a JSON line")
 def test_json_lines_escape_unicode_line_breaks(capsys: pytest.CaptureFixture[str]) -> None:
     # Readers that split lines the Unicode way (Python's splitlines) must see one line.
     code, out, _ = run(capsys, "ask", "--json", "a\u2028b\x85c\u2029d retention")
@@ -310,7 +309,6 @@ def assert_clean(out: str, err: str, where: str) -> None:
     (out + err).encode("utf-8")  # no lone surrogates: valid UTF-8 once written
 
 
-@pytest.mark.xfail(strict=True, reason="U+2028 / U+0085 split a JSON line")
 def test_fuzz_ask_batch(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     rng = random.Random(8_001)
     lines = [random_line(rng) for _ in range(600 * SCALE)]

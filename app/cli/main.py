@@ -177,7 +177,7 @@ def cmd_ask(args: argparse.Namespace, kb: KnowledgeBase) -> int:
         return EXIT_USAGE
     result = matcher.ask(question)
     if args.json:
-        print(json.dumps(result_to_json(result, kb, lang), ensure_ascii=False))
+        print(json_line(result_to_json(result, kb, lang)))
     else:
         print(describe(result, kb, lang))
     return EXIT_OK
@@ -200,16 +200,25 @@ def _ask_batch(
         except UnicodeDecodeError:
             message = _("line {n} is not valid UTF-8").format(n=number)
             if as_json:
-                print(json.dumps({"line": number, "error": message, "decision": "decline"}))
+                print(json_line({"line": number, "error": message, "decision": "decline"}))
             else:
                 print(f"[{number}] {message}\n")
             continue
         result = matcher.ask(question)
         if as_json:
-            print(json.dumps(result_to_json(result, kb, lang), ensure_ascii=False), flush=False)
+            print(json_line(result_to_json(result, kb, lang)), flush=False)
         else:
             print(describe(result, kb, lang) + "\n")
     return EXIT_OK
+
+
+# Line breaks JSON leaves raw but Unicode-aware readers (str.splitlines) split on.
+_UNICODE_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def json_line(obj: object) -> str:
+    """One JSON object on one line, whatever line-splitting its reader uses."""
+    return json.dumps(obj, ensure_ascii=False).translate(_UNICODE_BREAKS)
 
 
 def _read_lines(source: str) -> Iterator[tuple[int, bytes]]:
