@@ -395,8 +395,9 @@ def test_the_template_names_every_field_and_files_once_filled(
     from app.core.knowledge import check_knowledge
     from app.core.workflow.engine import load_workflow
 
-    code, template, _ = run(capsys, "--lang", lang, "requests", "template", kind)
+    code, template, _ = run(capsys, "requests", "template", kind, "--lang", lang)
     assert code == 0
+    assert run(capsys, "--lang", lang, "requests", "template", kind)[1] == template
     assert tomllib.loads(template) is not None  # valid TOML as printed
     workflow = load_workflow(kind, check_knowledge()[0])
     for f in workflow.definition.fields():

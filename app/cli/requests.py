@@ -68,6 +68,12 @@ def add_requests_parser(subparsers: Any) -> None:
         description=_("Every field with its type, allowed values and whether it is required."),
     )
     p.add_argument("kind", choices=KINDS)
+    p.add_argument(
+        "--lang",
+        dest="template_lang",
+        choices=i18n.LANGUAGES,
+        help=_("language of the labels and comments (default: the interface language)"),
+    )
 
     p = sub.add_parser(
         "new",

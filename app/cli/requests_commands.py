@@ -232,7 +232,8 @@ def cmd_purge(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_template(args: argparse.Namespace, ctx: Context) -> int:
-    print(answers_template(ctx.workflow(args.kind), ctx.lang), end="")
+    lang = args.template_lang or ctx.lang
+    print(answers_template(ctx.workflow(args.kind), lang), end="")
     return EXIT_OK
 
 
