@@ -515,3 +515,15 @@ def test_fuzz_knowledge_files(capsys: pytest.CaptureFixture[str], kb_copy: Path)
             assert code in (0, 1), (i, name, err)
             assert_clean(out, err, name)
         (kb_copy / name).write_text(originals[name], encoding="utf-8")
+
+
+@pytest.mark.xfail(strict=True, reason="RecursionError")
+def test_a_deeply_nested_config_file_is_a_message(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(deep_toml("keys"), encoding="utf-8")
+    monkeypatch.setenv("KOTAE_CONFIG", str(config))
+    code, _, err = run(capsys, "--data-dir", str(tmp_path / "d"), "requests", "list")
+    assert code == 2
+    assert "config.toml" in err and "nested" in err
