@@ -114,7 +114,10 @@ def extension_rule(regime: Regime, lang: str) -> str:
         text = regime.extension_note.get(lang)
         cite = regime.citation.get(lang)
         return f"{text}（{cite}）" if lang == "ja" else f"{text} ({cite})"
-    msgid = N_("{period} more, {times} time(s): an internal target; no law sets this period.")
+    msgid = N_(
+        "Extension of an internal target: {period}, at most {times} time(s); "
+        "no law sets this period."
+    )
     return gettext_for(lang, msgid).format(
         period=format_period(regime.extension, lang), times=regime.extensions
     )
