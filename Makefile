@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench lint i18n mo check clean
+.PHONY: run test bench lint i18n mo check clean soak
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -20,6 +20,10 @@ run: $(STAMP) mo
 test: $(STAMP) mo
 	$(BIN)/ruff check app tests bench
 	$(BIN)/pytest
+
+# Long runs that do not fit the test budget: the seeded fuzzing of tests/test_fuzz.py, 20x.
+soak: $(STAMP) mo
+	KOTAE_FUZZ_SCALE=20 $(BIN)/pytest -q -p no:cacheprovider tests/test_fuzz.py -k fuzz
 
 bench: $(STAMP) mo
 	$(BIN)/python -m bench
