@@ -113,6 +113,7 @@ def step_page(
     lang = request.path_params["lang"]
     wf = run.workflow
     steps = run.visible_steps
+    labels = {f.id: f.label.get(lang) for f in step.fields}
     context: dict[str, Any] = {
         "wf_id": wf.id,
         "wf_title": wf.title(lang),
@@ -125,7 +126,9 @@ def step_page(
         "values": values
         if values is not None
         else {f.id: shown_value(run, f.id) for f in step.fields},
-        "errors": [(e.field, e.message(lang)) for e in errors or []],
+        "errors": [
+            (e.field, f"{labels.get(e.field, '')}: {e.message(lang)}") for e in errors or []
+        ],
         "field_errors": by_field(errors or [], lang),
         "first_step": step is steps[0],
     }

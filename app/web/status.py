@@ -105,6 +105,7 @@ async def show(request: Request) -> Response:
     filed = find(request)
     context = status_context(request, filed, lang)
     context["received_now"] = request.url.path.endswith("/received")
+    context["status_url"] = str(request.url).removesuffix("/received")
     return page(request, "status.html", context)
 
 
