@@ -587,3 +587,18 @@ def test_no_withdrawal_once_work_is_in_progress(tmp_path: Path) -> None:
     client.post(f"/en/status/{token}/withdraw", data={"csrf": csrf(client)})
     with RequestStore(tmp_path / "data") as store:
         assert store.get(reference).status == "in_progress"
+
+
+def test_agents_see_web_requests_with_their_channel(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from app.cli.main import main
+
+    _client, _token, reference = _filed(tmp_path)
+    capsys.readouterr()
+    data = str(tmp_path / "data")
+    assert main(["--data-dir", data, "requests", "list", "--json"]) == 0
+    [listed] = json.loads(capsys.readouterr().out)
+    assert listed["reference"] == reference and listed["channel"] == "web"
+    assert main(["--data-dir", data, "--lang", "en", "requests", "show", reference]) == 0
+    assert "Channel: web" in capsys.readouterr().out

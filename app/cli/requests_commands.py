@@ -71,7 +71,7 @@ def cmd_list(args: argparse.Namespace, ctx: Context) -> int:
     if not found:
         print(_("No requests."))
         return EXIT_OK
-    header = [_("Reference"), _("Status"), _("Received"), _("Due"), _("Contact")]
+    header = [_("Reference"), _("Status"), _("Received"), _("Due"), _("Contact"), _("Channel")]
     rows = [
         [
             r.reference,
@@ -79,6 +79,7 @@ def cmd_list(args: argparse.Namespace, ctx: Context) -> int:
             format_day(r.received_on, ctx.lang),
             format_day(r.due_on, ctx.lang) + (" !" if r.is_overdue(today) else ""),
             r.contact or "—",
+            r.channel,
         ]
         for r in found
     ]
@@ -97,6 +98,7 @@ def _summary(r: Request, today: date) -> dict[str, Any]:
         "overdue": r.is_overdue(today),
         "extensions": r.extensions,
         "contact": r.contact,
+        "channel": r.channel,
     }
 
 
@@ -145,6 +147,7 @@ def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
         (_("Due"), due),
         (_("Extensions"), str(request.extensions)),
         (_("Contact"), request.contact or "—"),
+        (_("Channel"), request.channel),
     ]
     lines = [f"{request.reference}  {_(KIND_LABELS[request.kind])}"]
     lines += [f"{label}: {value}" for label, value in fields]
