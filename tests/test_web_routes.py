@@ -602,3 +602,23 @@ def test_agents_see_web_requests_with_their_channel(tmp_path: Path, capsys) -> N
     assert listed["reference"] == reference and listed["channel"] == "web"
     assert main(["--data-dir", data, "--lang", "en", "requests", "show", reference]) == 0
     assert "Channel: web" in capsys.readouterr().out
+
+
+def test_a_two_part_question_shows_two_answers(client: TestClient, kb, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import dataclass
+
+    @dataclass
+    class TwoParts:  # what the matcher gives for a two-part question
+        query: str
+        lang: str = "en"
+        decision: str = "answer"
+        confidence: float = 0.9
+        answer_id: str = "policy.retention-30-days"
+        answer_ids: tuple[str, ...] = ("policy.retention-30-days", "faq.deletion-request")
+        suggestions: tuple[str, ...] = ()
+
+    monkeypatch.setattr(client.app.state.matcher, "ask", TwoParts)  # type: ignore[attr-defined]
+    r = ask(client, "en", "How long is data kept, and how do I delete it?")
+    assert r.text.count('<article class="card"') == 2
+    for entry_id in TwoParts.answer_ids:
+        assert kb.get(entry_id).text("en").answer[:30] in html.unescape(r.text)
