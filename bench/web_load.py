@@ -228,7 +228,7 @@ def run(asks: int = 5000, submissions: int = 500, concurrency: int = 32) -> None
             lat, err, secs = asyncio.run(_asks(kotae_port, asks // 2, concurrency, True, PACED))
             _report(f"kotae serve: ask paced at {PACED:.0f}/s", lat, err, secs, "asks")
             lat, err, secs, reqs = asyncio.run(_deletions(kotae_port, submissions, concurrency))
-            _report("kotae serve: whole deletion request", lat, err, secs, "reqs")
+            _report("kotae serve: whole deletion request", lat, err, secs, "subs")
             print(f"  ({reqs} HTTP requests, {reqs / secs:.0f}/s; latency is per whole request)")
         finally:
             _stop(kotae)
