@@ -300,6 +300,42 @@ def test_every_validation_error_shows_in_the_summary_and_by_the_field(
         current = r
 
 
+DPA_ERRORS = [  # the field types the deletion form lacks: text pattern, date, choice, email
+    ("entity", {"legal_name": "", "registration_number": "#?!"}, "legal_name", "required"),
+    (
+        "entity",
+        {"legal_name": "X GmbH", "registration_number": "#?!"},
+        "registration_number",
+        "letters and digits",
+    ),
+    ("account", {"org_id": "org-xyz789", "needed_by": "next week"}, "needed_by", "YYYY-MM-DD"),
+    ("account", {"org_id": "org-xyz789", "needed_by": "2001-01-01"}, "needed_by", "or later"),
+    (
+        "contacts",
+        {"signatory_name": "E", "signatory_title": "CEO", "signatory_email": "e@x"},
+        "signatory_email",
+        "email address",
+    ),
+    ("role", {}, "customer_role", "required"),
+    ("review", {}, "us_processing", "Tick"),
+]
+
+
+def test_dpa_validation_errors(client: TestClient) -> None:
+    token = csrf(client)
+    current = client.get("/en/request/dpa")
+    for step, data, anchor, words in DPA_ERRORS:
+        while step_id(current) != step:
+            fields = re.findall(r'name="([a-z_]+)"', current.text)
+            good = {k: v for k, v in DPA.items() if k in fields and k != "us_processing"}
+            current = client.post(str(current.url), data={**good, "csrf": token})
+        r = client.post(f"/en/request/dpa/{step}", data={**data, "csrf": token})
+        summary = re.search(r'class="error-summary".*?</div>', r.text, re.S)
+        assert step_id(r) == step and summary, step
+        assert f'href="#f-{anchor}"' in summary.group(0) and words in summary.group(0), step
+        current = r
+
+
 def test_wrong_input_is_shown_again_and_the_earlier_answer_kept(client: TestClient) -> None:
     token = csrf(client)
     client.post("/en/request/deletion/scope", data={"scope": "account", "csrf": token})
