@@ -112,7 +112,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     ]
     app = Starlette(
         routes=routes,
-        middleware=[Middleware(Guard)],
+        middleware=[Middleware(Guard, on_error=error_page)],
         exception_handlers={HTTPException: error_page, Exception: error_page},
         lifespan=lifespan,
     )

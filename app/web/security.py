@@ -44,8 +44,9 @@ class Guard:
     names the route template only: never the path (a status link holds a secret), the query,
     the body or the client address."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, on_error: Any = None) -> None:
         self.app = app
+        self.on_error = on_error  # async (Request, exc) -> Response: the friendly 500 page
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -74,8 +75,23 @@ class Guard:
                 message["headers"] = [*message.get("headers", []), *HEADERS]
             await send(message)
 
+        started_response = False
+
+        async def tracked_send(message: Message) -> None:
+            nonlocal started_response
+            started_response = True
+            await send_with_headers(message)
+
         try:
-            await self.app(scope, limited_receive, send_with_headers)
+            await self.app(scope, limited_receive, tracked_send)
+        except Exception as exc:
+            # Handled here rather than re-raised to the server, which would log a traceback
+            # whose messages may carry what a visitor typed.
+            if started_response or self.on_error is None:
+                access_log.error("response failed: %s", type(exc).__name__)
+                return
+            response = await self.on_error(Request(scope), exc)
+            await response(scope, receive, send_with_headers)
         finally:
             route = scope.get("route")
             template = getattr(route, "path", None) or "-"
