@@ -658,3 +658,54 @@ def test_a_two_part_question_shows_two_answers(client: TestClient, kb, monkeypat
     assert r.text.count('<article class="card"') == 2
     for entry_id in TwoParts.answer_ids:
         assert kb.get(entry_id).text("en").answer[:30] in html.unescape(r.text)
+
+
+def test_a_recognised_out_of_scope_topic_shows_its_redirect(
+    client: TestClient, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import dataclass
+
+    @dataclass
+    class Text:
+        title: str
+        redirect: str
+
+    @dataclass
+    class Topic:
+        def text(self, lang: str) -> Text:
+            return Text("Pricing", "Prices are on the pricing page, not in this policy.")
+
+    @dataclass
+    class Declined:
+        query: str
+        lang: str = "en"
+        decision: str = "decline"
+        confidence: float = 0.1
+        answer_id: None = None
+        suggestions: tuple[str, ...] = ()
+        out_of_scope: str = "pricing"
+
+    state = client.app.state  # type: ignore[attr-defined]
+    monkeypatch.setattr(state.kb, "out_of_scope", {"pricing": Topic()}, raising=False)
+    monkeypatch.setattr(state.matcher, "ask", Declined)
+    text = main_text(ask(client, "en", "How much does a token cost?").text)
+    assert "Pricing: Prices are on the pricing page" in text.replace(" :", ":")
+    assert "The policy has no answer" in text
+
+
+def test_the_due_date_says_legal_deadline_or_internal_target(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from app.core.deadlines import load_regimes
+    from app.core.paths import knowledge_dir
+    from app.web.forms import deadline_label
+
+    regime = load_regimes(knowledge_dir())["gdpr"]
+    if hasattr(regime, "basis"):
+        statutory, internal = replace(regime, basis="statutory"), replace(regime, basis="internal")
+        assert deadline_label(statutory, "en").lower() == "legal deadline"
+        assert deadline_label(internal, "en").lower() == "internal target"
+        assert deadline_label(statutory, "ja") != deadline_label(internal, "ja")
+    else:  # regimes without a basis yet: a neutral label
+        assert deadline_label(regime, "en") == "Due date"
+        assert deadline_label(regime, "ja") == "対応期限"

@@ -46,16 +46,16 @@ def confidence_words(confidence: float) -> str:
     return next((words for floor, words in CONFIDENCE if confidence >= floor), LOW_CONFIDENCE)
 
 
-def out_of_scope_text(kb: KnowledgeBase, result: Result, lang: str) -> str | None:
-    """The redirect text of an out-of-scope topic the matcher recognised, if it names one."""
+def out_of_scope_text(kb: KnowledgeBase, result: Result, lang: str) -> tuple[str, str] | None:
+    """(title, redirect) of the out-of-scope topic the matcher recognised, when it names one
+    (kb.out_of_scope[topic].text(lang) has `title` and `redirect`)."""
     topic = getattr(result, "out_of_scope", None)
-    if not topic:
+    table = getattr(kb, "out_of_scope", None)
+    if not topic or not isinstance(table, dict) or topic not in table:
         return None
-    try:
-        found: Any = kb.out_of_scope[topic]  # type: ignore[attr-defined]
-        return found.text(lang) if hasattr(found, "text") else found.get(lang)
-    except (AttributeError, KeyError, TypeError):
-        return None
+    text = table[topic].text(lang)
+    redirect = getattr(text, "redirect", "")
+    return (getattr(text, "title", ""), redirect) if redirect else None
 
 
 def card(kb: KnowledgeBase, entry: Entry, lang: str) -> dict[str, Any]:

@@ -30,6 +30,7 @@ from app.web.security import checked_form, owner, token_hash
 
 PURGE_EVERY = 300.0  # seconds between purges of old web drafts, per worker
 TOKEN_BYTES = 32  # 256-bit status link secret
+BASIS_LABELS = {"statutory": N_("Legal deadline"), "internal": N_("Internal target")}
 
 
 def workflow(request: Request) -> Workflow:
@@ -67,15 +68,20 @@ def regime_of(request: Request, code: str) -> Regime:
     return regimes.get(code) or regimes["other"]
 
 
-def deadline_label(regime: Regime) -> str:
-    """ "Legal deadline" or "Internal target" once regimes say which they are (their `basis`);
-    until then a plain "Due date"."""
+def deadline_label(regime: Regime, lang: str) -> str:
+    """ "Legal deadline" or "Internal target" as the regime's `basis` says, in `lang`; a plain
+    "Due date" while regimes carry no basis."""
+    try:  # the core's wording, where the core has it
+        from app.core.deadlines import deadline_label as core_label  # type: ignore[attr-defined]
+    except ImportError:
+        core_label = None
     basis = getattr(regime, "basis", None)
-    if basis == "statutory":
-        return N_("Legal deadline")
-    if basis == "internal":
-        return N_("Internal target")
-    return N_("Due date")
+    if core_label is not None and basis:
+        text = str(core_label(regime, lang))
+        return text[:1].upper() + text[1:]
+    if basis in BASIS_LABELS:
+        return gettext_for(lang, BASIS_LABELS[basis])
+    return gettext_for(lang, N_("Due date"))
 
 
 def step_url(lang: str, wf: Workflow, step: Step | None) -> str:
@@ -137,7 +143,7 @@ def step_page(
         context["review"] = review(run, lang)
         context["implications"] = run.implications(lang)
         context["regime"] = regime.label.get(lang)
-        context["due_label"] = gettext_for(lang, deadline_label(regime))
+        context["due_label"] = deadline_label(regime, lang)
         context["due"] = format_day(due_date(date.today(), regime), lang)
     title = f"{step.title.get(lang)} — {wf.title(lang)}"
     return page(request, "step.html", {**context, "title": title})

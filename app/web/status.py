@@ -90,7 +90,7 @@ def status_context(request: Request, filed: FiledRequest, lang: str) -> dict[str
         "closed": filed.closed,
         "received": format_day(filed.received_on, lang),
         "due": format_day(filed.due_on, lang),
-        "due_label": gettext_for(lang, deadline_label(regime)),
+        "due_label": deadline_label(regime, lang),
         "regime": regime.label.get(lang),
         "contact": filed.contact,
         "events": public_events(request.app.state.store.events(filed.reference), lang),
