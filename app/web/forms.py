@@ -120,6 +120,7 @@ def step_page(
     wf = run.workflow
     steps = run.visible_steps
     labels = {f.id: f.label.get(lang) for f in step.fields}
+    colon = "：" if lang == "ja" else ": "
     context: dict[str, Any] = {
         "wf_id": wf.id,
         "wf_title": wf.title(lang),
@@ -133,7 +134,7 @@ def step_page(
         if values is not None
         else {f.id: shown_value(run, f.id) for f in step.fields},
         "errors": [
-            (e.field, f"{labels.get(e.field, '')}: {e.message(lang)}") for e in errors or []
+            (e.field, labels.get(e.field, "") + colon + e.message(lang)) for e in errors or []
         ],
         "field_errors": by_field(errors or [], lang),
         "first_step": step is steps[0],
