@@ -297,6 +297,7 @@ def test_every_validation_error_shows_in_the_summary_and_by_the_field(
         assert f'href="#f-{anchor}"' in summary.group(0)
         assert f'id="f-{anchor}"' in r.text
         assert 'class="error-message"' in r.text
+        assert re.search(r"<title>(エラー|Error):", r.text)
         current = r
 
 

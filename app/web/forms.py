@@ -147,6 +147,8 @@ def step_page(
         context["due_label"] = deadline_label(regime, lang)
         context["due"] = format_day(due_date(date.today(), regime), lang)
     title = f"{step.title.get(lang)} — {wf.title(lang)}"
+    if errors:  # screen readers hear it first (GOV.UK pattern)
+        title = gettext_for(lang, N_("Error:")) + " " + title
     return page(request, "step.html", {**context, "title": title})
 
 
