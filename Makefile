@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench lint i18n mo check clean soak
+.PHONY: run test bench lint i18n mo check clean soak serve
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -16,6 +16,10 @@ mo: $(STAMP)
 
 run: $(STAMP) mo
 	$(BIN)/kotae
+
+# The customer web site on http://127.0.0.1:8080/ (see README: behind a TLS proxy for real use).
+serve: $(STAMP) mo
+	$(BIN)/kotae serve $(SERVE_ARGS)
 
 test: $(STAMP) mo
 	$(BIN)/ruff check app tests bench

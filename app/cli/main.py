@@ -53,6 +53,16 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help=_("validate the knowledge base"))
     check.add_argument("--knowledge", dest="check_knowledge", type=Path, metavar="DIR")
 
+    serve = sub.add_parser("serve", help=_("run the customer web site"))
+    serve.add_argument("--host", default="127.0.0.1", help=_("address to listen on"))
+    serve.add_argument("--port", type=int, default=8080, help=_("port to listen on"))
+    serve.add_argument("--workers", type=int, default=1, help=_("worker processes"))
+    serve.add_argument(
+        "--trust-proxy",
+        metavar="IPS",
+        help=_("trust X-Forwarded-* headers from these addresses (a TLS reverse proxy)"),
+    )
+
     try:
         from app.cli.requests import add_requests_parser
     except ImportError:  # the request store is optional in a stripped-down build
@@ -105,6 +115,17 @@ def _main(argv: Sequence[str] | None = None) -> int:
             from app.cli.requests import run_requests
 
             return run_requests(args)
+        if args.command == "serve":
+            from app.web.serve import serve  # Starlette and uvicorn load only here
+
+            return serve(
+                host=args.host,
+                port=args.port,
+                workers=args.workers,
+                data_dir=args.data_dir,
+                knowledge=args.knowledge,
+                trust_proxy=args.trust_proxy,
+            )
         kb = load_knowledge(args.knowledge)
     except KnowledgeError as exc:
         _report_problems(exc.problems)

@@ -81,7 +81,15 @@ def cmd_list(args: argparse.Namespace, ctx: Context) -> int:
     if not found:
         print(_("No requests."))
         return EXIT_OK
-    header = [_("Reference"), _("Status"), _("Received"), _("Due"), _("Deadline"), _("Contact")]
+    header = [
+        _("Reference"),
+        _("Status"),
+        _("Received"),
+        _("Due"),
+        _("Deadline"),
+        _("Contact"),
+        _("Channel"),
+    ]
     rows = [
         [
             r.reference,
@@ -90,6 +98,7 @@ def cmd_list(args: argparse.Namespace, ctx: Context) -> int:
             format_day(r.due_on, ctx.lang) + (" !" if r.is_overdue(today) else ""),
             deadline_label(regimes[r.regime], ctx.lang) if r.regime in regimes else "—",
             r.contact or "—",
+            r.channel,
         ]
         for r in found
     ]
@@ -109,6 +118,7 @@ def _summary(r: Request, today: date, regime: Regime | None) -> dict[str, Any]:
         "overdue": r.is_overdue(today),
         "extensions": r.extensions,
         "contact": r.contact,
+        "channel": r.channel,
     }
 
 
@@ -157,6 +167,7 @@ def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
         (_("Due"), due),
         (_("Extensions"), str(request.extensions)),
         (_("Contact"), request.contact or "—"),
+        (_("Channel"), request.channel),
     ]
     lines = [f"{request.reference}  {_(KIND_LABELS[request.kind])}"]
     lines += [f"{label}: {value}" for label, value in fields]
