@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench soak lint i18n mo check clean
+.PHONY: run test bench lint i18n mo check clean soak serve
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -17,17 +17,22 @@ mo: $(STAMP)
 run: $(STAMP) mo
 	$(BIN)/kotae
 
+# The customer web site on http://127.0.0.1:8080/ (see README: behind a TLS proxy for real use).
+serve: $(STAMP) mo
+	$(BIN)/kotae serve $(SERVE_ARGS)
+
 test: $(STAMP) mo
 	$(BIN)/ruff check app tests bench
 	$(BIN)/pytest
 
+# Long runs that do not fit the test budget: the seeded fuzzing of tests/test_fuzz.py, 20x.
+soak: $(STAMP) mo
+	KOTAE_FUZZ_SCALE=20 $(BIN)/pytest -q -p no:cacheprovider tests/test_fuzz.py -k fuzz
+	# 8 PostgreSQL clients x 200 operations, then with SIGKILLs and a server restart.
+	KOTAE_SOAK=1 $(BIN)/pytest -q -s -p no:cacheprovider tests/test_pg_soak.py
+
 bench: $(STAMP) mo
 	$(BIN)/python -m bench
-
-# Long runs kept out of `make test`: 8 PostgreSQL clients x 200 operations, with SIGKILLs and a
-# server restart.
-soak: $(STAMP) mo
-	KOTAE_SOAK=1 $(BIN)/pytest -q -s tests/test_pg_soak.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check app tests bench

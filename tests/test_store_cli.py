@@ -79,7 +79,7 @@ def test_a_bad_database_in_the_config_names_the_field(
 ) -> None:
     config.write_text('database = "mysql://db/kotae"\n', encoding="utf-8")
     code, _, err = run(capsys, "requests", "list")
-    assert code == 1 and f"{config}: database:" in err
+    assert code == 2 and f"{config}: database:" in err
 
 
 PROBE = """

@@ -17,7 +17,17 @@ import tomli
 ENV_VAR = "KOTAE_CONFIG"
 LANG_VALUES = ("ja", "en")
 ANSWER_LANG_VALUES = ("auto", "ja", "en")
-KNOWN_FIELDS = ("lang", "theme", "answer_lang", "keys", "database", "agent", "password_file")
+KNOWN_FIELDS = (
+    "lang",
+    "theme",
+    "answer_lang",
+    "keys",
+    "timezone",
+    "database",
+    "agent",
+    "password_file",
+)
+DEFAULT_TIMEZONE = "Asia/Tokyo"  # the office's: it decides the day a request is received
 
 
 class ConfigError(Exception):
@@ -31,6 +41,7 @@ class Config:
     answer_lang: str = "auto"  # auto: answer in the question's language
     keys: dict[str, str] = field(default_factory=dict)  # binding id -> key(s), "ctrl+y,f9"
     path: Path | None = None  # where it was read from, for messages
+    timezone: str = DEFAULT_TIMEZONE  # IANA name; days of receipt are counted in it
     database: str | None = None  # a postgresql:// URL; None: the local SQLite store
     agent: str | None = None  # the name events are recorded under; None: the OS user
     password_file: Path | None = None  # holds the database password (never the command line)
@@ -60,6 +71,8 @@ def load_config(path: Path | None = None) -> Config:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: not valid UTF-8: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: not usable TOML: arrays or tables nested too deeply") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot be read: {exc.strerror}") from None
     return parse_config(data, path)
@@ -84,6 +97,9 @@ def parse_config(data: dict[str, Any], path: Path) -> Config:
     for binding_id, key in keys.items():
         if not isinstance(key, str) or not key.strip():
             raise fail(f"keys.{binding_id}", 'must be a key such as "ctrl+y" or "f9,ctrl+y"')
+    timezone = data.get("timezone", DEFAULT_TIMEZONE)
+    if not isinstance(timezone, str) or not _known_zone(timezone):
+        raise fail("timezone", "must be an IANA time zone such as 'Asia/Tokyo' or 'UTC'")
     database = _text(data, "database", fail, "must be a URL such as 'postgresql://agent@db/kotae'")
     if database and not database.split(":", 1)[0].lower().startswith(("postgres", "sqlite")):
         raise fail("database", "must be a postgresql://… or sqlite:///… URL")
@@ -94,6 +110,7 @@ def parse_config(data: dict[str, Any], path: Path) -> Config:
         theme=theme,
         answer_lang=answer_lang,
         keys=dict(keys),
+        timezone=timezone,
         path=path,
         database=database,
         agent=agent.strip() if agent else None,
@@ -109,6 +126,16 @@ def _text(data: dict[str, Any], name: str, fail: Any, hint: str) -> str | None:
     if not isinstance(value, str) or not value.strip():
         raise fail(name, hint)
     return value
+
+
+def _known_zone(name: str) -> bool:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
 
 
 def _choice(data: dict[str, Any], name: str, allowed: tuple[str, ...], fail: Any) -> str | None:

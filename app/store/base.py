@@ -58,9 +58,8 @@ def agent_owner(agent: str) -> str:
 
 
 def _local_day(now: datetime | None) -> date:
-    if now is None:
-        return date.today()
-    return now.date() if now.tzinfo is None else now.astimezone().date()
+    # The office time zone, not the machine's, decides the day of receipt.
+    return deadlines.receipt_day(now)
 
 
 def _key() -> str:
