@@ -437,3 +437,27 @@ def test_claiming_skips_a_request_another_agent_is_claiming(pg_url: str, regime:
             other.rollback()
         assert (claimed.reference, claimed.assignee) == (second, "suzuki")
         assert sato.claim_next().reference == first
+
+
+def test_the_web_site_files_shows_and_withdraws_as_the_web_role(
+    team: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from test_web_routes import DELETION, csrf, fill, main_text, make_client
+
+    monkeypatch.setenv("KOTAE_DATABASE_URL", team["web"])
+    client = make_client(tmp_path)
+    page = fill(client, "en", "deletion", DELETION)
+    found = re.search(r"DEL-\d{4}-\d{6}", main_text(page.text))
+    assert found and "/received" in str(page.url)
+    reference = found.group(0)
+    token = str(page.url).split("/status/")[1].split("/")[0]
+    assert "Request received" in main_text(client.get(f"/en/status/{token}").text)
+    done = client.post(f"/en/status/{token}/withdraw", data={"csrf": csrf(client)})
+    assert "withdrawn" in main_text(done.text)
+    with PgStore(team["agent"]) as agent:  # the agents see it in the shared queue
+        filed = agent.get(reference)
+        assert (filed.channel, filed.status) == ("web", "withdrawn")
+        assert [(e.action, e.actor, e.db_user) for e in agent.events(reference)] == [
+            ("submitted", "requester", "web"),
+            ("status", "requester", "web"),
+        ]
