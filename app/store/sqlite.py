@@ -156,7 +156,7 @@ class RequestStore(StoreBase):
 
     def upgrade(self) -> tuple[int, int]:
         """Schema versions before and after; a SQLite store upgrades itself when opened."""
-        return self.schema_version(), self.schema_version()
+        return self.opened_at_version, self.schema_version()
 
     def _write(self, op: Callable[[Tx], T], *, submission: str | None = None) -> T:
         with self._lock:
@@ -182,7 +182,8 @@ class RequestStore(StoreBase):
             self._con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def _migrate(self) -> None:
-        if self.schema_version() == len(MIGRATIONS):
+        self.opened_at_version = self.schema_version()
+        if self.opened_at_version == len(MIGRATIONS):
             return
 
         def op(tx: Tx) -> None:
