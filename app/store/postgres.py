@@ -130,7 +130,7 @@ class PgStore(StoreBase):
     def _run(self, op: Callable[[Tx], T], submission: str | None) -> T:
         deadline = time.monotonic() + self.retry_seconds
         delay = 0.05
-        committing = False
+        committing = uncertain = False
         while True:
             try:
                 with self.engine.connect() as conn:
@@ -152,30 +152,38 @@ class PgStore(StoreBase):
                 log.info("retrying after a concurrent duplicate")
             except sa_exc.DBAPIError as exc:
                 if not _transient(exc):
+                    if submission and (uncertain or committing):
+                        raise self._uncertain(submission) from exc
                     if isinstance(exc, sa_exc.OperationalError):
                         raise self._unreachable(exc) from exc
                     raise self._refused(exc) from exc
                 # Drop every pooled connection: after a restart they are all dead.
                 self.engine.dispose()
+                # Once a COMMIT went unanswered, only a completed attempt settles it.
+                uncertain = uncertain or committing
+                committing = False
                 if time.monotonic() > deadline:
-                    if submission and committing:
-                        raise UncertainSubmission(
-                            localized(
-                                N_(
-                                    "The connection to {url} broke while the request was being "
-                                    "saved, and it could not be checked. It may or may not be "
-                                    "stored: once the database is reachable, run `kotae "
-                                    "requests lookup {key}` (do not submit it again)."
-                                ),
-                                url=self.url,
-                                key=submission,
-                            ),
-                            submission,
-                        ) from exc
+                    if submission and uncertain:
+                        raise self._uncertain(submission) from exc
                     raise self._unreachable(exc) from exc
                 log.info("database connection lost; retrying")
                 time.sleep(delay * (1 + random.random()))
                 delay = min(delay * 2, 0.5)
+
+    def _uncertain(self, key: str) -> UncertainSubmission:
+        return UncertainSubmission(
+            localized(
+                N_(
+                    "The connection to {url} broke while the request was being "
+                    "saved, and it could not be checked. It may or may not be "
+                    "stored: once the database is reachable, run `kotae "
+                    "requests lookup {key}` (do not submit it again)."
+                ),
+                url=self.url,
+                key=key,
+            ),
+            key,
+        )
 
     def _unreachable(self, exc: sa_exc.DBAPIError) -> StoreError:
         return StoreError(
