@@ -6,7 +6,9 @@ Textual is imported only when the UI starts, so `kotae ask` stays quick.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -14,7 +16,7 @@ from typing import TextIO
 
 from app import __version__
 from app.core import i18n
-from app.core.answers import describe, result_to_json
+from app.core.answers import describe, json_line, result_to_json
 from app.core.i18n import _
 from app.core.knowledge import KnowledgeBase, KnowledgeError, check_knowledge, load_knowledge
 from app.core.match.matcher import Matcher
@@ -57,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    _utf8_output()
     i18n.set_language(i18n.choose_language(_peek_lang(argv), None))
     args = build_parser().parse_args(argv)
     if args.lang:
@@ -75,8 +78,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     if args.command == "ask":
-        return cmd_ask(args, kb)
+        try:
+            return cmd_ask(args, kb)
+        except BrokenPipeError:  # `kotae ask … | head`: the reader left, nothing to report
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return EXIT_OK
     return cmd_ui(args, kb)
+
+
+def _utf8_output() -> None:
+    """Print UTF-8 whatever the locale: a C or Latin-1 locale must not turn 保存 into a crash."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            # A stream that is already in use in another way stays as it is.
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(encoding="utf-8", errors="replace")
+
+
+def _argv_text(arg: str) -> str:
+    """An argument as valid text: bytes that were not UTF-8 become replacement characters.
+
+    Python keeps undecodable argv bytes as lone surrogates, which cannot be printed or matched.
+    """
+    try:
+        arg.encode("utf-8")
+        return arg
+    except UnicodeEncodeError:
+        return os.fsencode(arg).decode("utf-8", "replace")
 
 
 def _peek_lang(argv: Sequence[str] | None) -> str | None:
@@ -126,13 +155,13 @@ def cmd_ask(args: argparse.Namespace, kb: KnowledgeBase) -> int:
             print(_("Give either a question or --batch, not both."), file=sys.stderr)
             return EXIT_USAGE
         return _ask_batch(args.batch, matcher, kb, lang, args.json)
-    question = " ".join(args.question)
+    question = " ".join(_argv_text(a) for a in args.question)
     if not question.strip():
         print(_('The question is empty. Example: kotae ask "保存期間は？"'), file=sys.stderr)
         return EXIT_USAGE
     result = matcher.ask(question)
     if args.json:
-        print(json.dumps(result_to_json(result, kb, lang), ensure_ascii=False))
+        print(json_line(result_to_json(result, kb, lang)))
     else:
         print(describe(result, kb, lang))
     return EXIT_OK
@@ -161,7 +190,7 @@ def _ask_batch(
             continue
         result = matcher.ask(question)
         if as_json:
-            print(json.dumps(result_to_json(result, kb, lang), ensure_ascii=False), flush=False)
+            print(json_line(result_to_json(result, kb, lang)), flush=False)
         else:
             print(describe(result, kb, lang) + "\n")
     return EXIT_OK
