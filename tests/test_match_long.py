@@ -73,13 +73,16 @@ def test_out_of_scope_topics_are_recognised(matcher: Matcher, question: str, top
     )
 
 
+QUOTE = (
+    "OpenAI には、プラットフォームの悪用が疑われるデータにフラグを立てる"
+    "コンテンツ分類子がまだある可能性があります。"
+)
 NEW_ENTRY = """
 [[entry]]
 id = "policy.content-classifier"
 topic = "access"
 source = "データ使用ポリシー"
-quote = """OpenAI には、プラットフォームの悪用が疑われるデータにフラグを立てる
-コンテンツ分類子がまだある可能性があります。"""
+quote = "QUOTE"
 related = ["policy.zero-retention"]
 
 [entry.ja]
