@@ -9,18 +9,21 @@ unreadable, corrupt or stale is ignored and rebuilt without a word.
 from __future__ import annotations
 
 import functools
-import hashlib
 import marshal
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from app.core.knowledge import KnowledgeBase
 
+try:  # the built-in module: hashlib would load OpenSSL first, a few ms of every start
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - other Python builds
+    from hashlib import blake2b
+
 FORMAT = 1
-_CODE = ("analyzer.py", "index.py", "text.py", "cache.py")
+_CODE = ("analyzer.py", "index.py", "text.py", "cache.py", "splitter.py")
 
 
 def cache_dir() -> Path:
@@ -35,7 +38,7 @@ def cache_dir() -> Path:
 @functools.lru_cache(maxsize=1)
 def _code_hash() -> bytes:
     here = Path(__file__).parent
-    h = hashlib.blake2b(digest_size=16)
+    h = blake2b(digest_size=16)
     for name in _CODE:
         try:
             h.update((here / name).read_bytes())
@@ -63,12 +66,13 @@ def key(kb: KnowledgeBase) -> str:
         ),
         tuple(kb.synonyms),
         kb.boilerplate,
+        tuple(sorted(kb.message.phrases.items())),
         tuple(
             (t.id, t.ja.title, t.ja.questions, t.en.title, t.en.questions)
             for t in kb.out_of_scope.values()
         ),
     )
-    h = hashlib.blake2b(marshal.dumps(content), digest_size=20)
+    h = blake2b(marshal.dumps(content), digest_size=20)
     h.update(_code_hash())
     return h.hexdigest()
 
@@ -89,6 +93,8 @@ def load(kb: KnowledgeBase) -> dict[str, Any] | None:
 
 def save(kb: KnowledgeBase, data: dict[str, Any]) -> None:
     """Write atomically (temporary file, then rename); a cache that cannot be written is skipped."""
+    import tempfile  # only when writing: keeps `kotae ask` start-up short
+
     try:
         folder = cache_dir()
         folder.mkdir(parents=True, exist_ok=True)

@@ -94,16 +94,17 @@ class Evidence:
 class Matcher:
     def __init__(self, kb: KnowledgeBase, use_cache: bool = True) -> None:
         self.kb = kb
-        self.splitter = Splitter(kb.message)
         data = cache.load(kb) if use_cache else None
         if data is None:
             analyzer = Analyzer(kb.synonyms, kb.boilerplate)
             data = build(kb, analyzer)
             analyzer.clear_cache()
+            data["splitter"] = Splitter.forms(kb.message)
             if use_cache:
                 cache.save(kb, data)
         else:
             analyzer = Analyzer.from_state(data["analyzer"])
+        self.splitter = Splitter(None, data["splitter"])
         self.analyzer = analyzer
         self.index = Index(data)
         self.ids = self.index.ids[: self.index.n_entries]

@@ -2,17 +2,17 @@
 
 # intercept, then one weight per decision.FEATURES entry
 WEIGHTS = (
-    -8.3458,
-    1.2298,
-    2.6658,
-    0.9789,
-    -1.9330,
-    1.8242,
-    -1.1147,
-    1.9842,
-    0.4581,
-    0.3010,
-    0.7531,
+    -8.1650,
+    1.3118,
+    2.6422,
+    0.9583,
+    -1.9626,
+    1.8388,
+    -1.1339,
+    1.9133,
+    0.3549,
+    0.1921,
+    0.7304,
 )
 # Answer when the probability is at least this; clarify between CLARIFY_AT and ANSWER_AT when
 # two entries are close; each half of a two-part question needs TWO_AT.

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from app.core.match.text import normalise_keep_script
-from app.core.scope import MessageBoilerplate
+from app.core.scope import BOILERPLATE_KINDS, MessageBoilerplate
 
 # Boilerplate is stripped from this much of a message before matching caps what is left.
 MAX_MESSAGE_CHARS = 4000
@@ -54,8 +54,9 @@ _STRONG = re.compile(
 
 @dataclass(frozen=True)
 class Sentence:
-    text: str
+    text: str  # normalised, greeting and sign-off removed
     asking: bool
+    raw: str = ""  # as written, for splitting two questions at their conjunction
 
 
 def _is_symbol(ch: str) -> bool:
@@ -64,21 +65,32 @@ def _is_symbol(ch: str) -> bool:
 
 
 class Splitter:
-    def __init__(self, boilerplate: MessageBoilerplate) -> None:
-        def forms(kind: str) -> list[str]:
-            return sorted(
+    def __init__(self, boilerplate: MessageBoilerplate | None, state: dict | None = None) -> None:
+        """From the boilerplate data, or from `state()` saved with the index (no re-normalising)."""
+        forms = state if state is not None else self.forms(boilerplate or MessageBoilerplate())
+        self._state = forms
+        self._greeting = _starts(forms["greeting"])
+        self._signoff_en = _starts([p for p in forms["signoff"] if p.isascii()])
+        self._signoff_ja = _anywhere([p for p in forms["signoff"] if not p.isascii()])
+        self._intro = _anywhere(forms["introduction"], words=True)
+        self._asking = _anywhere(forms["asking"], words=True)
+        self._question_start = _starts(forms["question_start"])
+        self._filler = _anywhere(forms["filler"], words=True)
+
+    @staticmethod
+    def forms(boilerplate: MessageBoilerplate) -> dict[str, list[str]]:
+        """Normalised phrases per kind, longest first."""
+        return {
+            kind: sorted(
                 {normalise_keep_script(p) for p in boilerplate.get(kind)} - {""},
                 key=len,
                 reverse=True,
             )
+            for kind in BOILERPLATE_KINDS
+        }
 
-        self._greeting = _starts(forms("greeting"))
-        self._signoff_en = _starts([p for p in forms("signoff") if p.isascii()])
-        self._signoff_ja = _anywhere([p for p in forms("signoff") if not p.isascii()])
-        self._intro = _anywhere(forms("introduction"), words=True)
-        self._asking = _anywhere(forms("asking"), words=True)
-        self._question_start = _starts(forms("question_start"))
-        self._filler = _anywhere(forms("filler"), words=True)
+    def state(self) -> dict[str, list[str]]:
+        return self._state
 
     def split(self, message: str) -> list[Sentence]:
         text = message[:MAX_MESSAGE_CHARS]
@@ -90,24 +102,24 @@ class Splitter:
             sentence = _SPACE.sub(" ", raw).strip()
             if not sentence:
                 continue
+            marked = "?" in sentence or "？" in sentence
             norm = normalise_keep_script(sentence)
-            if signed_off and not self._asks(sentence, norm):
+            if signed_off and not (marked or self._asks(norm)):
                 continue
-            sentence, norm, ended = self._strip(sentence, norm)
+            norm, ended = self._strip(norm)
             signed_off = signed_off or ended
             if not norm:
                 continue
-            asking = self._asks(sentence, norm)
+            asking = marked or self._asks(norm)
             if not asking and self._has(self._intro, norm):
                 continue
             if self._filler:
-                sentence = self._filler.sub(" ", norm)
-                sentence = _SPACE.sub(" ", sentence).strip()
-            if sentence:
-                out.append(Sentence(sentence, asking))
+                norm = _SPACE.sub(" ", self._filler.sub(" ", norm)).strip()
+            if norm:
+                out.append(Sentence(norm, asking, sentence))
         return out
 
-    def _strip(self, sentence: str, norm: str) -> tuple[str, str, bool]:
+    def _strip(self, norm: str) -> tuple[str, bool]:
         """Remove a leading greeting and a sign-off with what follows it."""
         ended = False
         for _ in range(2):
@@ -125,10 +137,10 @@ class Splitter:
             m = self._signoff_ja.search(norm)
         if m is not None:
             norm, ended = norm[: m.start()].strip(), True
-        return norm, norm, ended
+        return norm, ended
 
-    def _asks(self, raw: str, norm: str) -> bool:
-        if "?" in raw or "？" in raw or _STRONG.search(norm) or self._has(self._asking, norm):
+    def _asks(self, norm: str) -> bool:
+        if _STRONG.search(norm) or self._has(self._asking, norm):
             return True
         return bool(self._question_start and self._question_start.match(norm))
 
@@ -139,15 +151,17 @@ class Splitter:
     def parts(self, sentences: list[Sentence]) -> list[str]:
         """The separate questions of a message: its asking sentences, or the halves of one
         asking sentence joined by "and how …" / 「、また」."""
-        strong = [s.text for s in sentences if s.asking and _STRONG.search(s.text)]
+        asking = [s for s in sentences if s.asking]
+        strong = [s for s in asking if "?" in s.raw or "？" in s.raw or _STRONG.search(s.text)]
         if len(strong) >= 2:
-            return strong
-        asking = strong or [s.text for s in sentences if s.asking]
-        for text in asking:
-            pieces = [p for p in _split_joins(text) if len(p.strip()) >= 3]
+            return [s.raw for s in strong]
+        if len(asking) >= 2:
+            return [s.raw for s in asking]
+        for s in asking:
+            pieces = [p for p in _split_joins(s.raw) if len(p.strip()) >= 3]
             if len(pieces) >= 2:
                 return pieces
-        return asking
+        return [s.raw for s in asking]
 
 
 def _split_joins(text: str) -> list[str]:
