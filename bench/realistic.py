@@ -117,7 +117,11 @@ def breakdown(pairs: list[tuple[Row, Result]], key: Callable[[Row], str]) -> dic
 
 
 def main() -> None:
+    import signal
+
     from app.core.knowledge import load_knowledge
+
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `… | head` ends quietly
 
     name = sys.argv[1] if len(sys.argv) > 1 else "dev"
     matcher = Matcher(load_knowledge())

@@ -98,7 +98,7 @@ answer = "OpenAI may still run content classifiers that flag data suspected of p
 questions = ["What is the content classifier?", "what do classifiers do with my data",
              "automatic abuse flagging", "classifier flags", "is there a classifier",
              "content classifier abuse", "do classifiers still run", "classifiers that flag data"]
-"""
+""".replace("QUOTE", QUOTE)
 
 
 def test_an_added_entry_is_answered_without_refitting(kb_copy: Path) -> None:

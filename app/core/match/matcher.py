@@ -35,6 +35,7 @@ CONTEXT_WEIGHT = 0.7  # a sentence that does not ask, beside one that does
 SHORTLIST = 8
 MAX_SUGGESTIONS = 3
 SECOND_AT = 0.15
+VAGUE_MARGIN = 0.1
 NEAREST_MIX = 0.3  # weight of the nearest example against BM25F when ranking the shortlist
 
 
@@ -66,6 +67,12 @@ class Result:
         if self.answer_ids:
             return self.answer_ids[0]
         return self.candidates[0].id if self.candidates else None
+
+
+def _vague(top: Candidate) -> bool:
+    coverage, _, margin, oos_ratio = top.signals[:4]
+    unknown = top.signals[8]
+    return unknown == 0 and coverage >= 0.8 and margin < VAGUE_MARGIN and oos_ratio < 1
 
 
 def detect_language(text: str) -> str:
@@ -274,11 +281,13 @@ class Matcher:
                 reason="clear_lead",
             )
         plausible = [c.id for c in cands if c.score >= model_params.CLARIFY_AT]
+        reason = "close_candidates"
+        if len(plausible) < 2 and len(cands) >= 2 and _vague(top):
+            # Every word is the policy's, but it fits several entries alike ("data", 「データ」).
+            plausible, reason = [c.id for c in cands], "vague_question"
         if len(plausible) >= 2:
             suggestions = tuple(plausible[:MAX_SUGGESTIONS])
-            return Result(
-                query, lang, "clarify", top.score, cands, suggestions, reason="close_candidates"
-            )
+            return Result(query, lang, "clarify", top.score, cands, suggestions, reason=reason)
         return self._decline(query, lang, ev, cands)
 
     def _decline(self, query: str, lang: str, ev: Evidence, cands: tuple[Candidate, ...]) -> Result:

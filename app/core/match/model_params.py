@@ -16,6 +16,6 @@ WEIGHTS = (
 )
 # Answer when the probability is at least this; clarify between CLARIFY_AT and ANSWER_AT when
 # two entries are close; each half of a two-part question needs TWO_AT.
-ANSWER_AT = 0.4
-CLARIFY_AT = 0.35
+ANSWER_AT = 0.3
+CLARIFY_AT = 0.25
 TWO_AT = 0.3
