@@ -162,7 +162,7 @@ def main() -> None:
         )
         held = [r for i, r in enumerate(sets["dev"]) if i % 2 == half]
         cv += [(e, sig, top, float(decision.probability(sig, p))) for e, sig, top, _ in held]
-    for at in (0.3, 0.4, 0.5, 0.6):
+    for at in (0.15, 0.2, 0.25, 0.3, 0.4, 0.5):
         report_probs(f"dev cv {at}", cv, at)
     if args.write:
         text = PARAMS.read_text(encoding="utf-8")

@@ -157,8 +157,8 @@ def test_realistic_test_split_holds_its_measured_level(test_totals: realistic.To
     # What the matcher reaches today (README, "Measured"): a guard against regressions.
     t = test_totals
     assert t.first / t.inscope >= 0.96, t.line("test")
-    assert t.answered / t.inscope >= 0.89, t.line("test")
-    assert t.declined / t.oos >= 0.83, t.line("test")
+    assert t.answered / t.inscope >= 0.88, t.line("test")
+    assert t.declined / t.oos >= 0.85, t.line("test")
 
 
 @pytest.mark.xfail(reason="issue 7 targets (95 / 95 / 97 %) are not reached yet", strict=True)

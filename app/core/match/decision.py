@@ -26,6 +26,7 @@ FEATURES = (
     "asking",  # share of the asking sentences' weight the entry knows
     "unknown",  # share of the question's weight no document knows
     "nearest_lead",  # nearest-example cosine minus the best other entry's
+    "oos_only",  # share of the question's weight only out-of-scope topics know
 )
 
 

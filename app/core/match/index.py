@@ -112,7 +112,10 @@ def build(kb: KnowledgeBase, analyzer: Analyzer) -> dict[str, Any]:
         owner.append(d)
         norms.append(math.sqrt(sq) or 1.0)
         canonical.append(canon)
+    # Features that only out-of-scope topics use (azure, 料金): evidence of an off-topic question.
+    oos_only = sorted(f for f, docs in post_docs.items() if min(docs) >= n_entries)
     return {
+        "oos_only": oos_only,
         "ids": ids,
         "n_entries": n_entries,
         "idf": idf,
@@ -139,6 +142,7 @@ class Index:
         self.owner = _ints(data["owner"])
         self.norms = _floats(data["norms"])
         self.canonical: list[str] = data["canonical"]
+        self.oos_only: frozenset[str] = frozenset(data["oos_only"])
         self._post: dict[str, tuple[array[int], array[float]]] = {}
         self._ex: dict[str, tuple[array[int], array[float]]] = {}
 

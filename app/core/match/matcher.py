@@ -162,6 +162,7 @@ class Matcher:
                 scores[d] += w * v
                 hits[d].append(f)
         total_w = sum(w * idx.idf.get(f, idx.unknown_idf) for f, w in weights.items()) or 1.0
+        oos_only = sum(w * idx.idf[f] for f, w in weights.items() if f in idx.oos_only) / total_w
         n_e = idx.n_entries
         entries = sorted((d for d in scores if d < n_e), key=lambda d: -scores[d])
         oos = max((d for d in scores if d >= n_e), key=lambda d: scores[d], default=None)
@@ -201,6 +202,7 @@ class Matcher:
                 ask_cov,
                 unknown / total_w,
                 cos - cos_other,
+                oos_only,
             )
             p = decision.probability(x_vec)
             why = sorted({q.labels[f] for f in hit if weights[f] >= 0.5 and f in q.labels})

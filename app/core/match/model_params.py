@@ -2,20 +2,21 @@
 
 # intercept, then one weight per decision.FEATURES entry
 WEIGHTS = (
-    -8.1650,
-    1.3118,
-    2.6422,
-    0.9583,
-    -1.9626,
-    1.8388,
-    -1.1339,
-    1.9133,
-    0.3549,
-    0.1921,
-    0.7304,
+    -8.2243,
+    1.3367,
+    2.6521,
+    1.2878,
+    -2.3985,
+    1.8583,
+    0.1573,
+    1.6755,
+    0.2862,
+    0.4794,
+    0.2418,
+    -0.5470,
 )
 # Answer when the probability is at least this; clarify between CLARIFY_AT and ANSWER_AT when
 # two entries are close; each half of a two-part question needs TWO_AT.
-ANSWER_AT = 0.3
-CLARIFY_AT = 0.25
+ANSWER_AT = 0.25
+CLARIFY_AT = 0.2
 TWO_AT = 0.3
