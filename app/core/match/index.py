@@ -25,7 +25,7 @@ FIELDS = ("title", "answer", "quote", "examples")
 # (bench/calibrate.py), not on any labelled question set.
 FIELD_WEIGHT = {"title": 1.0, "answer": 0.5, "quote": 0.3, "examples": 1.0}
 FIELD_B = {"title": 0.3, "answer": 0.5, "quote": 0.5, "examples": 0.3}
-K1 = 3.0
+K1 = 5.0
 
 
 def doc_fields(kb: KnowledgeBase) -> tuple[list[str], int, list[dict[str, list[str]]]]:

@@ -36,7 +36,7 @@ SHORTLIST = 8
 MAX_SUGGESTIONS = 3
 SECOND_AT = 0.15
 VAGUE_MARGIN = 0.1
-NEAREST_MIX = 0.3  # weight of the nearest example against BM25F when ranking the shortlist
+NEAREST_MIX = 0.2  # weight of the nearest example against BM25F when ranking the shortlist
 
 
 @dataclass(frozen=True)
