@@ -167,9 +167,9 @@ def main() -> None:
     if args.write:
         text = PARAMS.read_text(encoding="utf-8")
         start = text.index("WEIGHTS = (")
-        end = text.index(")\n", start) + 2
-        weights = ", ".join(f"{w:.4f}" for w in params)
-        PARAMS.write_text(text[:start] + f"WEIGHTS = ({weights})\n" + text[end:], encoding="utf-8")
+        end = text.index("\n)\n", start) + 3
+        weights = "".join(f"    {w:.4f},\n" for w in params)
+        PARAMS.write_text(text[:start] + f"WEIGHTS = (\n{weights})\n" + text[end:], encoding="utf-8")
         print(f"written to {PARAMS.relative_to(ROOT)}")
 
 
