@@ -169,7 +169,9 @@ def main() -> None:
         start = text.index("WEIGHTS = (")
         end = text.index("\n)\n", start) + 3
         weights = "".join(f"    {w:.4f},\n" for w in params)
-        PARAMS.write_text(text[:start] + f"WEIGHTS = (\n{weights})\n" + text[end:], encoding="utf-8")
+        PARAMS.write_text(
+            text[:start] + f"WEIGHTS = (\n{weights})\n" + text[end:], encoding="utf-8"
+        )
         print(f"written to {PARAMS.relative_to(ROOT)}")
 
 
