@@ -34,7 +34,9 @@ Decision = Literal["answer", "clarify", "decline"]
 CONTEXT_WEIGHT = 0.7  # a sentence that does not ask, beside one that does
 SHORTLIST = 8
 MAX_SUGGESTIONS = 3
-SECOND_AT = 0.15
+SECOND_AT = 0.6
+SECOND_AT_SHORT = 0.0
+LONG_MESSAGE = 160  # characters of kept text
 VAGUE_MARGIN = 0.1
 NEAREST_MIX = 0.2  # weight of the nearest example against BM25F when ranking the shortlist
 
@@ -265,8 +267,7 @@ class Matcher:
         top = cands[0]
         if ev.oos_id is not None and ev.oos_score >= ev.top_score and top.score < 0.9:
             return self._decline(query, lang, ev, cands)
-        # The second answer must also be plausible for the whole message, not only its half.
-        two = self._two_questions(query, {c.id for c in cands[:4] if c.score >= SECOND_AT})
+        two = self._two_questions(query, cands)
         if two:
             return Result(
                 query, lang, "answer", top.score, cands, (), answer_ids=two, reason="two_questions"
@@ -309,10 +310,15 @@ class Matcher:
         reason = "no_evidence" if not cands or cands[0].signals[1] < 1.0 else "low_confidence"
         return Result(query, lang, "decline", confidence, cands, suggestions, reason=reason)
 
-    def _two_questions(self, query: str, near: set[str]) -> tuple[str, ...]:
-        parts = self.splitter.parts(self.splitter.split(query))
+    def _two_questions(self, query: str, cands: tuple[Candidate, ...]) -> tuple[str, ...]:
+        sentences = self.splitter.split(query)
+        parts = self.splitter.parts(sentences)
         if len(parts) < 2:
             return ()
+        # In a long message several asking sentences mostly elaborate one question: there the
+        # second answer must also be plausible for the whole message, not only for its half.
+        long = sum(len(s.text) for s in sentences) > LONG_MESSAGE
+        near = {c.id for c in cands[:4] if c.score >= (SECOND_AT if long else SECOND_AT_SHORT)}
         found: list[str] = []
         for part in parts[:3]:
             ev = self._evidence(self._query(part, split=False), 2)

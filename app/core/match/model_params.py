@@ -19,4 +19,4 @@ WEIGHTS = (
 # two entries are close; each half of a two-part question needs TWO_AT.
 ANSWER_AT = 0.25
 CLARIFY_AT = 0.2
-TWO_AT = 0.3
+TWO_AT = 0.5
