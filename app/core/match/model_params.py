@@ -2,18 +2,18 @@
 
 # intercept, then one weight per decision.FEATURES entry
 WEIGHTS = (
-    -8.6953,
-    0.4431,
-    2.5931,
-    1.5690,
-    -2.1276,
-    1.4908,
-    -0.5260,
-    1.5266,
-    1.4892,
-    0.1876,
-    -0.0661,
-    -0.4994,
+    -8.4635,
+    0.5124,
+    2.5542,
+    1.3822,
+    -1.9712,
+    1.0489,
+    -0.0802,
+    1.7460,
+    1.4741,
+    0.0182,
+    -0.4205,
+    -0.8072,
 )
 # Answer when the probability is at least this; clarify between CLARIFY_AT and ANSWER_AT when
 # two entries are close; each half of a two-part question needs TWO_AT.
