@@ -145,3 +145,20 @@ def test_unwritable_cache_dir_is_not_an_error(
     result = Matcher(load_knowledge(kb_copy)).ask("保存期間は？")
     assert result.decision == "answer"
     assert sorted(os.listdir(tmp_path)) == ["file", "knowledge"]
+
+
+def test_check_names_file_topic_and_field_of_a_broken_out_of_scope_topic(kb_copy: Path) -> None:
+    from app.core.knowledge import check_knowledge
+
+    path = kb_copy / "out_of_scope.toml"
+    path.write_text(
+        path.read_text(encoding="utf-8")
+        + '\n[[topic]]\nid = "Bad Id"\n[topic.ja]\ntitle = "x"\nquestions = ["a"]\n',
+        encoding="utf-8",
+    )
+    _, problems = check_knowledge(kb_copy)
+    text = "\n".join(str(p) for p in problems)
+    assert "out_of_scope.toml: Bad Id: id:" in text
+    assert "out_of_scope.toml: Bad Id: ja.redirect: missing" in text
+    assert "out_of_scope.toml: Bad Id: ja.questions: has 1 examples" in text
+    assert "out_of_scope.toml: Bad Id: en: missing" in text
