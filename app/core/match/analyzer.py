@@ -27,6 +27,7 @@ from app.core.match.text import (
 HIRAGANA_WEIGHT = 0.1
 MIXED_WEIGHT = 0.4  # a particle before a kanji (を指, は取) says less than two kanji
 KANJI_WEIGHT = 0.5
+MAX_CORRECTIONS = 8
 FUZZY_WORD_CUTOFF = 88  # retension→retention (89) passes, weather→whether (86) does not
 _ASCII_WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
 # Small kana typed for large ones (ふぁいる / ふあいる) and the reverse meet; one for one.
@@ -108,9 +109,16 @@ class Analyzer:
     def _correct(self, text: str) -> str:
         """Replace unknown English words by the nearest known one (retension -> retention)."""
 
+        tries = [0]
+
         def fix(m: re.Match[str]) -> str:
             word = m.group()
             if len(word) < 4 or word in self.vocabulary or _stem(word) in self.vocabulary:
+                return word
+            # A long message has many words the knowledge does not use; correcting a few is
+            # enough and keeps a pasted e-mail fast with thousands of entries.
+            tries[0] += 1
+            if tries[0] > MAX_CORRECTIONS:
                 return word
             best = process.extractOne(
                 word, self._vocab_list, scorer=fuzz.ratio, score_cutoff=FUZZY_WORD_CUTOFF

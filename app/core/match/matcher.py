@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -33,6 +34,8 @@ Decision = Literal["answer", "clarify", "decline"]
 
 CONTEXT_WEIGHT = 0.7  # a sentence that does not ask, beside one that does
 SHORTLIST = 8
+# With thousands of entries, skip the postings of low-weight words shared by most of them.
+MAX_POSTING = 2000
 MAX_SUGGESTIONS = 3
 SECOND_AT = 0.6
 SECOND_AT_SHORT = 0.0
@@ -160,13 +163,17 @@ class Matcher:
                 continue
             self_score += w * idf * (K1 + 1)
             docs, vals = idx.postings(f)
+            if len(docs) > MAX_POSTING and w * idf < 1.0:
+                continue  # a word nearly every entry has: little evidence, much time
             for d, v in zip(docs, vals, strict=True):
                 scores[d] += w * v
                 hits[d].append(f)
         total_w = sum(w * idx.idf.get(f, idx.unknown_idf) for f, w in weights.items()) or 1.0
         oos_only = sum(w * idx.idf[f] for f, w in weights.items() if f in idx.oos_only) / total_w
         n_e = idx.n_entries
-        entries = sorted((d for d in scores if d < n_e), key=lambda d: -scores[d])
+        entries = heapq.nsmallest(
+            max(SHORTLIST, limit), (d for d in scores if d < n_e), key=lambda d: (-scores[d], d)
+        )
         oos = max((d for d in scores if d >= n_e), key=lambda d: scores[d], default=None)
         oos_score = scores[oos] if oos is not None else 0.0
         if not entries:
@@ -229,6 +236,8 @@ class Matcher:
             qsq += (w * idf) ** 2
             xs, vals = idx.ex_postings(f)
             wi = w * idf
+            if len(xs) > MAX_POSTING * 4 and wi < 1.0:
+                continue
             for x, v in zip(xs, vals, strict=True):
                 dots[x] += wi * v
         qnorm = math.sqrt(qsq) or 1.0
