@@ -162,3 +162,14 @@ def test_check_names_file_topic_and_field_of_a_broken_out_of_scope_topic(kb_copy
     assert "out_of_scope.toml: Bad Id: ja.redirect: missing" in text
     assert "out_of_scope.toml: Bad Id: ja.questions: has 1 examples" in text
     assert "out_of_scope.toml: Bad Id: en: missing" in text
+
+
+def test_a_follow_up_can_lean_on_the_previous_answer(matcher: Matcher) -> None:
+    question = "その場合はどうなりますか？"
+    assert matcher.ask(question).decision != "answer"
+    followed = matcher.ask(question, previous="policy.retention-30-days")
+    assert followed.answer_ids == ("policy.retention-30-days",)
+    assert followed.reason == "follow_up" and followed.query == question
+    # Context never turns an off-topic question into an answer.
+    priced = matcher.ask("and the price?", previous="policy.retention-30-days")
+    assert priced.decision == "decline"

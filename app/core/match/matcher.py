@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import heapq
 import math
 from collections import defaultdict
@@ -262,7 +263,23 @@ class Matcher:
 
     # --- deciding ------------------------------------------------------------------------
 
-    def ask(self, query: str) -> Result:
+    def ask(self, query: str, previous: str | None = None) -> Result:
+        """Answer one question. `previous` is the id of the entry answered just before in the
+        same conversation: a follow-up that is not clear on its own ("and for files?") is read
+        again with that entry's title as context, and answered if that makes it clear."""
+        result = self._ask(query)
+        if previous is None or previous not in self.kb.entries or result.decision == "answer":
+            return result
+        if result.reason in ("empty", "no_content", "out_of_scope_topic"):
+            return result
+        entry = self.kb.entries[previous]
+        again = self._ask(f"{query}\n{entry.text(result.lang).title}")
+        # Only the previous subject or an entry it names as related: context must not wander.
+        if again.decision == "answer" and set(again.answer_ids) <= {previous, *entry.related}:
+            return dataclasses.replace(again, query=query, reason="follow_up")
+        return result
+
+    def _ask(self, query: str) -> Result:
         lang = detect_language(query[:MAX_QUERY_CHARS])
         if not query.strip():
             return Result(query, lang, "decline", 0.0, note="no-content", reason="empty")
