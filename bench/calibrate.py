@@ -29,7 +29,32 @@ ROOT = Path(__file__).resolve().parent.parent
 DEV = ROOT / "tests" / "data" / "realistic_dev.tsv"
 PARAMS = ROOT / "app" / "core" / "match" / "model_params.py"
 FOLDS = 4
+# Example questions are short; customers wrap theirs in context, greetings and signatures. Each
+# held-out example is also scored once wrapped, so the model learns that wrapping is not doubt.
+CONTEXT = {
+    "ja": [
+        "弊社は物流業界向けの業務システムを開発している会社です。",
+        "社内で生成 AI の導入を検討しており、情報システム部で確認を進めています。",
+        "来月から新しいサービスを公開する予定です。",
+        "取引先から質問を受けたので確認させてください。",
+        "現在、社内向けのチャットボットを試験運用しています。",
+        "上司から至急確認するように言われました。",
+    ],
+    "en": [
+        "We are a small startup building a customer-support assistant.",
+        "Our team is rolling out a new internal tool next quarter.",
+        "I'm filling in a questionnaire from one of our enterprise customers.",
+        "Legal asked me to double-check this before we sign anything.",
+        "We have been testing the API for a few weeks now.",
+        "Quick question from our engineering team.",
+    ],
+}
+WRAP = {
+    "ja": ("お世話になっております。", "よろしくお願いいたします。 山田 太郎 03-1234-5678"),
+    "en": ("Hi team,", "Best regards, Alex | Example Ltd | +1 555 0100"),
+}
 ENTRY_OUT_WEIGHT = 0.2
+WRAPPED_WEIGHT = 0.5
 Row = tuple[str, tuple[float, ...], str, float]  # (expected, signals, top id, weight)
 
 
@@ -62,6 +87,15 @@ def _fold_kb(kb: KnowledgeBase, fold: int) -> tuple[KnowledgeBase, list[tuple[st
     return dataclasses.replace(kb, entries=entries, out_of_scope=topics), held
 
 
+def _wrapped(q: str, i: int) -> str:
+    lang = "ja" if any("\u3040" <= ch <= "\u9fff" for ch in q) else "en"
+    context = CONTEXT[lang][i % len(CONTEXT[lang])]
+    if i % 2:
+        hello, bye = WRAP[lang]
+        return f"{hello} {context} {q} {bye}"
+    return f"{context} {q}"
+
+
 def _row(m: Matcher, expected: str, q: str, weight: float) -> Row | None:
     ev = m.evidence(q)
     if not ev.candidates:
@@ -74,11 +108,20 @@ def _row(m: Matcher, expected: str, q: str, weight: float) -> Row | None:
 
 
 def collect(kb: KnowledgeBase, dev: Iterable[tuple[str, str]] = ()) -> dict[str, list[Row]]:
-    sets: dict[str, list[Row]] = {"held": [], "entry_out": [], "topic_out": [], "dev": []}
+    sets: dict[str, list[Row]] = {
+        "held": [],
+        "wrapped": [],
+        "entry_out": [],
+        "topic_out": [],
+        "dev": [],
+    }
     for fold in range(FOLDS):
         sub, held = _fold_kb(kb, fold)
         m = Matcher(sub, use_cache=False)
         sets["held"] += [r for e, q in held if (r := _row(m, e, q, 1.0))]
+        sets["wrapped"] += [
+            r for i, (e, q) in enumerate(held) if (r := _row(m, e, _wrapped(q, i), WRAPPED_WEIGHT))
+        ]
     for eid, e in kb.entries.items():
         sub = dataclasses.replace(kb, entries={k: v for k, v in kb.entries.items() if k != eid})
         m = Matcher(sub, use_cache=False)

@@ -2,21 +2,21 @@
 
 # intercept, then one weight per decision.FEATURES entry
 WEIGHTS = (
-    -8.4635,
-    0.5124,
-    2.5542,
-    1.3822,
-    -1.9712,
-    1.0489,
-    -0.0802,
-    1.7460,
-    1.4741,
-    0.0182,
-    -0.4205,
-    -0.8072,
+    -8.3152,
+    0.4743,
+    2.5264,
+    1.7125,
+    -2.2320,
+    0.7678,
+    0.1902,
+    1.7104,
+    1.5809,
+    0.4409,
+    -0.7266,
+    -0.2309,
 )
 # Answer when the probability is at least this; clarify between CLARIFY_AT and ANSWER_AT when
 # two entries are close; each half of a two-part question needs TWO_AT.
-ANSWER_AT = 0.25
-CLARIFY_AT = 0.2
+ANSWER_AT = 0.3
+CLARIFY_AT = 0.25
 TWO_AT = 0.5
