@@ -6,6 +6,7 @@ Training rows, each the signals of the top-ranked entry for one question:
 - every example question of an entry with that whole entry removed from the index: never right,
   this is what a question the knowledge does not cover looks like, in the knowledge's own words;
 - every out-of-scope example, held out (fold) and with its whole topic removed: never right;
+- the off-topic questions of bench/calibration_oos.txt, against the full index;
 - the dev split tests/data/realistic_dev.tsv, against the full index.
 The fitted weights are printed and, with --write, saved to app/core/match/model_params.py.
 
@@ -135,12 +136,19 @@ def collect(kb: KnowledgeBase, dev: Iterable[tuple[str, str]] = ()) -> dict[str,
         qs = [*t.ja.questions, *t.en.questions]
         sets["topic_out"] += [r for q in qs if (r := _row(m, "none", q, 1.0))]
     full = Matcher(kb, use_cache=False)
+    sets["off_topic"] = [r for q in off_topic() if (r := _row(full, "none", q, 1.0))]
     for expected, q in dev:
         if "+" in expected:
             expected = expected.split("+")[0]
         if (r := _row(full, expected, q, 2.0)) is not None:
             sets["dev"].append(r)
     return sets
+
+
+def off_topic() -> list[str]:
+    """bench/calibration_oos.txt: off-topic questions written apart from every labelled set."""
+    lines = (Path(__file__).parent / "calibration_oos.txt").read_text(encoding="utf-8")
+    return [q for q in lines.splitlines() if q.strip() and not q.startswith("#")]
 
 
 def load_dev() -> list[tuple[str, str]]:

@@ -2,18 +2,18 @@
 
 # intercept, then one weight per decision.FEATURES entry
 WEIGHTS = (
-    -8.3152,
-    0.4743,
-    2.5264,
-    1.7125,
-    -2.2320,
-    0.7678,
-    0.1902,
-    1.7104,
-    1.5809,
-    0.4409,
-    -0.7266,
-    -0.2309,
+    -8.4554,
+    0.3394,
+    2.5796,
+    1.5850,
+    -2.2033,
+    0.8306,
+    -0.0982,
+    1.7444,
+    1.7003,
+    0.3592,
+    -0.7440,
+    -0.3607,
 )
 # Answer when the probability is at least this; clarify between CLARIFY_AT and ANSWER_AT when
 # two entries are close; each half of a two-part question needs TWO_AT.
