@@ -35,6 +35,7 @@ Decision = Literal["answer", "clarify", "decline"]
 
 CONTEXT_WEIGHT = 0.7  # a sentence that does not ask, beside one that does
 SHORTLIST = 8
+OOS_OVER = 0.9  # an out-of-scope topic this close to the best entry declines outright
 # With thousands of entries, skip the postings of low-weight words shared by most of them.
 MAX_POSTING = 2000
 MAX_SUGGESTIONS = 3
@@ -291,7 +292,7 @@ class Matcher:
         if not cands:
             return self._decline(query, lang, ev, cands)
         top = cands[0]
-        if ev.oos_id is not None and ev.oos_score >= ev.top_score and top.score < 0.9:
+        if ev.oos_id is not None and ev.oos_score >= OOS_OVER * ev.top_score and top.score < 0.9:
             return self._decline(query, lang, ev, cands)
         two = self._two_questions(query, cands)
         if two:

@@ -2,18 +2,18 @@
 
 # intercept, then one weight per decision.FEATURES entry
 WEIGHTS = (
-    -8.4554,
-    0.3394,
-    2.5796,
-    1.5850,
-    -2.2033,
-    0.8306,
-    -0.0982,
-    1.7444,
-    1.7003,
-    0.3592,
-    -0.7440,
-    -0.3607,
+    -8.4639,
+    0.2585,
+    2.5922,
+    1.6022,
+    -2.3263,
+    0.8479,
+    0.0153,
+    1.6978,
+    1.7453,
+    0.4167,
+    -0.8674,
+    -0.4900,
 )
 # Answer when the probability is at least this; clarify between CLARIFY_AT and ANSWER_AT when
 # two entries are close; each half of a two-part question needs TWO_AT.
