@@ -2,18 +2,18 @@
 
 # intercept, then one weight per decision.FEATURES entry
 WEIGHTS = (
-    -8.4639,
-    0.2585,
-    2.5922,
-    1.6022,
-    -2.3263,
-    0.8479,
-    0.0153,
-    1.6978,
-    1.7453,
-    0.4167,
-    -0.8674,
-    -0.4900,
+    -8.0740,
+    0.2840,
+    2.5153,
+    1.4144,
+    -2.5107,
+    0.9666,
+    -0.1651,
+    1.6944,
+    1.6651,
+    0.5123,
+    -0.7739,
+    -0.6856,
 )
 # Answer when the probability is at least this; clarify between CLARIFY_AT and ANSWER_AT when
 # two entries are close; each half of a two-part question needs TWO_AT.
