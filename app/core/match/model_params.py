@@ -2,18 +2,18 @@
 
 # intercept, then one weight per decision.FEATURES entry
 WEIGHTS = (
-    -8.0740,
-    0.2840,
-    2.5153,
-    1.4144,
-    -2.5107,
-    0.9666,
-    -0.1651,
-    1.6944,
-    1.6651,
-    0.5123,
-    -0.7739,
-    -0.6856,
+    -8.1041,
+    0.2905,
+    2.5309,
+    1.3991,
+    -2.5000,
+    0.9505,
+    -0.1596,
+    1.6738,
+    1.6657,
+    0.5088,
+    -0.7465,
+    -0.6886,
 )
 # Answer when the probability is at least this; clarify between CLARIFY_AT and ANSWER_AT when
 # two entries are close; each half of a two-part question needs TWO_AT.
