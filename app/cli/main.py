@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import os
+import re
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -27,12 +27,15 @@ EXIT_OK = 0
 EXIT_PROBLEMS = 1  # `check` found problems, or the knowledge base cannot be loaded
 EXIT_USAGE = 2  # bad arguments or an unusable question
 EXIT_INPUT = 3  # a file named on the command line cannot be read
+_SURROGATES = re.compile("[\ud800-\udfff]")
+EXIT_PIPE = 141  # the reader of stdout went away (`| head -1`), as the shell reports SIGPIPE
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kotae",
         description=_("Answers questions about the API data-usage policy, in Japanese or English."),
+        epilog=_("Without a command, kotae opens the terminal UI (Ask, Browse, Requests)."),
     )
     parser.add_argument("--version", action="version", version=f"kotae {__version__}")
     parser.add_argument("--knowledge", type=Path, metavar="DIR", help=_("knowledge folder"))
@@ -49,6 +52,16 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help=_("validate the knowledge base"))
     check.add_argument("--knowledge", dest="check_knowledge", type=Path, metavar="DIR")
 
+    serve = sub.add_parser("serve", help=_("run the customer web site"))
+    serve.add_argument("--host", default="127.0.0.1", help=_("address to listen on"))
+    serve.add_argument("--port", type=int, default=8080, help=_("port to listen on"))
+    serve.add_argument("--workers", type=int, default=1, help=_("worker processes"))
+    serve.add_argument(
+        "--trust-proxy",
+        metavar="IPS",
+        help=_("trust X-Forwarded-* headers from these addresses (a TLS reverse proxy)"),
+    )
+
     try:
         from app.cli.requests import add_requests_parser
     except ImportError:  # the request store is optional in a stripped-down build
@@ -59,7 +72,37 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    _utf8_output()
+    """`kotae`; a reader that closes stdout early (`| head -1`) ends it quietly."""
+    try:
+        try:
+            code = _main(argv)
+        except SystemExit as exc:  # argparse: --help, --version, usage errors
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _discard_stdout()
+        return EXIT_PIPE
+    return code
+
+
+def _discard_stdout() -> None:
+    # Python flushes stdout once more at exit; point it at /dev/null so that flush is silent.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # stdout is not a real file (tests)
+        pass
+
+
+def _main(argv: Sequence[str] | None = None) -> int:
+    argv = [_clean_arg(a) for a in (sys.argv[1:] if argv is None else argv)]
+    for stream in (sys.stdout, sys.stderr):
+        # Valid UTF-8 whatever the locale (C, Latin-1 …): never a traceback, never invalid bytes.
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(encoding="utf-8", errors="replace")
     i18n.set_language(i18n.choose_language(_peek_lang(argv), None))
     args = build_parser().parse_args(argv)
     if args.lang:
@@ -71,6 +114,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             from app.cli.requests import run_requests
 
             return run_requests(args)
+        if args.command == "serve":
+            from app.web.serve import serve  # Starlette and uvicorn load only here
+
+            return serve(
+                host=args.host,
+                port=args.port,
+                workers=args.workers,
+                data_dir=args.data_dir,
+                knowledge=args.knowledge,
+                trust_proxy=args.trust_proxy,
+            )
         kb = load_knowledge(args.knowledge)
     except KnowledgeError as exc:
         _report_problems(exc.problems)
@@ -78,34 +132,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     if args.command == "ask":
-        try:
-            return cmd_ask(args, kb)
-        except BrokenPipeError:  # `kotae ask … | head`: the reader left, nothing to report
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            return EXIT_OK
+        return cmd_ask(args, kb)
     return cmd_ui(args, kb)
 
 
-def _utf8_output() -> None:
-    """Print UTF-8 whatever the locale: a C or Latin-1 locale must not turn 保存 into a crash."""
-    for stream in (sys.stdout, sys.stderr):
-        reconfigure = getattr(stream, "reconfigure", None)
-        if reconfigure is not None:
-            # A stream that is already in use in another way stays as it is.
-            with contextlib.suppress(ValueError, OSError):
-                reconfigure(encoding="utf-8", errors="replace")
-
-
-def _argv_text(arg: str) -> str:
-    """An argument as valid text: bytes that were not UTF-8 become replacement characters.
-
-    Python keeps undecodable argv bytes as lone surrogates, which cannot be printed or matched.
-    """
-    try:
-        arg.encode("utf-8")
-        return arg
-    except UnicodeEncodeError:
-        return os.fsencode(arg).decode("utf-8", "replace")
+def _clean_arg(arg: str) -> str:
+    # Bytes that are not UTF-8 arrive as lone surrogates; they become U+FFFD, so nothing
+    # downstream (matching, JSON, the terminal) ever sees or echoes invalid UTF-8.
+    with contextlib.suppress(UnicodeEncodeError):
+        arg = arg.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return _SURROGATES.sub("\ufffd", arg)
 
 
 def _peek_lang(argv: Sequence[str] | None) -> str | None:
@@ -155,7 +191,7 @@ def cmd_ask(args: argparse.Namespace, kb: KnowledgeBase) -> int:
             print(_("Give either a question or --batch, not both."), file=sys.stderr)
             return EXIT_USAGE
         return _ask_batch(args.batch, matcher, kb, lang, args.json)
-    question = " ".join(_argv_text(a) for a in args.question)
+    question = " ".join(args.question)
     if not question.strip():
         print(_('The question is empty. Example: kotae ask "保存期間は？"'), file=sys.stderr)
         return EXIT_USAGE
@@ -184,7 +220,7 @@ def _ask_batch(
         except UnicodeDecodeError:
             message = _("line {n} is not valid UTF-8").format(n=number)
             if as_json:
-                print(json.dumps({"line": number, "error": message, "decision": "decline"}))
+                print(json_line({"line": number, "error": message, "decision": "decline"}))
             else:
                 print(f"[{number}] {message}\n")
             continue
@@ -214,6 +250,9 @@ def cmd_ui(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     except ConfigError as exc:
         print(printable(str(exc)), file=sys.stderr)
         return EXIT_USAGE
+    from app.core import deadlines
+
+    deadlines.set_timezone(config.timezone)
     from app.tui.app import run_tui
 
     return run_tui(kb, args.lang, config, args.data_dir)
