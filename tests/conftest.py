@@ -50,3 +50,7 @@ def _index_cache_in_tmp(tmp_path_factory: pytest.TempPathFactory) -> None:
 def _no_user_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A test that forgets its data_dir must not write to the real request store."""
     monkeypatch.setenv("KOTAE_DATA_DIR", str(tmp_path / "default-data"))
+
+
+# The PostgreSQL server and the store fixtures parametrised over both backends.
+from pg_cluster import pg_cluster, pg_url, store_target  # noqa: E402, F401

@@ -1,4 +1,5 @@
-"""The user's config file: interface language, theme, answer language and key remapping.
+"""The user's config file: interface language, theme, answer language, key remapping, and for
+a team the shared database, the agent's name and where the database password is kept.
 
 Read from $KOTAE_CONFIG, else <user config dir>/kotae/config.toml. A missing default file means
 defaults; a broken one raises ConfigError naming the file and the field, for the CLI to print.
@@ -16,7 +17,16 @@ import tomli
 ENV_VAR = "KOTAE_CONFIG"
 LANG_VALUES = ("ja", "en")
 ANSWER_LANG_VALUES = ("auto", "ja", "en")
-KNOWN_FIELDS = ("lang", "theme", "answer_lang", "keys", "timezone")
+KNOWN_FIELDS = (
+    "lang",
+    "theme",
+    "answer_lang",
+    "keys",
+    "timezone",
+    "database",
+    "agent",
+    "password_file",
+)
 DEFAULT_TIMEZONE = "Asia/Tokyo"  # the office's: it decides the day a request is received
 
 
@@ -32,6 +42,9 @@ class Config:
     keys: dict[str, str] = field(default_factory=dict)  # binding id -> key(s), "ctrl+y,f9"
     path: Path | None = None  # where it was read from, for messages
     timezone: str = DEFAULT_TIMEZONE  # IANA name; days of receipt are counted in it
+    database: str | None = None  # a postgresql:// URL; None: the local SQLite store
+    agent: str | None = None  # the name events are recorded under; None: the OS user
+    password_file: Path | None = None  # holds the database password (never the command line)
 
 
 def default_path() -> Path:
@@ -87,6 +100,11 @@ def parse_config(data: dict[str, Any], path: Path) -> Config:
     timezone = data.get("timezone", DEFAULT_TIMEZONE)
     if not isinstance(timezone, str) or not _known_zone(timezone):
         raise fail("timezone", "must be an IANA time zone such as 'Asia/Tokyo' or 'UTC'")
+    database = _text(data, "database", fail, "must be a URL such as 'postgresql://agent@db/kotae'")
+    if database and not database.split(":", 1)[0].lower().startswith(("postgres", "sqlite")):
+        raise fail("database", "must be a postgresql://… or sqlite:///… URL")
+    agent = _text(data, "agent", fail, "must be a name such as 'sato'")
+    password_file = _text(data, "password_file", fail, "must be a file name")
     return Config(
         lang=lang,
         theme=theme,
@@ -94,7 +112,20 @@ def parse_config(data: dict[str, Any], path: Path) -> Config:
         keys=dict(keys),
         timezone=timezone,
         path=path,
+        database=database,
+        agent=agent.strip() if agent else None,
+        # A relative name is relative to the config file.
+        password_file=path.parent / Path(password_file).expanduser() if password_file else None,
     )
+
+
+def _text(data: dict[str, Any], name: str, fail: Any, hint: str) -> str | None:
+    value = data.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise fail(name, hint)
+    return value
 
 
 def _known_zone(name: str) -> bool:
