@@ -81,6 +81,11 @@ class Result:
     def answer_id(self) -> str | None:
         return self.candidates[0].id if self.decision == "answer" and self.candidates else None
 
+    @property
+    def answer_ids(self) -> tuple[str, ...]:
+        """Every entry the reply answers with, best first (a question may ask two things)."""
+        return (self.answer_id,) if self.answer_id else ()
+
 
 def detect_language(text: str) -> str:
     """Japanese when the question has any kana or kanji, else English."""
