@@ -176,8 +176,30 @@ class KotaeApp(App[int]):
             self.notify(_("There is no answer to copy yet."), severity="warning")
             return
         entry, lang = target
-        self.copy_to_clipboard(copy_text(entry, lang))
-        self.notify(_("Copied the answer ({language}).").format(language=LANGUAGE_NAMES[lang]))
+        message, severity = self.copy_out(copy_text(entry, lang), LANGUAGE_NAMES[lang])
+        self.notify(message, severity=severity, markup=False)  # type: ignore[arg-type]
+
+    def copy_out(self, text: str, language: str) -> tuple[str, str]:
+        """Copy the text and say truthfully where it went: (message, severity)."""
+        from app.store.sqlite import default_data_dir
+        from app.tui import clipboard
+
+        done = clipboard.copy(text, default_data_dir(self.data_dir))
+        if done.tool is None:
+            self.copy_to_clipboard(text)  # OSC 52: the terminal may or may not honour it
+        if done.tool and done.path:
+            msg = _("Copied the answer ({language}) with {tool}; it is also in {path}")
+        elif done.tool:
+            msg = _("Copied the answer ({language}) with {tool}.")
+        elif done.path:
+            msg = _(
+                "Sent the answer ({language}) to the terminal; if your terminal ignores it, "
+                "the text is in {path}"
+            )
+        else:
+            msg = _("Sent the answer ({language}) to the terminal; no file could be written.")
+        severity = "information" if done.tool or done.path else "warning"
+        return msg.format(language=language, tool=done.tool, path=done.path), severity
 
     def on_start_workflow(self, message: StartWorkflow) -> None:
         self.start_workflow(message.workflow_name, message.entry_id)
