@@ -185,8 +185,8 @@ class KotaeApp(App[int]):
         from app.tui import clipboard
 
         done = clipboard.copy(text, default_data_dir(self.data_dir))
-        if done.tool is None:
-            self.copy_to_clipboard(text)  # OSC 52: the terminal may or may not honour it
+        # OSC 52 as well: over ssh the program's clipboard is the remote one, the terminal's is not.
+        self.copy_to_clipboard(text)
         if done.tool and done.path:
             msg = _("Copied the answer ({language}) with {tool}; it is also in {path}")
         elif done.tool:
