@@ -45,7 +45,6 @@ async def test_the_done_page_offers_close_not_back_or_next(
         assert [k.description for k in f8] == ["Close"]
 
 
-@pytest.mark.xfail(strict=True, reason="f5 is never in the Ask footer")
 @pytest.mark.parametrize("lang", ["en", "ja"])
 async def test_requests_key_is_in_the_ask_footer_when_it_fits(kb: KnowledgeBase, lang: str) -> None:
     app = plain_app(kb, lang)

@@ -71,7 +71,8 @@ class KotaeApp(App[int]):
         )
         self.keymap = dict(self.config.keys)
         set_language(self.lang)
-        keys.localize_bindings(self, self.describe_binding)
+        self._footer_width = 0  # the width the footer's keys were chosen for
+        keys.localize_bindings(self, self.describe_binding, self.in_footer)
         if self.keymap:
             self.set_keymap(self.keymap)
 
@@ -109,6 +110,22 @@ class KotaeApp(App[int]):
             return _("Answers: {lang}").format(lang=answer_lang_label(self.answer_pin))
         return keys.translate(binding)
 
+    def in_footer(self, binding: Binding) -> bool:
+        """Whether the footer shows the key; some only where the footer has room."""
+        for screen_spec in SCREENS:
+            if binding.id == screen_spec.binding().id and screen_spec.footer_from:
+                return screen_spec.in_footer and self._footer_width >= screen_spec.footer_from
+        return binding.show
+
+    def on_resize(self) -> None:
+        width = self.size.width
+        wide = {s.name for s in SCREENS if s.footer_from and width >= s.footer_from}
+        was = {s.name for s in SCREENS if s.footer_from and self._footer_width >= s.footer_from}
+        self._footer_width = width
+        if wide != was:
+            keys.localize_bindings(self, self.describe_binding, self.in_footer)
+            self.screen.refresh_bindings()
+
     def key_label(self, binding: Binding) -> str:
         """How the key (after the config file's remapping) is written in Help."""
         effective = keys.effective_key(binding, self.keymap)
@@ -133,7 +150,7 @@ class KotaeApp(App[int]):
         self.notify(_("Answers: {lang}").format(lang=answer_lang_label(self.answer_pin)))
 
     def _relocalize(self) -> None:
-        keys.localize_bindings(self, self.describe_binding)
+        keys.localize_bindings(self, self.describe_binding, self.in_footer)
         # The screen under an open command palette catches up when it is shown again.
         localize = getattr(self.screen, "localize", None)
         if localize is not None:
