@@ -60,7 +60,6 @@ async def test_requests_key_is_in_the_ask_footer_when_it_fits(kb: KnowledgeBase,
         assert keys and keys[-1].region.right <= 80
 
 
-@pytest.mark.xfail(strict=True, reason="the step heading and its field label repeat 補足")
 async def test_a_field_does_not_repeat_its_step_heading(kb: KnowledgeBase, tmp_path: Path) -> None:
     app = make_app(kb, tmp_path, lang="ja")
     async with app.run_test(size=(100, 40)) as pilot:

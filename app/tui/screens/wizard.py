@@ -124,7 +124,11 @@ class WizardScreen(KotaeScreen):
             widgets.append(ReviewPanel(self.session, regime, kotae(self).current_day()))
         if explained:
             widgets.append(ExplanationPanel(self.session, step))
-        widgets += [FieldBox(f, self.workflow, self.session.value(f.id)) for f in step.fields]
+        # A step of one field titled as the field ("補足" / "補足") shows the title once.
+        heading = step.title if len(step.fields) == 1 else None
+        widgets += [
+            FieldBox(f, self.workflow, self.session.value(f.id), heading) for f in step.fields
+        ]
         return widgets
 
     def _regime(self, code: str) -> Regime | None:

@@ -20,6 +20,7 @@ from textual.widgets.selection_list import Selection
 
 from app.core.i18n import _, current_language
 from app.core.workflow.engine import FieldDef, FieldError, Workflow
+from app.core.workflow.schema import Localized as LocalText
 from app.tui.localized import Localized, kotae
 from app.tui.text import safe
 from app.tui.widgets.prose import Prose
@@ -60,12 +61,18 @@ class FieldBox(Localized, Vertical):
     }
     """
 
-    def __init__(self, f: FieldDef, workflow: Workflow, value: Any) -> None:
+    def __init__(
+        self, f: FieldDef, workflow: Workflow, value: Any, heading: LocalText | None = None
+    ) -> None:
         super().__init__(id=f"field-{f.id}")
         self.field = f
         self.workflow = workflow
         self.initial = value
+        self.heading = heading  # the step's title (ja/en): a label equal to it is not repeated
         self.errors: list[FieldError] = []
+
+    def _label_repeats_heading(self, lang: str) -> bool:
+        return self.heading is not None and self.heading.get(lang) == self.field.label.get(lang)
 
     def compose(self) -> ComposeResult:
         lang = current_language()
@@ -79,6 +86,7 @@ class FieldBox(Localized, Vertical):
 
     def on_mount(self) -> None:
         self.query_one(".field-help", Prose).display = bool(self.field.help.get("en"))
+        self._show_label(current_language())
         blink = kotae(self).blink_cursor
         for box in self.query(Input):
             box.cursor_blink = blink
@@ -164,10 +172,15 @@ class FieldBox(Localized, Vertical):
         self.query_one(".field-error", Prose).update(text)
         self.set_class(bool(self.errors), "-invalid")
 
+    def _show_label(self, lang: str) -> None:
+        for label in self.query(".field-label"):
+            label.display = not self._label_repeats_heading(lang)
+
     def localize(self) -> None:
         lang = current_language()
         if self.field.type != "confirm":
             self.query_one(".field-label", Prose).update(self.field.label.get(lang))
+            self._show_label(lang)
         self.query_one(".field-help", Prose).update(self.field.help.get(lang))
         self._render_errors()
         self._relabel(lang)
