@@ -73,7 +73,6 @@ async def test_a_field_does_not_repeat_its_step_heading(kb: KnowledgeBase, tmp_p
         assert texts.count("補足") == 1, texts
 
 
-@pytest.mark.xfail(strict=True, reason="why shows word fragments")
 def test_matched_words_are_whole_words(kb: KnowledgeBase, matcher: Matcher) -> None:
     from app.core.words import whole_words
 
@@ -85,7 +84,6 @@ def test_matched_words_are_whole_words(kb: KnowledgeBase, matcher: Matcher) -> N
     assert whole_words("is my data deleted after 30 days", ("delet", "30")) == ("deleted", "30")
 
 
-@pytest.mark.xfail(strict=True, reason="why shows word fragments")
 async def test_the_answer_card_shows_whole_words(kb: KnowledgeBase) -> None:
     app = plain_app(kb, "ja")
     async with app.run_test(size=(100, 40)) as pilot:

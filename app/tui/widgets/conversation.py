@@ -8,6 +8,7 @@ from textual.widget import Widget
 from app.core.i18n import N_
 from app.core.knowledge import Entry
 from app.core.match.matcher import Candidate, Result
+from app.core.words import whole_words
 from app.tui.localized import kotae
 from app.tui.widgets.cards import AnswerCard, ClarifyCard, DeclineCard, QuestionBubble, WelcomeCard
 
@@ -40,7 +41,7 @@ class Conversation(VerticalScroll):
                     app.kb.entries[top.id],
                     lang,
                     confidence=result.confidence,
-                    matched=top.matched,
+                    matched=whole_words(result.query, top.matched),
                 )
             )
         elif result.decision == "clarify":
@@ -56,7 +57,9 @@ class Conversation(VerticalScroll):
             entry,
             lang,
             confidence=candidate.score if candidate else None,
-            matched=candidate.matched if candidate else (),
+            matched=whole_words(self.last_result.query, candidate.matched)
+            if candidate and self.last_result
+            else (),
             note=NOTES.get(reason, ""),
         )
         self._append([QuestionBubble(entry.text(lang).title), card])
