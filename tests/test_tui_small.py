@@ -95,7 +95,6 @@ async def test_the_answer_card_shows_whole_words(kb: KnowledgeBase) -> None:
         assert "使われます" in why and "使わ," not in why and not why.endswith("使わ"), why
 
 
-@pytest.mark.xfail(strict=True, reason="the start button comes after the confidence line")
 async def test_the_start_button_follows_the_answer_that_points_to_it(kb: KnowledgeBase) -> None:
     app = plain_app(kb, "en")
     async with app.run_test(size=(100, 40)) as pilot:

@@ -145,16 +145,16 @@ class AnswerCard(Card):
         text = self.entry.text(self.lang)
         yield Prose(text.title, classes="card-title")
         yield Prose(text.answer, classes="card-body")
+        if self.entry.workflow:  # right under the answer that says "follow the steps below"
+            yield Button(
+                _("Start the request"), variant="primary", compact=True, classes="card-workflow"
+            )
         if self.confidence is not None:
             with Horizontal(classes="card-meta"):
                 yield ConfidenceBar(self.confidence)
                 yield Prose(self._why(), classes="card-why")
         elif self.note:
             yield Prose(_(self.note), classes="card-note card-meta")
-        if self.entry.workflow:
-            yield Button(
-                _("Start the request"), variant="primary", compact=True, classes="card-workflow"
-            )
         with Collapsible(title=_("Policy text"), collapsed=not self.quote_open):
             yield Prose(self.entry.quote.strip(), classes="card-quote")
             yield Prose(_("Source") + ": " + self.entry.source, classes="card-source")
