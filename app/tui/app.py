@@ -21,7 +21,7 @@ from app.core.knowledge import KnowledgeBase
 from app.core.match.matcher import Matcher
 from app.tui import keys
 from app.tui.commands import EntryCommands
-from app.tui.messages import StartWorkflow
+from app.tui.messages import OpenTopic, StartWorkflow
 from app.tui.screens import HOME, SCREENS, modes, screen_bindings, spec
 from app.tui.services import Services
 from app.tui.text import LANGUAGE_NAMES, answer_lang_label
@@ -184,6 +184,15 @@ class KotaeApp(App[int]):
         open_entry = getattr(self.screen, "open_entry", None)
         if open_entry is not None:
             open_entry(entry_id)
+
+    def on_open_topic(self, message: OpenTopic) -> None:
+        self.call_later(self._open_topic, message.topic)
+
+    async def _open_topic(self, topic: str) -> None:
+        await self.switch_mode("browse")
+        open_topic = getattr(self.screen, "open_topic", None)
+        if open_topic is not None:
+            open_topic(topic)
 
     # Copy and requests --------------------------------------------------------------------
 

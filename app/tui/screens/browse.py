@@ -120,6 +120,12 @@ class BrowseScreen(KotaeScreen):
             self.entry_list.select_id(entry_id)
         self.entry_list.focus()
 
+    def open_topic(self, topic: str) -> None:
+        """Show the whole list with the cursor on the topic's first entry."""
+        first = next((e for e in kotae(self).kb.entries.values() if e.topic == topic), None)
+        if first is not None:
+            self.open_entry(first.id)
+
     @on(ShowEntry)
     def _show_entry(self, message: ShowEntry) -> None:
         message.stop()

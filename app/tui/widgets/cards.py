@@ -6,9 +6,13 @@ Everything from the knowledge base or the user goes through `Prose` (plain Rich 
 
 from __future__ import annotations
 
+from rich.cells import cell_len
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.events import Click
 from textual.widgets import Button, Collapsible
 
 from app.core.i18n import _, current_language
@@ -16,12 +20,13 @@ from app.core.knowledge import Entry, KnowledgeBase
 from app.core.match.matcher import Result
 from app.tui import keys
 from app.tui.localized import Localized, kotae
-from app.tui.messages import ShowEntry, StartWorkflow
-from app.tui.text import number, safe
+from app.tui.messages import OpenTopic, ShowEntry, StartWorkflow
+from app.tui.text import number, plain, safe
 from app.tui.widgets.confidence import ConfidenceBar
-from app.tui.widgets.prose import Prose
+from app.tui.widgets.prose import Prose, break_offsets
 
 MAX_SUGGESTIONS = 3
+NBSP = "\u00a0"
 
 
 class EntryLink(Prose, can_focus=True):
@@ -47,8 +52,8 @@ class EntryLink(Prose, can_focus=True):
     }
     """
 
-    def __init__(self, entry: Entry, lang: str, reason: str) -> None:
-        super().__init__(entry.text(lang).title, bullet="› ")
+    def __init__(self, entry: Entry, lang: str, reason: str, classes: str | None = None) -> None:
+        super().__init__(entry.text(lang).title, bullet="› ", classes=classes)
         self.entry_id = entry.id
         self.lang = lang
         self.reason = reason
@@ -215,7 +220,7 @@ class DeclineCard(ResultCard):
             for entry_id in suggestions:
                 yield EntryLink(kb.entries[entry_id], self.lang, "suggestion")
         yield Prose(_("Kotae can answer questions on these topics:"), classes="card-heading")
-        yield Prose(topic_list(kb, current_language()), by_word=True, classes="card-note")
+        yield TopicList(kb, current_language(), classes="card-note")
 
 
 class WelcomeCard(Card):
@@ -244,10 +249,88 @@ def choices(result: Result, kb: KnowledgeBase) -> list[str]:
     return [i for i in ids if i in kb.entries][:4]
 
 
-def topic_list(kb: KnowledgeBase, lang: str) -> str:
+def topic_labels(kb: KnowledgeBase, lang: str) -> list[tuple[str, str]]:
     # No-break spaces inside a label keep it on one line; the list breaks between labels.
-    parts = [
-        f"{kb.topic_label(topic, lang)} ({number(len(entries), lang)})".replace(" ", "\u00a0")
+    return [
+        (topic, f"{kb.topic_label(topic, lang)} ({number(len(entries), lang)})".replace(" ", NBSP))
         for topic, entries in kb.by_topic().items()
     ]
-    return " · ".join(parts)
+
+
+class TopicList(Prose, can_focus=True):
+    """The topics as one wrapped line; left and right pick one, enter (or a click) opens it.
+
+    One widget rather than a link per topic: a conversation keeps many decline cards.
+    """
+
+    SEPARATOR = " · "
+    BINDINGS = [
+        keys.OPEN,
+        Binding("right", "move(1)", show=False),
+        Binding("left", "move(-1)", show=False),
+    ]
+    DEFAULT_CSS = """
+    TopicList { width: auto; max-width: 100%; }
+    TopicList:focus { background: $boost; }
+    """
+
+    def __init__(self, kb: KnowledgeBase, lang: str, classes: str | None = None) -> None:
+        self.topics = topic_labels(kb, lang)
+        super().__init__(self.SEPARATOR.join(label for _t, label in self.topics), by_word=True)
+        self.add_class("topic-list")
+        if classes:
+            self.add_class(*classes.split())
+        self.cursor = 0
+
+    def spans(self) -> list[tuple[int, int]]:
+        """Where each topic's label starts and ends in the text."""
+        out, at = [], 0
+        for _topic, label in self.topics:
+            out.append((at, at + len(label)))
+            at += len(label) + len(self.SEPARATOR)
+        return out
+
+    def render(self) -> Text:
+        text = plain(self.SEPARATOR.join(label for _t, label in self.topics))
+        if self.has_focus and self.topics:
+            start, end = self.spans()[self.cursor]
+            text.stylize("reverse", start, end)
+        self.text = text
+        return super().render()
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    def action_move(self, step: int) -> None:
+        if self.topics:
+            self.cursor = (self.cursor + step) % len(self.topics)
+            self.refresh()
+
+    def action_open(self) -> None:
+        if self.topics:
+            self.post_message(OpenTopic(self.topics[self.cursor][0]))
+
+    def on_click(self, event: Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        at = self.offset_at(offset.x, offset.y)
+        for index, (start, end) in enumerate(self.spans()):
+            if start <= at < end + len(self.SEPARATOR):
+                self.cursor = index
+                self.action_open()
+                return
+
+    def offset_at(self, x: int, y: int) -> int:
+        """The character under a cell of the wrapped text."""
+        line = self.text.plain
+        starts = [0, *break_offsets(line, self.content_region.width, by_word=True)]
+        at = starts[min(y, len(starts) - 1)]
+        cells = 0
+        while at < len(line) and cells + cell_len(line[at]) <= x:
+            cells += cell_len(line[at])
+            at += 1
+        return at
