@@ -140,7 +140,6 @@ async def test_a_help_topic_entry_opens_in_browse(kb: KnowledgeBase) -> None:
         assert app.screen.entry is not None and app.screen.entry.id == entry.id
 
 
-@pytest.mark.xfail(strict=True, reason="Enter in the Browse list does nothing")
 async def test_enter_in_the_browse_list_opens_the_entry(kb: KnowledgeBase) -> None:
     app = plain_app(kb, "en")
     async with app.run_test(size=(100, 40)) as pilot:
@@ -153,3 +152,5 @@ async def test_enter_in_the_browse_list_opens_the_entry(kb: KnowledgeBase) -> No
         focused = app.focused
         assert focused is not None
         assert app.screen.query_one("#detail") in focused.ancestors_with_self
+        await pilot.press("escape")  # back to the list, not out of Browse
+        assert app.current_mode == "browse" and app.focused is app.screen.entry_list

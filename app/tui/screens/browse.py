@@ -52,7 +52,7 @@ class BrowseScreen(KotaeScreen):
             with Vertical(id="browse-list"):
                 yield Input(placeholder=_("Filter…"), id="filter")
                 yield EntryList(id="entries")
-            yield VerticalScroll(id="detail", can_focus=False)
+            yield VerticalScroll(id="detail")
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -90,6 +90,13 @@ class BrowseScreen(KotaeScreen):
         entry_id = event.option.id
         if entry_id is not None:
             self.show(kotae(self).kb.entries.get(entry_id))
+
+    @on(OptionList.OptionSelected, "#entries")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        # Enter opens the entry: the detail takes the keys (scroll, the quote, related links).
+        if event.option.id is not None:
+            self.show(kotae(self).kb.entries.get(event.option.id))
+            self.query_one("#detail", VerticalScroll).focus()
 
     def show(self, entry: Entry | None) -> None:
         """Put an entry in the detail pane (and, side by side, in the other language too)."""
@@ -152,6 +159,10 @@ class BrowseScreen(KotaeScreen):
         self.set_class(hide, "-list-hidden")
 
     def action_back(self) -> None:
+        # From an opened entry, back to the list; from the list, back to Ask.
+        if self.query_one("#detail").has_focus_within and not self.has_class("-list-hidden"):
+            self.entry_list.focus()
+            return
         kotae(self).action_show_screen("ask")
 
     def localize(self) -> None:
