@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from textual.command import CommandList, CommandPalette
 from textual.widgets import Input, Select
 from textual.widgets._footer import FooterKey
@@ -21,7 +20,6 @@ def footer(app: object) -> list[str]:
     return [k.description for k in app.screen.query(FooterKey)]  # type: ignore[attr-defined]
 
 
-@pytest.mark.xfail(strict=True, reason="Textual's own strings stay English")
 async def test_the_dropdown_key_is_in_japanese(kb: KnowledgeBase, data_dir: Path) -> None:  # noqa: F811
     app = make_app(kb, data_dir, "ja")
     async with app.run_test(size=(100, 32)) as pilot:
@@ -33,7 +31,6 @@ async def test_the_dropdown_key_is_in_japanese(kb: KnowledgeBase, data_dir: Path
         assert "Dismiss menu" not in shown and "メニューを閉じる" in shown, shown
 
 
-@pytest.mark.xfail(strict=True, reason="Textual's own strings stay English")
 async def test_theme_picker_and_no_matches_in_japanese(
     kb: KnowledgeBase,
     data_dir: Path,  # noqa: F811
@@ -51,7 +48,6 @@ async def test_theme_picker_and_no_matches_in_japanese(
         assert prompts == ["一致するものはありません"], prompts
 
 
-@pytest.mark.xfail(strict=True, reason="Textual's own strings stay English")
 async def test_header_icon_tooltip_in_japanese(kb: KnowledgeBase, data_dir: Path) -> None:  # noqa: F811
     app = make_app(kb, data_dir, "ja")
     async with app.run_test(size=(100, 32)) as pilot:
@@ -62,7 +58,6 @@ async def test_header_icon_tooltip_in_japanese(kb: KnowledgeBase, data_dir: Path
         assert app.screen.query_one(HeaderIcon).tooltip == "Open the command palette"
 
 
-@pytest.mark.xfail(strict=True, reason="the filters keep the old language after f2")
 async def test_requests_filters_follow_f2(kb: KnowledgeBase, data_dir: Path) -> None:  # noqa: F811
     app = make_app(kb, data_dir, "en")
     async with app.run_test(size=(100, 32)) as pilot:
@@ -73,7 +68,6 @@ async def test_requests_filters_follow_f2(kb: KnowledgeBase, data_dir: Path) -> 
         assert shown == ["すべての種類", "すべての状態"], shown
 
 
-@pytest.mark.xfail(strict=True, reason="export history lines show raw codes")
 async def test_export_history_lines_are_translated(kb: KnowledgeBase, data_dir: Path) -> None:  # noqa: F811
     app = make_app(kb, data_dir, "ja")
     async with app.run_test(size=(100, 32)) as pilot:

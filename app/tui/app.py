@@ -13,6 +13,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.screen import Screen
+from textual.theme import ThemeProvider
 
 from app.core.answers import answer_language, copy_text
 from app.core.config import Config
@@ -25,6 +26,7 @@ from app.tui.messages import OpenTopic, StartWorkflow
 from app.tui.screens import HOME, SCREENS, modes, screen_bindings, spec
 from app.tui.services import Services
 from app.tui.text import LANGUAGE_NAMES, answer_lang_label
+from app.tui.widgets.textual_text import THEME_PLACEHOLDER, LocalCommandPalette
 
 if TYPE_CHECKING:
     from app.tui.screens.wizard import WizardScreen
@@ -256,7 +258,12 @@ class KotaeApp(App[int]):
     def action_command_palette(self) -> None:
         if self.use_command_palette and not CommandPalette.is_open(self):
             placeholder = _("Type a command or a question title…")
-            self.push_screen(CommandPalette(placeholder=placeholder, id="--command-palette"))
+            self.push_screen(LocalCommandPalette(placeholder=placeholder, id="--command-palette"))
+
+    def search_themes(self) -> None:
+        self.push_screen(
+            LocalCommandPalette(providers=[ThemeProvider], placeholder=_(THEME_PLACEHOLDER))
+        )
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         other = "en" if self.lang == "ja" else "ja"

@@ -27,6 +27,7 @@ from app.tui.keys import localize_bindings
 from app.tui.localized import kotae
 from app.tui.text import plain
 from app.tui.widgets.prose import Prose
+from app.tui.widgets.textual_text import LocalSelect
 from app.tui.widgets.toggles import WrappingCheckbox, WrappingRadioButton
 
 T = TypeVar("T")
@@ -166,7 +167,7 @@ class StatusChange(Dialog[tuple[str, str | None, str]]):
             _("Now: {status}").format(status=status_label(self.current)), classes="dialog-note"
         )
         yield Prose(_("New status"), classes="dialog-label")
-        yield Select(
+        yield LocalSelect(
             [(plain(str(status_label(s))), s) for s in self.targets],
             value=self.target,
             allow_blank=False,
@@ -175,7 +176,7 @@ class StatusChange(Dialog[tuple[str, str | None, str]]):
         )
         reason = Vertical(
             Prose(_("Reason"), classes="dialog-label"),
-            Select(
+            LocalSelect(
                 [(plain(_(REASON_LABELS[r])), r) for r in DENIAL_REASONS],
                 value=self.reason,
                 allow_blank=False,

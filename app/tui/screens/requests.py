@@ -31,6 +31,7 @@ from app.tui.screens.dialogs import Export, Extension, StatusChange
 from app.tui.screens.wizard import error_text
 from app.tui.services import due_soon
 from app.tui.widgets.request_detail import RequestDetail
+from app.tui.widgets.textual_text import LocalSelect
 
 ALL = "*"
 KIND_SHORT = {"deletion": N_("deletion"), "dpa": N_("DPA")}
@@ -74,10 +75,10 @@ class RequestsScreen(KotaeScreen):
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="requests-filters"):
-            yield Select(
+            yield LocalSelect(
                 self._kind_options(), value=ALL, allow_blank=False, compact=True, id="filter-kind"
             )
-            yield Select(
+            yield LocalSelect(
                 self._status_options(None),
                 value=ALL,
                 allow_blank=False,
@@ -113,10 +114,8 @@ class RequestsScreen(KotaeScreen):
         return None if value in (ALL, Select.NULL) else str(value)
 
     def _set_options(self, select: Select[str], options: list[tuple[Text, str]]) -> None:
-        value = select.value
-        with select.prevent(Select.Changed):
-            select.set_options(options)
-            select.value = value if value in {v for _label, v in options} else ALL
+        if isinstance(select, LocalSelect):
+            select.replace_options(options)
 
     @on(Select.Changed, "#filter-kind")
     def _kind_changed(self) -> None:

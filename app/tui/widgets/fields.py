@@ -24,6 +24,7 @@ from app.core.workflow.schema import Localized as LocalText
 from app.tui.localized import Localized, kotae
 from app.tui.text import safe
 from app.tui.widgets.prose import Prose
+from app.tui.widgets.textual_text import LocalSelect
 from app.tui.widgets.toggles import WrappingCheckbox, WrappingRadioButton
 
 INPUT_TYPES = frozenset({"text", "email", "org_id", "file_ids", "date"})
@@ -116,7 +117,7 @@ class FieldBox(Localized, Vertical):
                 )
             )
         if kind == "country":
-            return Select[str](
+            return LocalSelect[str](
                 self._country_options(lang),
                 prompt=_("Choose a country (type to search)"),
                 value=value or Select.NULL,

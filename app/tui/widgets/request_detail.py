@@ -13,7 +13,7 @@ from typing import Any
 from textual.containers import VerticalScroll
 from textual.widget import Widget
 
-from app.core.i18n import _, current_language
+from app.core.i18n import N_, _, current_language
 from app.core.messages import format_day
 from app.core.records import Event, Request
 from app.core.statuses import KIND_LABELS
@@ -32,10 +32,17 @@ def due_note(request: Request, today: date) -> str:
     return ""
 
 
+# Notes the export writes itself (the store keeps the code; the screen shows words).
+EXPORT_NOTES = {"redacted": N_("personal data redacted"), "include_pii": N_("with personal data")}
+
+
 def event_line(event: Event, summary: str) -> str:
     when = event.at.strftime("%Y-%m-%d %H:%M")
     line = f"{when} UTC · {event.actor} · {summary}"
-    return f"{line} — {one_line(event.note)}" if event.note else line
+    note = event.note
+    if event.action == "exported" and note in EXPORT_NOTES:
+        note = _(EXPORT_NOTES[note])
+    return f"{line} — {one_line(note)}" if note else line
 
 
 class RequestDetail(VerticalScroll):
