@@ -287,6 +287,13 @@ def main() -> None:
         pass
     else:
         first_paint()
+    try:
+        from bench.tui_latency import tui_latency
+    except ImportError:
+        pass
+    else:
+        print("\n== terminal UI latency ==")
+        tui_latency()
 
 
 if __name__ == "__main__":
