@@ -98,14 +98,15 @@ async def kotae_run(asked: list[str], data_dir: Path) -> tuple[list[float], int,
         screen = app.screen
         box = screen.query_one(Input)
         for q in asked:
-            before = len(screen.query(Card))
+            before = screen.query(Card).last()
             t = time.perf_counter()
             box.value = q
             await box.action_submit()
 
-            def ready(before: int = before) -> bool:
-                cards = list(screen.query(Card))
-                return len(cards) > before and laid_out(cards[-1])
+            def ready(before: Widget = before) -> bool:
+                # Older cards fold away, so the count stays level: look for a new last card.
+                card = screen.query(Card).last()
+                return card is not before and laid_out(card)
 
             await painted(app, ready)
             times.append((time.perf_counter() - t) * 1000)

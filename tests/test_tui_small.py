@@ -156,7 +156,6 @@ async def test_enter_in_the_browse_list_opens_the_entry(kb: KnowledgeBase) -> No
         assert app.current_mode == "browse" and app.focused is app.screen.entry_list
 
 
-@pytest.mark.xfail(strict=True, reason="every card stays live and carries its quote")
 async def test_a_long_conversation_keeps_few_widgets(kb: KnowledgeBase) -> None:
     # Speed is measured in `make bench`; here only what makes it: few widgets, however long.
     from app.tui.widgets.conversation import Conversation
@@ -177,7 +176,6 @@ async def test_a_long_conversation_keeps_few_widgets(kb: KnowledgeBase) -> None:
         assert shown.count("do you train on my data") >= 6
 
 
-@pytest.mark.xfail(strict=True, reason="every card stays live and carries its quote")
 async def test_the_quote_is_built_when_opened(kb: KnowledgeBase) -> None:
     app = plain_app(kb, "en")
     async with app.run_test(size=(100, 40)) as pilot:

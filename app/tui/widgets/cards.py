@@ -11,9 +11,11 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.events import Click
-from textual.widgets import Button, Collapsible
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Button
 
 from app.core.i18n import _, current_language
 from app.core.knowledge import Entry, KnowledgeBase
@@ -21,8 +23,8 @@ from app.core.match.matcher import Result
 from app.tui import keys
 from app.tui.localized import Localized, kotae
 from app.tui.messages import OpenTopic, ShowEntry, StartWorkflow
-from app.tui.text import number, plain, safe
-from app.tui.widgets.confidence import ConfidenceBar
+from app.tui.text import number, plain
+from app.tui.widgets.confidence import MetaLine
 from app.tui.widgets.prose import Prose, break_offsets
 
 MAX_SUGGESTIONS = 3
@@ -103,26 +105,61 @@ class Card(Localized, Vertical):
         self.refresh(recompose=True)
 
 
+class QuoteToggle(Prose, can_focus=True):
+    """ "▸ Policy text": enter or a click shows the quote under it, or hides it again."""
+
+    BINDINGS = [keys.OPEN]
+    DEFAULT_CSS = """
+    QuoteToggle {
+        width: auto;
+        margin: 1 0 0 0;
+        color: $text-muted;
+        &:hover { background: $boost; }
+        &:focus {
+            background: $block-cursor-background;
+            color: $block-cursor-foreground;
+            text-style: $block-cursor-text-style;
+        }
+    }
+    """
+
+    class Toggled(Message):
+        pass
+
+    def __init__(self, opened: bool) -> None:
+        super().__init__(self._label(opened), classes="card-quote-toggle")
+
+    @staticmethod
+    def _label(opened: bool) -> str:
+        return ("▾ " if opened else "▸ ") + _("Policy text")
+
+    def show_state(self, opened: bool) -> None:
+        self.update(self._label(opened))
+
+    def on_click(self) -> None:
+        self.action_open()
+
+    def action_open(self) -> None:
+        self.post_message(self.Toggled())
+
+
 class AnswerCard(Card):
     """An entry's answer: title, text, confidence and why, the policy quote, related questions.
 
-    Also the detail pane of Browse, where there is no confidence to show.
+    Also the detail pane of Browse, where there is no confidence to show. The quote is built
+    when it is opened: most are never read, and a long conversation holds many cards.
     """
 
     DEFAULT_CSS = """
     AnswerCard {
-        & .card-meta { height: auto; margin: 1 0 0 0; }
-        & .card-why { color: $text-muted; width: 1fr; margin: 0 0 0 2; }
-        & Collapsible {
-            margin: 1 0 0 0;
-            padding: 0;
-            border-top: none;
-            background: transparent;
+        & .card-meta { margin: 1 0 0 0; }
+        & .card-quote {
+            color: $text;
+            border-left: outer $primary 50%;
+            padding: 0 0 0 1;
+            margin: 0 0 0 2;
         }
-        & CollapsibleTitle { padding: 0; }
-        & Contents { padding: 0 0 0 2; }
-        & .card-quote { color: $text; border-left: outer $primary 50%; padding: 0 0 0 1; }
-        & .card-source { color: $text-muted; }
+        & .card-source { color: $text-muted; margin: 0 0 0 2; }
         & .card-workflow { margin: 1 0 0 0; padding: 0 2; }
     }
     """
@@ -155,28 +192,34 @@ class AnswerCard(Card):
                 _("Start the request"), variant="primary", compact=True, classes="card-workflow"
             )
         if self.confidence is not None:
-            with Horizontal(classes="card-meta"):
-                yield ConfidenceBar(self.confidence)
-                yield Prose(self._why(), classes="card-why")
+            yield MetaLine(self.confidence, self.matched, classes="card-meta card-why")
         elif self.note:
             yield Prose(_(self.note), classes="card-note card-meta")
-        with Collapsible(title=_("Policy text"), collapsed=not self.quote_open):
-            yield Prose(self.entry.quote.strip(), classes="card-quote")
-            yield Prose(_("Source") + ": " + self.entry.source, classes="card-source")
+        yield QuoteToggle(self.quote_open)
+        if self.quote_open:
+            yield from self._quote()
         related = [kb.entries[r] for r in self.entry.related if r in kb.entries]
         if related:
             yield Prose(_("Related questions"), classes="card-heading")
             for other in related:
                 yield EntryLink(other, self.lang, "related")
 
-    def _why(self) -> str:
-        if not self.matched:
-            return ""
-        return _("Why: {terms}").format(terms=", ".join(safe(m) for m in self.matched))
+    def _quote(self) -> list[Widget]:
+        return [
+            Prose(self.entry.quote.strip(), classes="card-quote"),
+            Prose(_("Source") + ": " + self.entry.source, classes="card-source"),
+        ]
 
-    @on(Collapsible.Toggled)
-    def _remember_quote(self, event: Collapsible.Toggled) -> None:
-        self.quote_open = not event.collapsible.collapsed
+    @on(QuoteToggle.Toggled)
+    async def _toggle_quote(self, event: QuoteToggle.Toggled) -> None:
+        event.stop()
+        self.quote_open = not self.quote_open
+        toggle = self.query_one(QuoteToggle)
+        toggle.show_state(self.quote_open)
+        if self.quote_open:
+            await self.mount_all(self._quote(), after=toggle)
+        else:
+            await self.query(".card-quote, .card-source").remove()
 
     @on(Button.Pressed, ".card-workflow")
     def _start(self, event: Button.Pressed) -> None:
