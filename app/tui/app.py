@@ -51,7 +51,7 @@ class KotaeApp(App[int]):
     COMMANDS: ClassVar = App.COMMANDS | {EntryCommands}
     blink_cursor = True  # tests switch it off so snapshots are stable
     today: date | None = None  # the day deadlines are judged against; tests fix it
-    export_dir: Path | None = None  # where exports are written; None: the current directory
+    export_dir: Path | None = None  # where exports are written; None: <data dir>/exports
 
     def __init__(
         self,

@@ -73,6 +73,7 @@ class Dialog(ModalScreen[T], Generic[T]):
         & .dialog-title { text-style: bold; color: $text-primary; }
         & .dialog-label { margin: 1 0 0 0; }
         & .dialog-note { color: $text-muted; }
+        & .dialog-error { color: $text-error; }
         & .dialog-buttons { height: auto; margin: 1 0 0 0; align-horizontal: right; }
         & .dialog-buttons Button { margin: 0 0 0 1; }
     }
@@ -110,6 +111,9 @@ class Dialog(ModalScreen[T], Generic[T]):
 
     @on(Button.Pressed, "#ok")
     def _ok(self) -> None:
+        self.accept()
+
+    def accept(self) -> None:
         self.dismiss(self.result())
 
     def result(self) -> T:
@@ -215,20 +219,24 @@ class StatusChange(Dialog[tuple[str, str | None, str]]):
 
 
 class Extension(Dialog[str]):
-    """The reason for extending the due date (the requester must be told it)."""
+    """The reason for extending the due date (the requester must be told it), and the date."""
 
-    def __init__(self, reference: str) -> None:
+    def __init__(self, reference: str, new_due: str) -> None:
         super().__init__()
         self.reference = reference
+        self.new_due = new_due  # formatted in the interface language
         self.reason = ""
+        self.error = ""
 
     def compose_dialog(self) -> ComposeResult:
         yield Prose(
             _("Extend the due date of {reference}").format(reference=self.reference),
             classes="dialog-title",
         )
+        yield Prose(_("New due date: {date}").format(date=self.new_due), classes="dialog-note")
         yield Prose(_("Reason (kept in the history)"), classes="dialog-label")
         yield Input(self.reason, compact=True, id="reason")
+        yield Prose(self.error, classes="dialog-error")
         yield self.buttons(_("Extend"))
 
     def on_mount(self) -> None:
@@ -241,10 +249,19 @@ class Extension(Dialog[str]):
 
     @on(Input.Submitted, "#reason")
     def _submitted(self) -> None:
+        self.accept()
+
+    def accept(self) -> None:
+        # An empty reason stays here with the error; nothing typed is lost.
+        if not self.reason.strip():
+            self.error = _("Give a reason for the extension.")
+            self.query_one(".dialog-error", Prose).update(self.error)
+            self.query_one("#reason", Input).focus()
+            return
         self.dismiss(self.result())
 
     def result(self) -> str:
-        return self.reason
+        return self.reason.strip()
 
 
 FORMATS = ("markdown", "json")

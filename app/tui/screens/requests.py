@@ -18,6 +18,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Checkbox, DataTable, Select
 
+from app.core import deadlines
 from app.core.export import request_record, to_json, to_markdown
 from app.core.i18n import N_, _, current_language
 from app.core.knowledge import KnowledgeError
@@ -239,10 +240,21 @@ class RequestsScreen(KotaeScreen):
             request,
             record,
             events,
+            contact=self._contact(request),
             today=app.current_day(),
             revealed=self.revealed,
             reveal_key=app.key_label(keys.REVEAL),
         )
+
+    def _contact(self, request: Request) -> str:
+        """The masked contact; the full one (from the answers) while personal data is shown."""
+        if self.revealed and request.answers:
+            workflow = kotae(self).services.workflow_or_none(request.kind)
+            field = workflow.definition.contact_field if workflow else None
+            value = request.answers.get(field) if field else None
+            if isinstance(value, str) and value:
+                return value
+        return request.contact or "—"
 
     def _filters_on(self) -> bool:
         overdue = self.query_one("#filter-overdue", Checkbox).value
@@ -308,6 +320,24 @@ class RequestsScreen(KotaeScreen):
         request = self._current()
         if request is None:
             return
+        app = kotae(self)
+        if request.closed:
+            self.notify(
+                _("{reference} is {status}, a closed status.").format(
+                    reference=request.reference, status=status_label(request.status)
+                ),
+                severity="warning",
+            )
+            return
+        # Ask the rules first, with a stand-in reason: no reason is asked for in vain.
+        try:
+            regime = app.services.regime_for(request.regime)
+            new_due = deadlines.extend(
+                request.received_on, regime, request.extensions, "-", app.current_day()
+            )
+        except (KotaeError, KnowledgeError) as exc:
+            self.notify(error_text(exc), severity="error")
+            return
 
         def extended(reason: str | None) -> None:
             if reason is None:
@@ -327,7 +357,9 @@ class RequestsScreen(KotaeScreen):
             )
             self.refresh_list()
 
-        self.app.push_screen(Extension(request.reference), extended)
+        self.app.push_screen(
+            Extension(request.reference, format_day(new_due, current_language())), extended
+        )
 
     def action_export(self) -> None:
         request = self._current()
@@ -353,11 +385,9 @@ class RequestsScreen(KotaeScreen):
             )
             text = to_markdown(record) if fmt == "markdown" else to_json(record) + "\n"
             name = f"{request.reference}.{'md' if fmt == 'markdown' else 'json'}"
-            path = write_export(app.export_dir or Path.cwd(), name, text, include_pii)
-            if path is None:  # the current directory is not writable: the data directory
-                path = write_export(services.store.data_dir / "exports", name, text, include_pii)
-            if path is None:
-                raise OSError(name)
+            # Never the current directory: it may be a source checkout.
+            folder = app.export_dir or services.store.data_dir / "exports"
+            path = write_export(folder, name, text, include_pii)
             services.store.record_event(
                 request.reference, "exported", note="include_pii" if include_pii else "redacted"
             )
@@ -368,16 +398,22 @@ class RequestsScreen(KotaeScreen):
         self.refresh_list()
 
 
-def write_export(folder: Path, name: str, text: str, private: bool) -> Path | None:
-    """Write the file; None when the folder is not writable. Personal data: owner-only."""
-    path = folder / name
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600 if private else 0o644)
+def write_export(folder: Path, name: str, text: str, private: bool) -> Path:
+    """Write a new file (NAME, NAME-2, NAME-3 … : an earlier export is never overwritten).
+
+    Personal data: owner-only. OSError when the folder cannot be written.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    stem, dot, suffix = name.rpartition(".")
+    for n in range(1, 10_000):
+        path = folder / (name if n == 1 else f"{stem}-{n}{dot}{suffix}")
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600 if private else 0o644)
+        except FileExistsError:
+            continue
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
         if private:
             path.chmod(0o600)
-    except OSError:
-        return None
-    return path
+        return path
+    raise FileExistsError(folder / name)

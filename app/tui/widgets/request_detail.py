@@ -71,6 +71,7 @@ class RequestDetail(VerticalScroll):
         record: Mapping[str, Any],
         events: Sequence[Event],
         *,
+        contact: str,
         today: date,
         revealed: bool,
         reveal_key: str,
@@ -97,7 +98,7 @@ class RequestDetail(VerticalScroll):
         if record["regime_note"]:
             regime += f" — {record['regime_note']}"
         widgets.append(Prose(f"{_('Legal basis')}: {regime}"))
-        widgets.append(Prose(f"{_('Contact')}: {request.contact or '—'}"))
+        widgets.append(Prose(f"{_('Contact')}: {contact}"))
         widgets.append(Prose(_("Answers"), classes="detail-heading"))
         if record["purged"]:
             widgets.append(
