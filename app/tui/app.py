@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.theme import ThemeProvider
 
 from app.core.answers import answer_language, copy_text
@@ -251,6 +251,17 @@ class KotaeApp(App[int]):
         self.services.close()
 
     # Textual's own English strings --------------------------------------------------------
+
+    def action_quit_q(self) -> None:
+        # q quits only where nothing is being read or filled in: not from Ask (its
+        # conversation), the request form or a dialog, where a stray q would lose work.
+        from app.tui.screens.ask import AskScreen
+        from app.tui.screens.wizard import WizardScreen
+
+        if isinstance(self.screen, (AskScreen, WizardScreen, ModalScreen)):
+            self.action_help_quit()
+            return
+        self.exit()
 
     def action_help_quit(self) -> None:
         self.notify(_("Press {key} to quit.").format(key=self.key_label(keys.QUIT)))

@@ -21,7 +21,12 @@ QUIT = Binding("ctrl+q", "quit", N_("Quit"), id="kotae.quit", show=False, priori
 # Ctrl+C no longer quits in Textual; it tells the user which key does.
 HELP_QUIT = Binding("ctrl+c", "help_quit", show=False, id="kotae.help_quit", system=True)
 QUIT_Q = Binding(
-    "q", "quit", N_("Quit"), tooltip=N_("Quit (when not typing)"), id="kotae.quit_q", show=False
+    "q",
+    "quit_q",
+    N_("Quit"),
+    tooltip=N_("Quit (in Browse, Requests and Help)"),
+    id="kotae.quit_q",
+    show=False,
 )
 PALETTE = Binding(
     "ctrl+p",

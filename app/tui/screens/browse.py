@@ -35,6 +35,7 @@ class BrowseScreen(KotaeScreen):
         }
         #filter { margin: 0 0 1 0; }
         #detail { width: 1fr; padding: 0 1; }
+        #detail:focus { padding-left: 0; border-left: outer $accent; }
         .detail-columns { height: auto; }
         .detail-columns > AnswerCard { width: 1fr; margin-right: 1; }
         .detail-empty { color: $text-muted; margin: 1; }

@@ -80,7 +80,8 @@ class Dialog(ModalScreen[T], Generic[T]):
     """
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll():
+        # Not focusable itself: focus goes to the fields, which scroll into view.
+        with VerticalScroll(can_focus=False):
             yield from self.compose_dialog()
 
     def compose_dialog(self) -> ComposeResult:
@@ -193,8 +194,12 @@ class StatusChange(Dialog[tuple[str, str | None, str]]):
         reason.display = self.target in REASON_REQUIRED
         yield reason
         yield Prose(_("Note (kept in the history)"), classes="dialog-label")
-        yield Input(self.note, compact=True, id="note")
+        yield Input(self.note, id="note")
         yield self.buttons(_("Change"))
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#status", Select).focus()
 
     @on(Select.Changed, "#status")
     def _status(self, event: Select.Changed) -> None:
@@ -235,7 +240,7 @@ class Extension(Dialog[str]):
         )
         yield Prose(_("New due date: {date}").format(date=self.new_due), classes="dialog-note")
         yield Prose(_("Reason (kept in the history)"), classes="dialog-label")
-        yield Input(self.reason, compact=True, id="reason")
+        yield Input(self.reason, id="reason")
         yield Prose(self.error, classes="dialog-error")
         yield self.buttons(_("Extend"))
 

@@ -25,6 +25,7 @@ class HelpScreen(KotaeScreen):
     DEFAULT_CSS = """
     HelpScreen {
         #help { padding: 0 2; }
+        #help:focus { padding-left: 1; border-left: outer $accent; }
         .help-heading { text-style: bold; color: $text-primary; margin: 1 0 0 0; }
         .help-text { margin: 0 0 0 2; }
         .help-group { margin: 0 0 0 2; text-style: bold; }

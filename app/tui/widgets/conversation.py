@@ -72,6 +72,8 @@ class Conversation(VerticalScroll):
         height: 1fr;
         padding: 0 1;
         scrollbar-size-vertical: 1;
+        /* A bar in place of the left padding: focus shows, nothing moves. */
+        &:focus { padding-left: 0; border-left: outer $accent; }
     }
     """
 

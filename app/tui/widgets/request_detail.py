@@ -51,6 +51,7 @@ class RequestDetail(VerticalScroll):
         height: 1fr;
         padding: 0 2;
         scrollbar-size-vertical: 1;
+        &:focus { padding-left: 1; border-left: outer $accent; }
         & .detail-title { text-style: bold; color: $text-primary; }
         & .detail-heading { text-style: bold; margin: 1 0 0 0; }
         & .detail-note { color: $text-muted; }

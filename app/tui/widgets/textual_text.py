@@ -40,8 +40,19 @@ class LocalSelectOverlay(Localized, SelectOverlay):
         localize_bindings(self)
 
 
-class LocalSelect(Select[SelectType], Generic[SelectType]):
-    """A Select whose dropdown speaks the interface language."""
+class LocalSelect(Select[SelectType], Generic[SelectType], inherit_bindings=False):
+    """A Select whose dropdown speaks the interface language, and that space does not open
+    (space is typed while searching a closed list, "United States")."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter,down,up", "show_overlay", N_("Show menu"), show=False)
+    ]
+    DEFAULT_CSS = """
+    LocalSelect.-textual-compact:focus > SelectCurrent {
+        background: $block-cursor-background;
+        color: $block-cursor-foreground;
+    }
+    """
 
     def compose(self) -> ComposeResult:
         yield SelectCurrent(self.prompt)
