@@ -170,10 +170,13 @@ class WizardScreen(KotaeScreen):
         self.refresh_bindings()
 
     def _focus_first(self) -> None:
-        # The page is read from its top; focus must not scroll a long explanation away.
+        # The page is read from its top, but the question being answered must be on screen:
+        # scroll only as far as needed to bring it up (none when the page fits).
         boxes = list(self.query(FieldBox))
         if boxes:
             boxes[0].control.focus(scroll_visible=False)
+            body = self.query_one("#wizard-body", VerticalScroll)
+            self.call_after_refresh(body.scroll_to_widget, boxes[0], animate=False)
         else:
             self.query_one("#view" if self.request else "#next", Button).focus()
 
