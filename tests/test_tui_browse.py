@@ -72,3 +72,42 @@ async def test_typing_in_the_filter_narrows_the_list(kb: KnowledgeBase) -> None:
             listed = [o.id for o in app.screen.entry_list.options if o.id]
             assert listed, f"nothing listed after {app.screen.query_one('#filter', Input).value!r}"
         assert listed[0] == "faq.encryption-in-transit"
+
+
+async def listed_text(pilot: object, app: KotaeApp) -> str:
+    """Every line the Browse list paints, top to bottom, without spaces."""
+    entries = app.screen.entry_list  # type: ignore[attr-defined]
+    seen: dict[int, str] = {}
+    for top in range(0, max(1, entries.virtual_size.height), max(1, entries.size.height)):
+        entries.scroll_to(y=top, animate=False)
+        await pilot.pause()  # type: ignore[attr-defined]
+        for y in range(entries.size.height):
+            seen[entries.scroll_offset.y + y] = entries.render_line(y).text
+    return "".join(seen[k] for k in sorted(seen)).replace(" ", "")
+
+
+@pytest.mark.xfail(strict=True, reason="titles are cut after a language switch")
+@pytest.mark.parametrize(
+    ("start", "size"), [("en", (80, 24)), ("en", (100, 32)), ("ja", (100, 32))]
+)
+async def test_no_title_is_cut_after_a_language_switch_or_resize(
+    kb: KnowledgeBase, start: str, size: tuple[int, int]
+) -> None:
+    app = make_app(kb, start)
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("ctrl+b")
+        await pilot.pause()
+        for step in ("f2", "resize", "back"):
+            if step == "f2":
+                await pilot.press("f2")
+            else:
+                await pilot.resize_terminal(size[0] + (17 if step == "resize" else 0), size[1])
+            await pilot.pause()
+            await pilot.pause()
+            text = await listed_text(pilot, app)
+            cut = [
+                e.text(app.lang).title
+                for e in kb.entries.values()
+                if e.text(app.lang).title.replace(" ", "") not in text
+            ]
+            assert cut == [], f"after {step}"
