@@ -86,7 +86,6 @@ async def listed_text(pilot: object, app: KotaeApp) -> str:
     return "".join(seen[k] for k in sorted(seen)).replace(" ", "")
 
 
-@pytest.mark.xfail(strict=True, reason="titles are cut after a language switch")
 @pytest.mark.parametrize(
     ("start", "size"), [("en", (80, 24)), ("en", (100, 32)), ("ja", (100, 32))]
 )

@@ -114,8 +114,10 @@ class EntryList(OptionList):
         height: 1fr;
         border: none;
         padding: 0 0 0 1;
-        /* No focus border: it would narrow the list after option heights were measured. */
+        /* No focus border, and room for the scrollbar kept whether it shows or not: option
+           heights are measured at one width, and a narrower list would cut the last line. */
         &:focus { border: none; }
+        scrollbar-gutter: stable;
         & > .option-list--option-disabled {
             color: $text-primary;
             text-style: bold underline;
