@@ -6,6 +6,7 @@ import sys
 from collections.abc import Iterable
 from datetime import date
 from functools import cached_property
+from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from app.tui.screens.wizard import WizardScreen
 
 ANSWER_PINS = ("auto", "ja", "en")
+PRELOAD_AFTER = 1.0  # seconds after start
 WORKFLOWS = {"deletion": N_("Start a deletion request"), "dpa": N_("Start a DPA request")}
 
 
@@ -96,6 +98,13 @@ class KotaeApp(App[int]):
                 severity="warning",
             )
         self.switch_mode(HOME)
+        # The other screens' modules load once Ask is up, so their first open is quicker.
+        self.set_timer(PRELOAD_AFTER, self._preload)
+
+    def _preload(self) -> None:
+        for screen_spec in SCREENS:
+            import_module(screen_spec.target.split(":")[0])
+        import_module("app.tui.screens.wizard")
 
     # Language -----------------------------------------------------------------------------
 
