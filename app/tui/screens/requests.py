@@ -73,6 +73,8 @@ class RequestsScreen(KotaeScreen):
         self.revealed = False
         self.requests: dict[str, Request] = {}
         self.selected: str | None = None
+        self._listed_for: tuple[str | None, str | None, bool] | None = None
+        self._just_mounted = False
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="requests-filters"):
@@ -94,9 +96,13 @@ class RequestsScreen(KotaeScreen):
         super().on_mount()
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self.refresh_list())
         self.refresh_list()
+        self._just_mounted = True
 
     def on_screen_resume(self) -> None:
         super().on_screen_resume()
+        if self._just_mounted:  # the list was filled a moment ago
+            self._just_mounted = False
+            return
         self.refresh_list()  # a request may have been submitted meanwhile
 
     # Filters ----------------------------------------------------------------------------------
@@ -118,8 +124,14 @@ class RequestsScreen(KotaeScreen):
         if isinstance(select, LocalSelect):
             select.replace_options(options)
 
+    def _filters(self) -> tuple[str | None, str | None, bool]:
+        overdue = self.query_one("#filter-overdue", Checkbox).value
+        return self._filter("kind"), self._filter("status"), overdue
+
     @on(Select.Changed, "#filter-kind")
     def _kind_changed(self) -> None:
+        if self._filters() == self._listed_for:  # the Selects announce their first value
+            return
         status = self.query_one("#filter-status", Select)
         self._set_options(status, self._status_options(self._filter("kind")))
         self.refresh_list()
@@ -127,7 +139,8 @@ class RequestsScreen(KotaeScreen):
     @on(Select.Changed, "#filter-status")
     @on(Checkbox.Changed, "#filter-overdue")
     def _filter_changed(self) -> None:
-        self.refresh_list()
+        if self._filters() != self._listed_for:
+            self.refresh_list()
 
     def action_toggle_overdue(self) -> None:
         self.query_one("#filter-overdue", Checkbox).toggle()
@@ -151,6 +164,7 @@ class RequestsScreen(KotaeScreen):
         if self.query_one("#filter-overdue", Checkbox).value:
             found = [r for r in found if r.is_overdue(today)]
         self.requests = {r.reference: r for r in found}
+        self._listed_for = self._filters()
         rows = [self._cells(r, today) for r in found]
         table = self.table
         keep = self.selected
