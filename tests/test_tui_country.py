@@ -64,3 +64,19 @@ async def test_a_picked_country_shows_its_regime_and_due_date(
         shown = box(app, "country").query_one(".field-implies").text.plain
         assert regime.label.get("en") in shown
         assert format_day(due_date(TODAY, regime), "en") in shown
+
+
+@pytest.mark.xfail(strict=True, reason="the DPA address country shows a deadline it does not set")
+async def test_a_dpa_address_country_implies_no_deadline(kb: KnowledgeBase, tmp_path: Path) -> None:
+    # The DPA's deadline does not follow the company's country: nothing is implied there.
+    app = make_app(kb, tmp_path, "en")
+    async with app.run_test(size=(100, 40)) as pilot:
+        app.start_workflow("dpa")
+        await settle(pilot, 3)
+        await fill(pilot, {"legal_name": "Example GmbH"})
+        await next_step(pilot)
+        select = box(app, "country").control
+        assert isinstance(select, Select)
+        select.value = "DE"
+        await settle(pilot)
+        assert box(app, "country").query_one(".field-implies").text.plain == ""
