@@ -66,7 +66,6 @@ async def test_a_picked_country_shows_its_regime_and_due_date(
         assert format_day(due_date(TODAY, regime), "en") in shown
 
 
-@pytest.mark.xfail(strict=True, reason="the DPA address country shows a deadline it does not set")
 async def test_a_dpa_address_country_implies_no_deadline(kb: KnowledgeBase, tmp_path: Path) -> None:
     # The DPA's deadline does not follow the company's country: nothing is implied there.
     app = make_app(kb, tmp_path, "en")

@@ -243,19 +243,21 @@ class FieldBox(Localized, Vertical):
     def _implied_text(self) -> str:
         value = self.raw()
         country = self.workflow.countries.get(value) if isinstance(value, str) else None
-        if country is None:
+        deadline = self.workflow.definition.deadline
+        # Only the country that decides the deadline (not, say, a DPA's company address).
+        if country is None or deadline.country_field != self.field.id:
             return ""
         app = kotae(self)
         lang = current_language()
         try:
-            regime = app.services.regime_for(country.regime_for(None))
+            regime = app.services.regime_for(self.workflow.regime_for({self.field.id: value}))
         except KnowledgeError:
             return ""
         text = _("{regime}: due by {date} if submitted today").format(
             regime=regime.label.get(lang),
             date=format_day(deadlines.due_date(app.current_day(), regime), lang),
         )
-        if country.regions:
+        if country.regions and deadline.region_field:
             text += " " + _("(the state asked next can change this)")
         return text
 
