@@ -307,6 +307,10 @@ def main() -> None:
         pass
     else:
         first_paint()
+    from bench.tui_latency import tui_latency
+
+    print("\n== terminal UI latency ==")
+    tui_latency()
     print("\n== web: kotae serve --workers 2 on loopback (rate limits lifted) ==")
     from bench.web_load import run as web_load
 

@@ -259,13 +259,20 @@ async def test_clear_empties_the_conversation(kb: KnowledgeBase) -> None:
         assert not app.screen.query(AnswerCard)
 
 
-async def test_q_types_in_the_box_and_quits_elsewhere(kb: KnowledgeBase) -> None:
+async def test_q_types_in_the_box_and_quits_only_from_a_screen_without_text(
+    kb: KnowledgeBase,
+) -> None:
     app = make_app(kb, "en")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("q")
         assert app.screen.query_one(Input).value == "q"
         assert app.is_running
         app.screen.set_focus(None)
+        await pilot.press("q")  # Ask holds a conversation: q says which key quits
+        await pilot.pause()
+        assert app.is_running
+        await pilot.press("f1")
+        await pilot.pause()
         await pilot.press("q")
         await pilot.pause()
         assert not app.is_running

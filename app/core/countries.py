@@ -12,7 +12,7 @@ from app.core.tomldata import string, unknown_keys
 FILE = "countries.toml"
 OTHER_REGIME = "other"
 CODE_RE = re.compile(r"^[A-Z]{2}$")
-KEYS = {"code", "ja", "en", "regime", "regions"}
+KEYS = {"code", "ja", "en", "kana", "regime", "regions"}
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,7 @@ class Country:
     en: str
     regime: str
     regions: dict[str, str] = field(default_factory=dict)  # region code -> regime
+    kana: str = ""  # readings of a name written in kanji, for search ("にほん にっぽん")
 
     def label(self, lang: str) -> str:
         return self.ja if lang == "ja" else self.en
@@ -69,6 +70,7 @@ def check_countries(root: Path) -> tuple[dict[str, Country], list[Problem]]:
             string(raw, "en", add),
             string(raw, "regime", add),
             dict(regions),
+            string(raw, "kana", add, required=False),
         )
         if code in countries:
             add("code", "listed twice")

@@ -6,13 +6,15 @@ import sys
 from collections.abc import Iterable
 from datetime import date
 from functools import cached_property
+from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
+from textual.theme import ThemeProvider
 
 from app.core import deadlines
 from app.core.answers import answer_language, copy_text
@@ -22,15 +24,17 @@ from app.core.knowledge import KnowledgeBase
 from app.core.match.matcher import Matcher
 from app.tui import keys
 from app.tui.commands import EntryCommands
-from app.tui.messages import StartWorkflow
+from app.tui.messages import OpenTopic, StartWorkflow
 from app.tui.screens import HOME, SCREENS, modes, screen_bindings, spec
 from app.tui.services import Services
 from app.tui.text import LANGUAGE_NAMES, answer_lang_label
+from app.tui.widgets.textual_text import THEME_PLACEHOLDER, LocalCommandPalette
 
 if TYPE_CHECKING:
     from app.tui.screens.wizard import WizardScreen
 
 ANSWER_PINS = ("auto", "ja", "en")
+PRELOAD_AFTER = 1.0  # seconds after start
 WORKFLOWS = {"deletion": N_("Start a deletion request"), "dpa": N_("Start a DPA request")}
 
 
@@ -50,7 +54,7 @@ class KotaeApp(App[int]):
     COMMANDS: ClassVar = App.COMMANDS | {EntryCommands}
     blink_cursor = True  # tests switch it off so snapshots are stable
     today: date | None = None  # the day deadlines are judged against; tests fix it
-    export_dir: Path | None = None  # where exports are written; None: the current directory
+    export_dir: Path | None = None  # where exports are written; None: <data dir>/exports
 
     def __init__(
         self,
@@ -72,7 +76,8 @@ class KotaeApp(App[int]):
         )
         self.keymap = dict(self.config.keys)
         set_language(self.lang)
-        keys.localize_bindings(self, self.describe_binding)
+        self._footer_width = 0  # the width the footer's keys were chosen for
+        keys.localize_bindings(self, self.describe_binding, self.in_footer)
         if self.keymap:
             self.set_keymap(self.keymap)
 
@@ -94,6 +99,13 @@ class KotaeApp(App[int]):
                 severity="warning",
             )
         self.switch_mode(HOME)
+        # The other screens' modules load once Ask is up, so their first open is quicker.
+        self.set_timer(PRELOAD_AFTER, self._preload)
+
+    def _preload(self) -> None:
+        for screen_spec in SCREENS:
+            import_module(screen_spec.target.split(":")[0])
+        import_module("app.tui.screens.wizard")
 
     # Language -----------------------------------------------------------------------------
 
@@ -109,6 +121,22 @@ class KotaeApp(App[int]):
         if binding.id == keys.ANSWER_LANGUAGE.id:
             return _("Answers: {lang}").format(lang=answer_lang_label(self.answer_pin))
         return keys.translate(binding)
+
+    def in_footer(self, binding: Binding) -> bool:
+        """Whether the footer shows the key; some only where the footer has room."""
+        for screen_spec in SCREENS:
+            if binding.id == screen_spec.binding().id and screen_spec.footer_from:
+                return screen_spec.in_footer and self._footer_width >= screen_spec.footer_from
+        return binding.show
+
+    def on_resize(self) -> None:
+        width = self.size.width
+        wide = {s.name for s in SCREENS if s.footer_from and width >= s.footer_from}
+        was = {s.name for s in SCREENS if s.footer_from and self._footer_width >= s.footer_from}
+        self._footer_width = width
+        if wide != was:
+            keys.localize_bindings(self, self.describe_binding, self.in_footer)
+            self.screen.refresh_bindings()
 
     def key_label(self, binding: Binding) -> str:
         """How the key (after the config file's remapping) is written in Help."""
@@ -134,7 +162,7 @@ class KotaeApp(App[int]):
         self.notify(_("Answers: {lang}").format(lang=answer_lang_label(self.answer_pin)))
 
     def _relocalize(self) -> None:
-        keys.localize_bindings(self, self.describe_binding)
+        keys.localize_bindings(self, self.describe_binding, self.in_footer)
         # The screen under an open command palette catches up when it is shown again.
         localize = getattr(self.screen, "localize", None)
         if localize is not None:
@@ -169,6 +197,15 @@ class KotaeApp(App[int]):
         if open_entry is not None:
             open_entry(entry_id)
 
+    def on_open_topic(self, message: OpenTopic) -> None:
+        self.call_later(self._open_topic, message.topic)
+
+    async def _open_topic(self, topic: str) -> None:
+        await self.switch_mode("browse")
+        open_topic = getattr(self.screen, "open_topic", None)
+        if open_topic is not None:
+            open_topic(topic)
+
     # Copy and requests --------------------------------------------------------------------
 
     def action_copy_answer(self) -> None:
@@ -177,8 +214,30 @@ class KotaeApp(App[int]):
             self.notify(_("There is no answer to copy yet."), severity="warning")
             return
         entry, lang = target
-        self.copy_to_clipboard(copy_text(entry, lang))
-        self.notify(_("Copied the answer ({language}).").format(language=LANGUAGE_NAMES[lang]))
+        message, severity = self.copy_out(copy_text(entry, lang), LANGUAGE_NAMES[lang])
+        self.notify(message, severity=severity, markup=False)  # type: ignore[arg-type]
+
+    def copy_out(self, text: str, language: str) -> tuple[str, str]:
+        """Copy the text and say truthfully where it went: (message, severity)."""
+        from app.store.sqlite import default_data_dir
+        from app.tui import clipboard
+
+        done = clipboard.copy(text, default_data_dir(self.data_dir))
+        # OSC 52 as well: over ssh the program's clipboard is the remote one, the terminal's is not.
+        self.copy_to_clipboard(text)
+        if done.tool and done.path:
+            msg = _("Copied the answer ({language}) with {tool}; it is also in {path}")
+        elif done.tool:
+            msg = _("Copied the answer ({language}) with {tool}.")
+        elif done.path:
+            msg = _(
+                "Sent the answer ({language}) to the terminal; if your terminal ignores it, "
+                "the text is in {path}"
+            )
+        else:
+            msg = _("Sent the answer ({language}) to the terminal; no file could be written.")
+        severity = "information" if done.tool or done.path else "warning"
+        return msg.format(language=language, tool=done.tool, path=done.path), severity
 
     def on_start_workflow(self, message: StartWorkflow) -> None:
         self.start_workflow(message.workflow_name, message.entry_id)
@@ -203,13 +262,29 @@ class KotaeApp(App[int]):
 
     # Textual's own English strings --------------------------------------------------------
 
+    def action_quit_q(self) -> None:
+        # q quits only where nothing is being read or filled in: not from Ask (its
+        # conversation), the request form or a dialog, where a stray q would lose work.
+        from app.tui.screens.ask import AskScreen
+        from app.tui.screens.wizard import WizardScreen
+
+        if isinstance(self.screen, (AskScreen, WizardScreen, ModalScreen)):
+            self.action_help_quit()
+            return
+        self.exit()
+
     def action_help_quit(self) -> None:
         self.notify(_("Press {key} to quit.").format(key=self.key_label(keys.QUIT)))
 
     def action_command_palette(self) -> None:
         if self.use_command_palette and not CommandPalette.is_open(self):
             placeholder = _("Type a command or a question title…")
-            self.push_screen(CommandPalette(placeholder=placeholder, id="--command-palette"))
+            self.push_screen(LocalCommandPalette(placeholder=placeholder, id="--command-palette"))
+
+    def search_themes(self) -> None:
+        self.push_screen(
+            LocalCommandPalette(providers=[ThemeProvider], placeholder=_(THEME_PLACEHOLDER))
+        )
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         other = "en" if self.lang == "ja" else "ja"

@@ -21,7 +21,12 @@ QUIT = Binding("ctrl+q", "quit", N_("Quit"), id="kotae.quit", show=False, priori
 # Ctrl+C no longer quits in Textual; it tells the user which key does.
 HELP_QUIT = Binding("ctrl+c", "help_quit", show=False, id="kotae.help_quit", system=True)
 QUIT_Q = Binding(
-    "q", "quit", N_("Quit"), tooltip=N_("Quit (when not typing)"), id="kotae.quit_q", show=False
+    "q",
+    "quit_q",
+    N_("Quit"),
+    tooltip=N_("Quit (in Browse, Requests and Help)"),
+    id="kotae.quit_q",
+    show=False,
 )
 PALETTE = Binding(
     "ctrl+p",
@@ -196,14 +201,24 @@ def explain(binding: Binding) -> str:
     return _(binding.tooltip) if binding.tooltip else translate(binding)
 
 
-def localize_bindings(node: DOMNode, describe: Describe = translate) -> None:
-    """Rebuild the node's bindings from its class's English originals, translated now."""
+def localize_bindings(
+    node: DOMNode, describe: Describe = translate, shown: Callable[[Binding], bool] | None = None
+) -> None:
+    """Rebuild the node's bindings from its class's English originals, translated now.
+
+    `shown`, when given, decides which keys the footer shows (some only where there is room).
+    """
     merged = type(node)._merged_bindings
     if merged is None:
         return
     keys = {
         key: [
-            replace(b, description=describe(b), tooltip=_(b.tooltip) if b.tooltip else "")
+            replace(
+                b,
+                description=describe(b),
+                tooltip=_(b.tooltip) if b.tooltip else "",
+                show=shown(b) if shown else b.show,
+            )
             for b in bindings
         ]
         for key, bindings in merged.key_to_bindings.items()

@@ -26,6 +26,8 @@ class ScreenSpec:
     target: str  # "module:Class"
     tooltip: str = ""  # msgid, the longer text of Help
     in_footer: bool = True
+    # Narrower than this, the footer has no room for the key (Help and the palette list it).
+    footer_from: int = 0
 
     def factory(self) -> Callable[[], Screen]:
         def make() -> Screen:
@@ -61,7 +63,7 @@ SCREENS: tuple[ScreenSpec, ...] = (
         "f5",
         "app.tui.screens.requests:RequestsScreen",
         N_("The deletion and DPA requests taken, with their deadlines"),
-        in_footer=False,  # an 80-column footer has no room left; Help and the palette list it
+        footer_from=96,
     ),
     ScreenSpec("help", N_("Help"), "f1", "app.tui.screens.help:HelpScreen", N_("Keys and topics")),
 )

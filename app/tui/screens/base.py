@@ -12,6 +12,7 @@ from app.core.i18n import _
 from app.core.knowledge import Entry
 from app.tui.keys import localize_bindings
 from app.tui.localized import Localized, kotae
+from app.tui.widgets.textual_text import localize_header
 
 
 class KotaeScreen(Localized, Screen[None]):
@@ -33,6 +34,8 @@ class KotaeScreen(Localized, Screen[None]):
 
     def on_mount(self) -> None:
         self._localize_chrome()
+        # The header icon sets its English tooltip when it mounts, after this screen.
+        self.call_after_refresh(localize_header, self)
 
     def on_screen_resume(self) -> None:
         # Screens not on show when the language changed catch up when they come back.
@@ -43,6 +46,7 @@ class KotaeScreen(Localized, Screen[None]):
         self._drawn_for = kotae(self).language_state()
         localize_bindings(self)
         self.sub_title = _(self.TITLE_MSGID)
+        localize_header(self)
         self.refresh_bindings()
 
     def localize(self) -> None:

@@ -35,6 +35,7 @@ class BrowseScreen(KotaeScreen):
         }
         #filter { margin: 0 0 1 0; }
         #detail { width: 1fr; padding: 0 1; }
+        #detail:focus { padding-left: 0; border-left: outer $accent; }
         .detail-columns { height: auto; }
         .detail-columns > AnswerCard { width: 1fr; margin-right: 1; }
         .detail-empty { color: $text-muted; margin: 1; }
@@ -52,7 +53,7 @@ class BrowseScreen(KotaeScreen):
             with Vertical(id="browse-list"):
                 yield Input(placeholder=_("Filter…"), id="filter")
                 yield EntryList(id="entries")
-            yield VerticalScroll(id="detail", can_focus=False)
+            yield VerticalScroll(id="detail")
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -91,6 +92,13 @@ class BrowseScreen(KotaeScreen):
         if entry_id is not None:
             self.show(kotae(self).kb.entries.get(entry_id))
 
+    @on(OptionList.OptionSelected, "#entries")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        # Enter opens the entry: the detail takes the keys (scroll, the quote, related links).
+        if event.option.id is not None:
+            self.show(kotae(self).kb.entries.get(event.option.id))
+            self.query_one("#detail", VerticalScroll).focus()
+
     def show(self, entry: Entry | None) -> None:
         """Put an entry in the detail pane (and, side by side, in the other language too)."""
         self.entry = entry
@@ -120,6 +128,12 @@ class BrowseScreen(KotaeScreen):
             self.entry_list.select_id(entry_id)
         self.entry_list.focus()
 
+    def open_topic(self, topic: str) -> None:
+        """Show the whole list with the cursor on the topic's first entry."""
+        first = next((e for e in kotae(self).kb.entries.values() if e.topic == topic), None)
+        if first is not None:
+            self.open_entry(first.id)
+
     @on(ShowEntry)
     def _show_entry(self, message: ShowEntry) -> None:
         message.stop()
@@ -146,6 +160,10 @@ class BrowseScreen(KotaeScreen):
         self.set_class(hide, "-list-hidden")
 
     def action_back(self) -> None:
+        # From an opened entry, back to the list; from the list, back to Ask.
+        if self.query_one("#detail").has_focus_within and not self.has_class("-list-hidden"):
+            self.entry_list.focus()
+            return
         kotae(self).action_show_screen("ask")
 
     def localize(self) -> None:

@@ -27,6 +27,7 @@ from app.tui.keys import localize_bindings
 from app.tui.localized import kotae
 from app.tui.text import plain
 from app.tui.widgets.prose import Prose
+from app.tui.widgets.textual_text import LocalSelect
 from app.tui.widgets.toggles import WrappingCheckbox, WrappingRadioButton
 
 T = TypeVar("T")
@@ -72,13 +73,15 @@ class Dialog(ModalScreen[T], Generic[T]):
         & .dialog-title { text-style: bold; color: $text-primary; }
         & .dialog-label { margin: 1 0 0 0; }
         & .dialog-note { color: $text-muted; }
+        & .dialog-error { color: $text-error; }
         & .dialog-buttons { height: auto; margin: 1 0 0 0; align-horizontal: right; }
         & .dialog-buttons Button { margin: 0 0 0 1; }
     }
     """
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll():
+        # Not focusable itself: focus goes to the fields, which scroll into view.
+        with VerticalScroll(can_focus=False):
             yield from self.compose_dialog()
 
     def compose_dialog(self) -> ComposeResult:
@@ -109,6 +112,9 @@ class Dialog(ModalScreen[T], Generic[T]):
 
     @on(Button.Pressed, "#ok")
     def _ok(self) -> None:
+        self.accept()
+
+    def accept(self) -> None:
         self.dismiss(self.result())
 
     def result(self) -> T:
@@ -166,7 +172,7 @@ class StatusChange(Dialog[tuple[str, str | None, str]]):
             _("Now: {status}").format(status=status_label(self.current)), classes="dialog-note"
         )
         yield Prose(_("New status"), classes="dialog-label")
-        yield Select(
+        yield LocalSelect(
             [(plain(str(status_label(s))), s) for s in self.targets],
             value=self.target,
             allow_blank=False,
@@ -175,7 +181,7 @@ class StatusChange(Dialog[tuple[str, str | None, str]]):
         )
         reason = Vertical(
             Prose(_("Reason"), classes="dialog-label"),
-            Select(
+            LocalSelect(
                 [(plain(_(REASON_LABELS[r])), r) for r in DENIAL_REASONS],
                 value=self.reason,
                 allow_blank=False,
@@ -188,8 +194,12 @@ class StatusChange(Dialog[tuple[str, str | None, str]]):
         reason.display = self.target in REASON_REQUIRED
         yield reason
         yield Prose(_("Note (kept in the history)"), classes="dialog-label")
-        yield Input(self.note, compact=True, id="note")
+        yield Input(self.note, id="note")
         yield self.buttons(_("Change"))
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#status", Select).focus()
 
     @on(Select.Changed, "#status")
     def _status(self, event: Select.Changed) -> None:
@@ -214,20 +224,24 @@ class StatusChange(Dialog[tuple[str, str | None, str]]):
 
 
 class Extension(Dialog[str]):
-    """The reason for extending the due date (the requester must be told it)."""
+    """The reason for extending the due date (the requester must be told it), and the date."""
 
-    def __init__(self, reference: str) -> None:
+    def __init__(self, reference: str, new_due: str) -> None:
         super().__init__()
         self.reference = reference
+        self.new_due = new_due  # formatted in the interface language
         self.reason = ""
+        self.error = ""
 
     def compose_dialog(self) -> ComposeResult:
         yield Prose(
             _("Extend the due date of {reference}").format(reference=self.reference),
             classes="dialog-title",
         )
+        yield Prose(_("New due date: {date}").format(date=self.new_due), classes="dialog-note")
         yield Prose(_("Reason (kept in the history)"), classes="dialog-label")
-        yield Input(self.reason, compact=True, id="reason")
+        yield Input(self.reason, id="reason")
+        yield Prose(self.error, classes="dialog-error")
         yield self.buttons(_("Extend"))
 
     def on_mount(self) -> None:
@@ -240,10 +254,19 @@ class Extension(Dialog[str]):
 
     @on(Input.Submitted, "#reason")
     def _submitted(self) -> None:
+        self.accept()
+
+    def accept(self) -> None:
+        # An empty reason stays here with the error; nothing typed is lost.
+        if not self.reason.strip():
+            self.error = _("Give a reason for the extension.")
+            self.query_one(".dialog-error", Prose).update(self.error)
+            self.query_one("#reason", Input).focus()
+            return
         self.dismiss(self.result())
 
     def result(self) -> str:
-        return self.reason
+        return self.reason.strip()
 
 
 FORMATS = ("markdown", "json")

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from rich.cells import cell_len
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 
 from app.core.i18n import N_, _, current_language
 from app.tui import keys
 from app.tui.localized import kotae
+from app.tui.messages import ShowEntry
 from app.tui.screens import screen_bindings
 from app.tui.screens.base import KotaeScreen
+from app.tui.widgets.cards import EntryLink
 from app.tui.widgets.prose import Prose
 
 KEY_COLUMN = 14
@@ -22,6 +25,7 @@ class HelpScreen(KotaeScreen):
     DEFAULT_CSS = """
     HelpScreen {
         #help { padding: 0 2; }
+        #help:focus { padding-left: 1; border-left: outer $accent; }
         .help-heading { text-style: bold; color: $text-primary; margin: 1 0 0 0; }
         .help-text { margin: 0 0 0 2; }
         .help-group { margin: 0 0 0 2; text-style: bold; }
@@ -71,13 +75,19 @@ class HelpScreen(KotaeScreen):
         for topic, entries in kb.by_topic().items():
             yield Prose(kb.topic_label(topic, lang), classes="help-group")
             for entry in entries:
-                yield Prose(entry.text(lang).title, bullet="· ", classes="help-item")
+                yield EntryLink(entry, lang, "help", classes="help-entry help-item")
 
     def localize(self) -> None:
         self._localize_chrome()
         body = self.query_one("#help", VerticalScroll)
         body.remove_children()
         body.mount_all(list(self._sections()))
+
+    @on(ShowEntry)
+    def _open(self, message: ShowEntry) -> None:
+        message.stop()
+        app = kotae(self)
+        app.call_later(app.open_entry, message.entry_id)
 
     def action_back(self) -> None:
         kotae(self).action_show_screen("ask")

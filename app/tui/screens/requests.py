@@ -18,6 +18,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Checkbox, DataTable, Select
 
+from app.core import deadlines
 from app.core.export import request_record, to_json, to_markdown
 from app.core.i18n import N_, _, current_language
 from app.core.knowledge import KnowledgeError
@@ -31,6 +32,7 @@ from app.tui.screens.dialogs import Export, Extension, StatusChange
 from app.tui.screens.wizard import error_text
 from app.tui.services import due_soon
 from app.tui.widgets.request_detail import RequestDetail
+from app.tui.widgets.textual_text import LocalSelect
 
 ALL = "*"
 MINE, UNASSIGNED = "mine", "unassigned"
@@ -75,20 +77,22 @@ class RequestsScreen(KotaeScreen):
         self.revealed = False
         self.requests: dict[str, Request] = {}
         self.selected: str | None = None
+        self._listed_for: tuple[str | None, str | None, str | None, bool] | None = None
+        self._just_mounted = False
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="requests-filters"):
-            yield Select(
+            yield LocalSelect(
                 self._kind_options(), value=ALL, allow_blank=False, compact=True, id="filter-kind"
             )
-            yield Select(
+            yield LocalSelect(
                 self._status_options(None),
                 value=ALL,
                 allow_blank=False,
                 compact=True,
                 id="filter-status",
             )
-            yield Select(
+            yield LocalSelect(
                 self._holder_options(), value=ALL, allow_blank=False, compact=True,
                 id="filter-holder",
             )  # fmt: skip
@@ -101,9 +105,13 @@ class RequestsScreen(KotaeScreen):
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self.refresh_list())
         self.refresh_list()
         self.set_interval(POLL_SECONDS, self._poll)
+        self._just_mounted = True
 
     def on_screen_resume(self) -> None:
         super().on_screen_resume()
+        if self._just_mounted:  # the list was filled a moment ago
+            self._just_mounted = False
+            return
         self.refresh_list()  # a request may have been submitted meanwhile
 
     # Filters ----------------------------------------------------------------------------------
@@ -129,13 +137,17 @@ class RequestsScreen(KotaeScreen):
         return None if value in (ALL, Select.NULL) else str(value)
 
     def _set_options(self, select: Select[str], options: list[tuple[Text, str]]) -> None:
-        value = select.value
-        with select.prevent(Select.Changed):
-            select.set_options(options)
-            select.value = value if value in {v for _label, v in options} else ALL
+        if isinstance(select, LocalSelect):
+            select.replace_options(options)
+
+    def _filters(self) -> tuple[str | None, str | None, str | None, bool]:
+        overdue = self.query_one("#filter-overdue", Checkbox).value
+        return self._filter("kind"), self._filter("status"), self._filter("holder"), overdue
 
     @on(Select.Changed, "#filter-kind")
     def _kind_changed(self) -> None:
+        if self._filters() == self._listed_for:  # the Selects announce their first value
+            return
         status = self.query_one("#filter-status", Select)
         self._set_options(status, self._status_options(self._filter("kind")))
         self.refresh_list()
@@ -144,7 +156,8 @@ class RequestsScreen(KotaeScreen):
     @on(Select.Changed, "#filter-holder")
     @on(Checkbox.Changed, "#filter-overdue")
     def _filter_changed(self) -> None:
-        self.refresh_list()
+        if self._filters() != self._listed_for:
+            self.refresh_list()
 
     def action_toggle_overdue(self) -> None:
         self.query_one("#filter-overdue", Checkbox).toggle()
@@ -191,6 +204,7 @@ class RequestsScreen(KotaeScreen):
         if self.query_one("#filter-overdue", Checkbox).value:
             found = [r for r in found if r.is_overdue(today)]
         self.requests = {r.reference: r for r in found}
+        self._listed_for = self._filters()
         rows = [self._cells(r, today) for r in found]
         table = self.table
         keep = self.selected
@@ -282,10 +296,21 @@ class RequestsScreen(KotaeScreen):
             request,
             record,
             events,
+            contact=self._contact(request),
             today=app.current_day(),
             revealed=self.revealed,
             reveal_key=app.key_label(keys.REVEAL),
         )
+
+    def _contact(self, request: Request) -> str:
+        """The masked contact; the full one (from the answers) while personal data is shown."""
+        if self.revealed and request.answers:
+            workflow = kotae(self).services.workflow_or_none(request.kind)
+            field = workflow.definition.contact_field if workflow else None
+            value = request.answers.get(field) if field else None
+            if isinstance(value, str) and value:
+                return value
+        return request.contact or "—"
 
     def _filters_on(self) -> bool:
         overdue = self.query_one("#filter-overdue", Checkbox).value
@@ -358,6 +383,24 @@ class RequestsScreen(KotaeScreen):
         request = self._current()
         if request is None:
             return
+        app = kotae(self)
+        if request.closed:
+            self.notify(
+                _("{reference} is {status}, a closed status.").format(
+                    reference=request.reference, status=status_label(request.status)
+                ),
+                severity="warning",
+            )
+            return
+        # Ask the rules first, with a stand-in reason: no reason is asked for in vain.
+        try:
+            regime = app.services.regime_for(request.regime)
+            new_due = deadlines.extend(
+                request.received_on, regime, request.extensions, "-", app.current_day()
+            )
+        except (KotaeError, KnowledgeError) as exc:
+            self.notify(error_text(exc), severity="error")
+            return
 
         def extended(reason: str | None) -> None:
             if reason is None:
@@ -379,7 +422,9 @@ class RequestsScreen(KotaeScreen):
             )
             self.refresh_list()
 
-        self.app.push_screen(Extension(request.reference), extended)
+        self.app.push_screen(
+            Extension(request.reference, format_day(new_due, current_language())), extended
+        )
 
     def action_export(self) -> None:
         request = self._current()
@@ -405,11 +450,9 @@ class RequestsScreen(KotaeScreen):
             )
             text = to_markdown(record) if fmt == "markdown" else to_json(record) + "\n"
             name = f"{request.reference}.{'md' if fmt == 'markdown' else 'json'}"
-            path = write_export(app.export_dir or Path.cwd(), name, text, include_pii)
-            if path is None:  # the current directory is not writable: the data directory
-                path = write_export(services.store.data_dir / "exports", name, text, include_pii)
-            if path is None:
-                raise OSError(name)
+            # Never the current directory: it may be a source checkout.
+            folder = app.export_dir or services.store.data_dir / "exports"
+            path = write_export(folder, name, text, include_pii)
             services.store.record_event(
                 request.reference, "exported", note="include_pii" if include_pii else "redacted"
             )
@@ -420,16 +463,22 @@ class RequestsScreen(KotaeScreen):
         self.refresh_list()
 
 
-def write_export(folder: Path, name: str, text: str, private: bool) -> Path | None:
-    """Write the file; None when the folder is not writable. Personal data: owner-only."""
-    path = folder / name
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600 if private else 0o644)
+def write_export(folder: Path, name: str, text: str, private: bool) -> Path:
+    """Write a new file (NAME, NAME-2, NAME-3 … : an earlier export is never overwritten).
+
+    Personal data: owner-only. OSError when the folder cannot be written.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    stem, dot, suffix = name.rpartition(".")
+    for n in range(1, 10_000):
+        path = folder / (name if n == 1 else f"{stem}-{n}{dot}{suffix}")
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600 if private else 0o644)
+        except FileExistsError:
+            continue
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
         if private:
             path.chmod(0o600)
-    except OSError:
-        return None
-    return path
+        return path
+    raise FileExistsError(folder / name)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.timer import Timer
 from textual.widget import Widget
@@ -123,7 +124,11 @@ class WizardScreen(KotaeScreen):
             widgets.append(ReviewPanel(self.session, regime, kotae(self).current_day()))
         if explained:
             widgets.append(ExplanationPanel(self.session, step))
-        widgets += [FieldBox(f, self.workflow, self.session.value(f.id)) for f in step.fields]
+        # A step of one field titled as the field ("補足" / "補足") shows the title once.
+        heading = step.title if len(step.fields) == 1 else None
+        widgets += [
+            FieldBox(f, self.workflow, self.session.value(f.id), heading) for f in step.fields
+        ]
         return widgets
 
     def _regime(self, code: str) -> Regime | None:
@@ -131,6 +136,24 @@ class WizardScreen(KotaeScreen):
             return self.services.regime_for(code)
         except KnowledgeError:
             return None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # On the receipt there is nothing to go back to.
+        return not (action == "previous_step" and self.request is not None)
+
+    def _describe(self, binding: Binding) -> str:
+        """The footer says what f8 does on this page, as the button beside it does."""
+        if binding.id == keys.NEXT_STEP.id:
+            return self._next_label()
+        return keys.translate(binding)
+
+    def _next_label(self) -> str:
+        step = self.session.current_step
+        if self.request is not None or self.session.stopped:
+            return _("Close")
+        if step is not None and step.review:
+            return _("Submit")
+        return _("Next")
 
     def _update_buttons(self) -> None:
         back = self.query_one("#back", Button)
@@ -142,18 +165,18 @@ class WizardScreen(KotaeScreen):
         back.display = not done
         back.disabled = not done and step is not None and self.session.step_number[0] == 1
         view.display = done
-        if done or self.session.stopped:
-            go.label = _("Close")
-        elif step is not None and step.review:
-            go.label = _("Submit")
-        else:
-            go.label = _("Next")
+        go.label = self._next_label()
+        keys.localize_bindings(self, self._describe)
+        self.refresh_bindings()
 
     def _focus_first(self) -> None:
-        # The page is read from its top; focus must not scroll a long explanation away.
+        # The page is read from its top, but the question being answered must be on screen:
+        # scroll only as far as needed to bring it up (none when the page fits).
         boxes = list(self.query(FieldBox))
         if boxes:
             boxes[0].control.focus(scroll_visible=False)
+            body = self.query_one("#wizard-body", VerticalScroll)
+            self.call_after_refresh(body.scroll_to_widget, boxes[0], animate=False)
         else:
             self.query_one("#view" if self.request else "#next", Button).focus()
 

@@ -6,22 +6,29 @@ Everything from the knowledge base or the user goes through `Prose` (plain Rich 
 
 from __future__ import annotations
 
+from rich.cells import cell_len
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Collapsible
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.events import Click
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Button
 
 from app.core.i18n import _, current_language
 from app.core.knowledge import Entry, KnowledgeBase
 from app.core.match.matcher import Result
 from app.tui import keys
 from app.tui.localized import Localized, kotae
-from app.tui.messages import ShowEntry, StartWorkflow
-from app.tui.text import number, safe
-from app.tui.widgets.confidence import ConfidenceBar
-from app.tui.widgets.prose import Prose
+from app.tui.messages import OpenTopic, ShowEntry, StartWorkflow
+from app.tui.text import number, plain
+from app.tui.widgets.confidence import MetaLine
+from app.tui.widgets.prose import Prose, break_offsets
 
 MAX_SUGGESTIONS = 3
+NBSP = "\u00a0"
 
 
 class EntryLink(Prose, can_focus=True):
@@ -47,8 +54,8 @@ class EntryLink(Prose, can_focus=True):
     }
     """
 
-    def __init__(self, entry: Entry, lang: str, reason: str) -> None:
-        super().__init__(entry.text(lang).title, bullet="› ")
+    def __init__(self, entry: Entry, lang: str, reason: str, classes: str | None = None) -> None:
+        super().__init__(entry.text(lang).title, bullet="› ", classes=classes)
         self.entry_id = entry.id
         self.lang = lang
         self.reason = reason
@@ -98,26 +105,61 @@ class Card(Localized, Vertical):
         self.refresh(recompose=True)
 
 
+class QuoteToggle(Prose, can_focus=True):
+    """ "▸ Policy text": enter or a click shows the quote under it, or hides it again."""
+
+    BINDINGS = [keys.OPEN]
+    DEFAULT_CSS = """
+    QuoteToggle {
+        width: auto;
+        margin: 1 0 0 0;
+        color: $text-muted;
+        &:hover { background: $boost; }
+        &:focus {
+            background: $block-cursor-background;
+            color: $block-cursor-foreground;
+            text-style: $block-cursor-text-style;
+        }
+    }
+    """
+
+    class Toggled(Message):
+        pass
+
+    def __init__(self, opened: bool) -> None:
+        super().__init__(self._label(opened), classes="card-quote-toggle")
+
+    @staticmethod
+    def _label(opened: bool) -> str:
+        return ("▾ " if opened else "▸ ") + _("Policy text")
+
+    def show_state(self, opened: bool) -> None:
+        self.update(self._label(opened))
+
+    def on_click(self) -> None:
+        self.action_open()
+
+    def action_open(self) -> None:
+        self.post_message(self.Toggled())
+
+
 class AnswerCard(Card):
     """An entry's answer: title, text, confidence and why, the policy quote, related questions.
 
-    Also the detail pane of Browse, where there is no confidence to show.
+    Also the detail pane of Browse, where there is no confidence to show. The quote is built
+    when it is opened: most are never read, and a long conversation holds many cards.
     """
 
     DEFAULT_CSS = """
     AnswerCard {
-        & .card-meta { height: auto; margin: 1 0 0 0; }
-        & .card-why { color: $text-muted; width: 1fr; margin: 0 0 0 2; }
-        & Collapsible {
-            margin: 1 0 0 0;
-            padding: 0;
-            border-top: none;
-            background: transparent;
+        & .card-meta { margin: 1 0 0 0; }
+        & .card-quote {
+            color: $text;
+            border-left: outer $primary 50%;
+            padding: 0 0 0 1;
+            margin: 0 0 0 2;
         }
-        & CollapsibleTitle { padding: 0; }
-        & Contents { padding: 0 0 0 2; }
-        & .card-quote { color: $text; border-left: outer $primary 50%; padding: 0 0 0 1; }
-        & .card-source { color: $text-muted; }
+        & .card-source { color: $text-muted; margin: 0 0 0 2; }
         & .card-workflow { margin: 1 0 0 0; padding: 0 2; }
     }
     """
@@ -145,33 +187,39 @@ class AnswerCard(Card):
         text = self.entry.text(self.lang)
         yield Prose(text.title, classes="card-title")
         yield Prose(text.answer, classes="card-body")
-        if self.confidence is not None:
-            with Horizontal(classes="card-meta"):
-                yield ConfidenceBar(self.confidence)
-                yield Prose(self._why(), classes="card-why")
-        elif self.note:
-            yield Prose(_(self.note), classes="card-note card-meta")
-        if self.entry.workflow:
+        if self.entry.workflow:  # right under the answer that says "follow the steps below"
             yield Button(
                 _("Start the request"), variant="primary", compact=True, classes="card-workflow"
             )
-        with Collapsible(title=_("Policy text"), collapsed=not self.quote_open):
-            yield Prose(self.entry.quote.strip(), classes="card-quote")
-            yield Prose(_("Source") + ": " + self.entry.source, classes="card-source")
+        if self.confidence is not None:
+            yield MetaLine(self.confidence, self.matched, classes="card-meta card-why")
+        elif self.note:
+            yield Prose(_(self.note), classes="card-note card-meta")
+        yield QuoteToggle(self.quote_open)
+        if self.quote_open:
+            yield from self._quote()
         related = [kb.entries[r] for r in self.entry.related if r in kb.entries]
         if related:
             yield Prose(_("Related questions"), classes="card-heading")
             for other in related:
                 yield EntryLink(other, self.lang, "related")
 
-    def _why(self) -> str:
-        if not self.matched:
-            return ""
-        return _("Why: {terms}").format(terms=", ".join(safe(m) for m in self.matched))
+    def _quote(self) -> list[Widget]:
+        return [
+            Prose(self.entry.quote.strip(), classes="card-quote"),
+            Prose(_("Source") + ": " + self.entry.source, classes="card-source"),
+        ]
 
-    @on(Collapsible.Toggled)
-    def _remember_quote(self, event: Collapsible.Toggled) -> None:
-        self.quote_open = not event.collapsible.collapsed
+    @on(QuoteToggle.Toggled)
+    async def _toggle_quote(self, event: QuoteToggle.Toggled) -> None:
+        event.stop()
+        self.quote_open = not self.quote_open
+        toggle = self.query_one(QuoteToggle)
+        toggle.show_state(self.quote_open)
+        if self.quote_open:
+            await self.mount_all(self._quote(), after=toggle)
+        else:
+            await self.query(".card-quote, .card-source").remove()
 
     @on(Button.Pressed, ".card-workflow")
     def _start(self, event: Button.Pressed) -> None:
@@ -215,7 +263,7 @@ class DeclineCard(ResultCard):
             for entry_id in suggestions:
                 yield EntryLink(kb.entries[entry_id], self.lang, "suggestion")
         yield Prose(_("Kotae can answer questions on these topics:"), classes="card-heading")
-        yield Prose(topic_list(kb, current_language()), by_word=True, classes="card-note")
+        yield TopicList(kb, current_language(), classes="card-note")
 
 
 class WelcomeCard(Card):
@@ -244,10 +292,88 @@ def choices(result: Result, kb: KnowledgeBase) -> list[str]:
     return [i for i in ids if i in kb.entries][:4]
 
 
-def topic_list(kb: KnowledgeBase, lang: str) -> str:
+def topic_labels(kb: KnowledgeBase, lang: str) -> list[tuple[str, str]]:
     # No-break spaces inside a label keep it on one line; the list breaks between labels.
-    parts = [
-        f"{kb.topic_label(topic, lang)} ({number(len(entries), lang)})".replace(" ", "\u00a0")
+    return [
+        (topic, f"{kb.topic_label(topic, lang)} ({number(len(entries), lang)})".replace(" ", NBSP))
         for topic, entries in kb.by_topic().items()
     ]
-    return " · ".join(parts)
+
+
+class TopicList(Prose, can_focus=True):
+    """The topics as one wrapped line; left and right pick one, enter (or a click) opens it.
+
+    One widget rather than a link per topic: a conversation keeps many decline cards.
+    """
+
+    SEPARATOR = " · "
+    BINDINGS = [
+        keys.OPEN,
+        Binding("right", "move(1)", show=False),
+        Binding("left", "move(-1)", show=False),
+    ]
+    DEFAULT_CSS = """
+    TopicList { width: auto; max-width: 100%; }
+    TopicList:focus { background: $boost; }
+    """
+
+    def __init__(self, kb: KnowledgeBase, lang: str, classes: str | None = None) -> None:
+        self.topics = topic_labels(kb, lang)
+        super().__init__(self.SEPARATOR.join(label for _t, label in self.topics), by_word=True)
+        self.add_class("topic-list")
+        if classes:
+            self.add_class(*classes.split())
+        self.cursor = 0
+
+    def spans(self) -> list[tuple[int, int]]:
+        """Where each topic's label starts and ends in the text."""
+        out, at = [], 0
+        for _topic, label in self.topics:
+            out.append((at, at + len(label)))
+            at += len(label) + len(self.SEPARATOR)
+        return out
+
+    def render(self) -> Text:
+        text = plain(self.SEPARATOR.join(label for _t, label in self.topics))
+        if self.has_focus and self.topics:
+            start, end = self.spans()[self.cursor]
+            text.stylize("reverse", start, end)
+        self.text = text
+        return super().render()
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    def action_move(self, step: int) -> None:
+        if self.topics:
+            self.cursor = (self.cursor + step) % len(self.topics)
+            self.refresh()
+
+    def action_open(self) -> None:
+        if self.topics:
+            self.post_message(OpenTopic(self.topics[self.cursor][0]))
+
+    def on_click(self, event: Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        at = self.offset_at(offset.x, offset.y)
+        for index, (start, end) in enumerate(self.spans()):
+            if start <= at < end + len(self.SEPARATOR):
+                self.cursor = index
+                self.action_open()
+                return
+
+    def offset_at(self, x: int, y: int) -> int:
+        """The character under a cell of the wrapped text."""
+        line = self.text.plain
+        starts = [0, *break_offsets(line, self.content_region.width, by_word=True)]
+        at = starts[min(y, len(starts) - 1)]
+        cells = 0
+        while at < len(line) and cells + cell_len(line[at]) <= x:
+            cells += cell_len(line[at])
+            at += 1
+        return at

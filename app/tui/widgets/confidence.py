@@ -1,14 +1,19 @@
-"""How sure the matcher is, as a bar and a locale-formatted percentage."""
+"""How sure the matcher is and why: a bar, a locale-formatted percentage and the matched words.
+
+One wrapping line of text rather than a bar widget beside a text widget: a conversation holds
+many cards, and every widget in it costs layout time on each new answer.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from rich.style import Style
 from rich.text import Text
-from textual.geometry import Size
-from textual.widget import Widget
 
 from app.core.i18n import _, current_language
-from app.tui.localized import Localized
-from app.tui.text import percent
+from app.tui.text import percent, safe
+from app.tui.widgets.prose import Prose
 
 BAR_CELLS = 10
 
@@ -18,35 +23,37 @@ def band(value: float) -> str:
     return "high" if value >= 0.75 else "mid" if value >= 0.5 else "low"
 
 
-class ConfidenceBar(Localized, Widget):
-    COMPONENT_CLASSES = {"confidence--label", "confidence--filled", "confidence--empty"}
+def meta_text(value: float, matched: tuple[str, ...], style: Callable[[str], Style]) -> Text:
+    """ "Confidence ███████░░░ 70%  Why: …" with styles from the widget's component classes."""
+    filled = round(max(0.0, min(1.0, value)) * BAR_CELLS)
+    text = Text()
+    text.append(_("Confidence") + " ", style("meta--muted"))
+    text.append("█" * filled, style(f"meta--{band(value)}"))
+    text.append("░" * (BAR_CELLS - filled), style("meta--empty"))
+    text.append(" " + percent(value, current_language()))
+    if matched:
+        why = _("Why: {terms}").format(terms=", ".join(safe(m) for m in matched))
+        text.append("  " + why, style("meta--muted"))
+    return text
+
+
+class MetaLine(Prose):
+    COMPONENT_CLASSES = {"meta--muted", "meta--empty", "meta--high", "meta--mid", "meta--low"}
     DEFAULT_CSS = """
-    ConfidenceBar {
-        height: 1;
-        width: auto;
-        & > .confidence--label { color: $text-muted; }
-        & > .confidence--empty { color: $text-muted 40%; }
-        &.-high > .confidence--filled { color: $text-success; }
-        &.-mid > .confidence--filled { color: $text-warning; }
-        &.-low > .confidence--filled { color: $text-error; }
+    MetaLine {
+        & > .meta--muted { color: $text-muted; }
+        & > .meta--empty { color: $text-muted 40%; }
+        & > .meta--high { color: $text-success; }
+        & > .meta--mid { color: $text-warning; }
+        & > .meta--low { color: $text-error; }
     }
     """
 
-    def __init__(self, value: float, *, id: str | None = None) -> None:
-        super().__init__(id=id, classes=f"-{band(value)}")
+    def __init__(self, value: float, matched: tuple[str, ...], classes: str | None = None) -> None:
+        super().__init__(meta_text(value, matched, lambda _name: Style()), classes=classes)
         self.value = value
+        self.matched = matched
 
     def render(self) -> Text:
-        filled = round(max(0.0, min(1.0, self.value)) * BAR_CELLS)
-        text = Text()
-        text.append(_("Confidence") + " ", self.get_component_rich_style("confidence--label"))
-        text.append("█" * filled, self.get_component_rich_style("confidence--filled"))
-        text.append("░" * (BAR_CELLS - filled), self.get_component_rich_style("confidence--empty"))
-        text.append(" " + percent(self.value, current_language()))
-        return text
-
-    def get_content_width(self, container: Size, viewport: Size) -> int:
-        return self.render().cell_len
-
-    def localize(self) -> None:
-        self.refresh(layout=True)
+        self.text = meta_text(self.value, self.matched, self.get_component_rich_style)
+        return super().render()

@@ -1,17 +1,69 @@
-"""The scrolling conversation of the Ask screen; it keeps its history for the session."""
+"""The scrolling conversation of the Ask screen; it keeps its history for the session.
+
+Only the latest exchanges stay as full cards. Older ones fold into one line each ("question →
+answer title") in a single widget at the top: every widget in the conversation costs layout
+time on each new answer, so a day of questions must not make the next answer slower.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from textual.containers import VerticalScroll
 from textual.widget import Widget
 
-from app.core.i18n import N_
+from app.core.i18n import N_, _
 from app.core.knowledge import Entry
 from app.core.match.matcher import Candidate, Result
-from app.tui.localized import kotae
+from app.core.words import whole_words
+from app.tui.localized import Localized, kotae
 from app.tui.widgets.cards import AnswerCard, ClarifyCard, DeclineCard, QuestionBubble, WelcomeCard
+from app.tui.widgets.prose import Prose
 
 NOTES = {"related": N_("A related question"), "suggestion": N_("A suggestion")}
+LIVE = 8  # exchanges kept as full cards
+
+
+@dataclass(frozen=True)
+class Past:
+    question: str
+    entry_ids: tuple[str, ...]  # the entries answered, none for a decline or a choice
+    lang: str
+    decision: str
+
+
+class Earlier(Localized, Prose):
+    """Earlier exchanges, one line each, in one widget."""
+
+    DEFAULT_CSS = """
+    Earlier { color: $text-muted; margin: 1 0 0 0; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__("", classes="earlier")
+        self.past: list[Past] = []
+
+    def on_mount(self) -> None:
+        self.localize()
+
+    def add(self, past: Past) -> None:
+        self.past.append(past)
+        self.localize()
+
+    def _line(self, past: Past) -> str:
+        kb = kotae(self).kb
+        titles = [kb.entries[i].text(past.lang).title for i in past.entry_ids if i in kb.entries]
+        if titles:
+            reply = " / ".join(titles)
+        elif past.decision == "clarify":
+            reply = _("(several possible answers)")
+        else:
+            reply = _("(no answer in the policy)")
+        return f"› {' '.join(past.question.split())} → {reply}"
+
+    def localize(self) -> None:
+        lines = [_("Earlier in this conversation:")] + [self._line(p) for p in self.past]
+        self.update("\n".join(lines))
 
 
 class Conversation(VerticalScroll):
@@ -20,12 +72,15 @@ class Conversation(VerticalScroll):
         height: 1fr;
         padding: 0 1;
         scrollbar-size-vertical: 1;
+        /* A bar in place of the left padding: focus shows, nothing moves. */
+        &:focus { padding-left: 0; border-left: outer $accent; }
     }
     """
 
     def __init__(self, *children: Widget, id: str | None = None) -> None:
         super().__init__(*children, id=id)
         self.last_result: Result | None = None
+        self.live: list[tuple[list[Widget], Past]] = []  # oldest first
 
     def add_result(self, result: Result) -> None:
         """Show the question and the matcher's reply to it."""
@@ -33,21 +88,24 @@ class Conversation(VerticalScroll):
         self.last_result = result
         lang = app.answer_lang_for(result.lang)
         widgets: list[Widget] = [QuestionBubble(result.query)]
-        if result.decision == "answer" and result.answer_id in app.kb.entries:
-            top = result.candidates[0]
-            widgets.append(
-                AnswerCard(
-                    app.kb.entries[top.id],
-                    lang,
-                    confidence=result.confidence,
-                    matched=top.matched,
+        ids = tuple(i for i in result.answer_ids if i in app.kb.entries)
+        if result.decision == "answer" and ids:
+            scores = {c.id: c for c in result.candidates}
+            for entry_id in ids:
+                candidate = scores.get(entry_id)
+                widgets.append(
+                    AnswerCard(
+                        app.kb.entries[entry_id],
+                        lang,
+                        confidence=candidate.score if candidate else result.confidence,
+                        matched=whole_words(result.query, candidate.matched) if candidate else (),
+                    )
                 )
-            )
         elif result.decision == "clarify":
             widgets.append(ClarifyCard(result, lang))
         else:
             widgets.append(DeclineCard(result, lang))
-        self._append(widgets)
+        self._append(widgets, Past(result.query, ids, lang, result.decision))
 
     def add_entry(self, entry: Entry, lang: str, reason: str) -> None:
         """Show an entry the user picked, as if they had asked its title."""
@@ -56,23 +114,41 @@ class Conversation(VerticalScroll):
             entry,
             lang,
             confidence=candidate.score if candidate else None,
-            matched=candidate.matched if candidate else (),
+            matched=whole_words(self.last_result.query, candidate.matched)
+            if candidate and self.last_result
+            else (),
             note=NOTES.get(reason, ""),
         )
-        self._append([QuestionBubble(entry.text(lang).title), card])
+        title = entry.text(lang).title
+        self._append([QuestionBubble(title), card], Past(title, (entry.id,), lang, "answer"))
 
     def _candidate(self, entry_id: str) -> Candidate | None:
         if self.last_result is None:
             return None
         return next((c for c in self.last_result.candidates if c.id == entry_id), None)
 
-    def _append(self, widgets: list[Widget]) -> None:
+    def _append(self, widgets: list[Widget], past: Past) -> None:
+        self.live.append((widgets, past))
         self.mount_all(widgets)
+        while len(self.live) > LIVE:
+            self._fold(*self.live.pop(0))
         # The new question goes to the top, so a long answer is read from its start.
         self.call_after_refresh(self.scroll_to_widget, widgets[0], top=True, animate=False)
 
+    def _fold(self, widgets: list[Widget], past: Past) -> None:
+        earlier = self.query(Earlier)
+        if earlier:
+            earlier.first().add(past)
+        else:
+            line = Earlier()
+            line.past.append(past)
+            self.mount(line, before=widgets[0])
+        for widget in widgets:
+            widget.remove()
+
     def clear(self) -> None:
         self.last_result = None
+        self.live = []
         self.remove_children([c for c in self.children if not isinstance(c, WelcomeCard)])
 
     def current_answer(self) -> AnswerCard | None:

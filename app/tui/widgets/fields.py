@@ -18,10 +18,15 @@ from textual.widget import Widget
 from textual.widgets import Input, RadioSet, Select, SelectionList, TextArea
 from textual.widgets.selection_list import Selection
 
+from app.core import deadlines
 from app.core.i18n import _, current_language
+from app.core.knowledge import KnowledgeError
+from app.core.messages import format_day
 from app.core.workflow.engine import FieldDef, FieldError, Workflow
+from app.core.workflow.schema import Localized as LocalText
 from app.tui.localized import Localized, kotae
 from app.tui.text import safe
+from app.tui.widgets.country import CountrySelect
 from app.tui.widgets.prose import Prose
 from app.tui.widgets.toggles import WrappingCheckbox, WrappingRadioButton
 
@@ -52,6 +57,7 @@ class FieldBox(Localized, Vertical):
         margin: 1 0 0 0;
         & .field-label { text-style: bold; }
         & .field-help { color: $text-muted; }
+        & .field-implies { color: $text-muted; margin: 0 0 0 1; }
         & .field-error { color: $text-error; display: none; }
         &.-invalid .field-error { display: block; }
         &.-invalid .field-control { border: tall $error; }
@@ -60,12 +66,18 @@ class FieldBox(Localized, Vertical):
     }
     """
 
-    def __init__(self, f: FieldDef, workflow: Workflow, value: Any) -> None:
+    def __init__(
+        self, f: FieldDef, workflow: Workflow, value: Any, heading: LocalText | None = None
+    ) -> None:
         super().__init__(id=f"field-{f.id}")
         self.field = f
         self.workflow = workflow
         self.initial = value
+        self.heading = heading  # the step's title (ja/en): a label equal to it is not repeated
         self.errors: list[FieldError] = []
+
+    def _label_repeats_heading(self, lang: str) -> bool:
+        return self.heading is not None and self.heading.get(lang) == self.field.label.get(lang)
 
     def compose(self) -> ComposeResult:
         lang = current_language()
@@ -75,10 +87,14 @@ class FieldBox(Localized, Vertical):
         control = self.make_control(lang)
         control.add_class("field-control")
         yield control
+        if self.field.type == "country":
+            yield Prose("", classes="field-implies")
         yield Prose("", classes="field-error")
 
     def on_mount(self) -> None:
         self.query_one(".field-help", Prose).display = bool(self.field.help.get("en"))
+        self._show_label(current_language())
+        self._show_implied()
         blink = kotae(self).blink_cursor
         for box in self.query(Input):
             box.cursor_blink = blink
@@ -108,8 +124,9 @@ class FieldBox(Localized, Vertical):
                 )
             )
         if kind == "country":
-            return Select[str](
+            return CountrySelect(
                 self._country_options(lang),
+                self.workflow.countries,
                 prompt=_("Choose a country (type to search)"),
                 value=value or Select.NULL,
                 type_to_search=True,
@@ -164,13 +181,19 @@ class FieldBox(Localized, Vertical):
         self.query_one(".field-error", Prose).update(text)
         self.set_class(bool(self.errors), "-invalid")
 
+    def _show_label(self, lang: str) -> None:
+        for label in self.query(".field-label"):
+            label.display = not self._label_repeats_heading(lang)
+
     def localize(self) -> None:
         lang = current_language()
         if self.field.type != "confirm":
             self.query_one(".field-label", Prose).update(self.field.label.get(lang))
+            self._show_label(lang)
         self.query_one(".field-help", Prose).update(self.field.help.get(lang))
         self._render_errors()
         self._relabel(lang)
+        self._show_implied()
 
     def _relabel(self, lang: str) -> None:
         control = self.control
@@ -212,12 +235,39 @@ class FieldBox(Localized, Vertical):
         self.post_message(FieldChanged(self, final=True))
         self.post_message(FieldSubmitted(self))
 
+    def _show_implied(self) -> None:
+        """Under the country: the regime it implies and the due date if submitted today."""
+        for note in self.query(".field-implies").results(Prose):
+            note.update(self._implied_text())
+
+    def _implied_text(self) -> str:
+        value = self.raw()
+        country = self.workflow.countries.get(value) if isinstance(value, str) else None
+        deadline = self.workflow.definition.deadline
+        # Only the country that decides the deadline (not, say, a DPA's company address).
+        if country is None or deadline.country_field != self.field.id:
+            return ""
+        app = kotae(self)
+        lang = current_language()
+        try:
+            regime = app.services.regime_for(self.workflow.regime_for({self.field.id: value}))
+        except KnowledgeError:
+            return ""
+        text = _("{regime}: due by {date} if submitted today").format(
+            regime=regime.label.get(lang),
+            date=format_day(deadlines.due_date(app.current_day(), regime), lang),
+        )
+        if country.regions and deadline.region_field:
+            text += " " + _("(the state asked next can change this)")
+        return text
+
     @on(RadioSet.Changed)
     @on(SelectionList.SelectedChanged)
     @on(Select.Changed)
     @on(WrappingCheckbox.Changed)
     def _picked(self, event: Message) -> None:
         event.stop()
+        self._show_implied()
         self.post_message(FieldChanged(self, final=True))
 
     def on_descendant_blur(self) -> None:

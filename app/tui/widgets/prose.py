@@ -117,12 +117,22 @@ class Prose(Widget):
         self.by_word = by_word  # break only at spaces
         self.bullet = bullet  # hangs in front of the first line; later lines are indented
         self.bullet_style = bullet_style
+        # Layout asks for the lines more than once per frame; wrapping is the costly part.
+        self._wrapped: tuple[Text, int, list[Text]] | None = None
 
     def update(self, text: str | Text) -> None:
         self.text = plain(text) if isinstance(text, str) else text
         self.refresh(layout=True)
 
     def _lines(self, width: int) -> list[Text]:
+        cached = self._wrapped
+        if cached is not None and cached[0] is self.text and cached[1] == width:
+            return cached[2]
+        lines = self._wrap(width)
+        self._wrapped = (self.text, width, lines)
+        return lines
+
+    def _wrap(self, width: int) -> list[Text]:
         indent = cell_len(self.bullet)
         lines = wrap(self.text, width - indent, self.by_word)
         if indent:

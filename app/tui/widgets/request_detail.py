@@ -13,7 +13,7 @@ from typing import Any
 from textual.containers import VerticalScroll
 from textual.widget import Widget
 
-from app.core.i18n import _, current_language
+from app.core.i18n import N_, _, current_language
 from app.core.messages import format_day
 from app.core.records import Event, Request
 from app.core.statuses import KIND_LABELS
@@ -32,10 +32,17 @@ def due_note(request: Request, today: date) -> str:
     return ""
 
 
+# Notes the export writes itself (the store keeps the code; the screen shows words).
+EXPORT_NOTES = {"redacted": N_("personal data redacted"), "include_pii": N_("with personal data")}
+
+
 def event_line(event: Event, summary: str) -> str:
     when = event.at.strftime("%Y-%m-%d %H:%M")
     line = f"{when} UTC · {event.actor} · {summary}"
-    return f"{line} — {one_line(event.note)}" if event.note else line
+    note = event.note
+    if event.action == "exported" and note in EXPORT_NOTES:
+        note = _(EXPORT_NOTES[note])
+    return f"{line} — {one_line(note)}" if note else line
 
 
 class RequestDetail(VerticalScroll):
@@ -44,6 +51,7 @@ class RequestDetail(VerticalScroll):
         height: 1fr;
         padding: 0 2;
         scrollbar-size-vertical: 1;
+        &:focus { padding-left: 1; border-left: outer $accent; }
         & .detail-title { text-style: bold; color: $text-primary; }
         & .detail-heading { text-style: bold; margin: 1 0 0 0; }
         & .detail-note { color: $text-muted; }
@@ -64,6 +72,7 @@ class RequestDetail(VerticalScroll):
         record: Mapping[str, Any],
         events: Sequence[Event],
         *,
+        contact: str,
         today: date,
         revealed: bool,
         reveal_key: str,
@@ -90,7 +99,7 @@ class RequestDetail(VerticalScroll):
         if record["regime_note"]:
             regime += f" — {record['regime_note']}"
         widgets.append(Prose(f"{_('Regime')}: {regime}"))
-        widgets.append(Prose(f"{_('Contact')}: {request.contact or '—'}"))
+        widgets.append(Prose(f"{_('Contact')}: {contact}"))
         widgets.append(Prose(_("Answers"), classes="detail-heading"))
         if record["purged"]:
             widgets.append(

@@ -66,7 +66,12 @@ class StepHeading(Part):
     def compose(self) -> ComposeResult:
         lang = current_language()
         n, total = self.session.step_number
-        yield Prose(_("Step {n} of {total}").format(n=n, total=total), classes="part-note")
+        count = (
+            _("Step {n} of ~{total}")  # later steps depend on answers not yet settled
+            if count_may_change(self.session, self.step)
+            else _("Step {n} of {total}")
+        )
+        yield Prose(count.format(n=n, total=total), classes="part-note")
         intro = self.session.workflow.intro(lang)
         if n == 1 and intro:
             yield Prose(intro, classes="part-note step-intro")
@@ -74,6 +79,21 @@ class StepHeading(Part):
         help_text = self.session.workflow.help(self.step, lang)
         if help_text:
             yield Prose(help_text, classes="step-help")
+
+
+def count_may_change(session: WizardSession, step: Step) -> bool:
+    """Whether a later step's showing depends on an answer not yet settled (this step's or
+    a later one's): then the number of steps is an estimate ("step 2 of ~7")."""
+    steps = list(session.workflow.steps)
+    if step not in steps:
+        return False
+    here = steps.index(step)
+    asked_on = {f.id: i for i, s in enumerate(steps) for f in s.fields}
+    return any(
+        asked_on.get(condition.field, -1) >= here
+        for later in steps[here + 1 :]
+        for condition in later.when
+    )
 
 
 class ExplanationPanel(Part):

@@ -1,0 +1,77 @@
+"""The whole word of the question around a matched fragment, for showing why an answer matched.
+
+The matcher's evidence is often a piece of a word: a stem ("delet"), or a kanji with part of
+its inflection (「使わ」 from 「使われますか」). A reader wants the word as they wrote it. Japanese
+has no spaces, so a word here is a run of one script: kanji with the kana that inflect it up to
+the next particle, a katakana run, or a Latin word.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+
+# Hiragana that usually begin the particle after a word rather than continue its inflection.
+_PARTICLES = set("はがをにでとものかへやよねぞ")
+_MAX_OKURIGANA = 6
+
+
+def _kind(ch: str) -> str:
+    if ch.isascii() and (ch.isalnum() or ch in "'-"):
+        return "latin"
+    if "\u3041" <= ch <= "\u309f":
+        return "hiragana"
+    if "\u30a1" <= ch <= "\u30ff" or ch == "ー":
+        return "katakana"
+    if "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or ch in "々〆":
+        return "kanji"
+    return "other"
+
+
+def _find(text: str, fragment: str) -> tuple[str, int] | None:
+    """Where the fragment stands, in the question as written or in its folded form."""
+    for source in (text, text.casefold(), unicodedata.normalize("NFKC", text).casefold()):
+        at = source.find(fragment) if source is text else source.find(fragment.casefold())
+        if at >= 0:
+            return source, at
+    return None
+
+
+def whole_word(text: str, fragment: str) -> str:
+    """The word of `text` that contains `fragment`; the fragment itself if it is not found."""
+    found = _find(text, fragment) if fragment else None
+    if found is None:
+        return fragment
+    source, start = found
+    end = start + len(fragment)
+    first, last = _kind(source[start]), _kind(source[end - 1])
+    if first in ("latin", "katakana", "kanji"):
+        while start > 0 and _kind(source[start - 1]) == first:
+            start -= 1
+    if last in ("latin", "katakana"):
+        while end < len(source) and _kind(source[end]) == last:
+            end += 1
+    elif last in ("kanji", "hiragana") and _kind(source[start]) == "kanji":
+        while end < len(source) and _kind(source[end]) == "kanji":
+            end += 1
+        added = 0
+        while (
+            end < len(source)
+            and _kind(source[end]) == "hiragana"
+            and source[end] not in _PARTICLES
+            and added < _MAX_OKURIGANA
+        ):
+            end += 1
+            added += 1
+    # Show it as written ("BAA", not "baa") when folding kept every position.
+    return (text if len(source) == len(text) else source)[start:end]
+
+
+def whole_words(text: str, fragments: Iterable[str]) -> tuple[str, ...]:
+    """Each fragment widened to its word, in order, without repeats."""
+    out: list[str] = []
+    for fragment in fragments:
+        word = whole_word(text, fragment)
+        if word and word not in out:
+            out.append(word)
+    return tuple(out)

@@ -1,0 +1,151 @@
+"""How fast the terminal UI answers all day (part of `make bench`).
+
+Headless, 80x24 (Textual renders the frames as in a terminal; only the output is dropped):
+- Enter -> answer card painted, for 200 questions in one conversation: the time from the
+  question's submission until the frame after its card is laid out;
+- the first open of Browse and of Requests (screen built, first frame painted);
+- a minimal Textual app in the same run (one Static per question in a VerticalScroll), so the
+  figures can be read as a ratio on a slower or faster machine.
+
+    .venv/bin/python -m bench.tui_latency [--questions N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.app import App, ComposeResult
+from textual.containers import VerticalScroll
+from textual.widget import Widget
+from textual.widgets import Footer, Header, Input, Static
+
+ROOT = Path(__file__).resolve().parent.parent
+QUESTIONS = ROOT / "tests" / "data" / "questions.tsv"
+SIZE = (80, 24)
+
+
+def questions() -> list[str]:
+    with QUESTIONS.open(encoding="utf-8") as fh:
+        return [r["question"] for r in csv.DictReader(fh, delimiter="\t")]
+
+
+async def painted(app: App[object], ready: Callable[[], bool]) -> None:
+    """Wait for the first refresh after which `ready()` holds (the frame that shows it)."""
+    for _ in range(1000):
+        done = asyncio.Event()
+        app.call_after_refresh(done.set)
+        await done.wait()
+        if ready():
+            return
+
+
+def laid_out(widget: Widget | None) -> bool:
+    return widget is not None and widget.is_mounted and widget.region.height > 0
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+class Minimal(App[None]):
+    """The floor: a scrolling list that gets one Static per question."""
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield VerticalScroll(id="log")
+        yield Input()
+        yield Footer()
+
+    async def add(self, text: str) -> Static:
+        line = Static(text)
+        await self.query_one("#log", VerticalScroll).mount(line)
+        self.query_one("#log", VerticalScroll).scroll_end(animate=False)
+        return line
+
+
+async def minimal_run(asked: list[str]) -> list[float]:
+    app = Minimal()
+    times = []
+    async with app.run_test(size=SIZE):
+        for q in asked:
+            t = time.perf_counter()
+            line = await app.add(q)
+            await painted(app, lambda line=line: laid_out(line))
+            times.append((time.perf_counter() - t) * 1000)
+    return times
+
+
+async def kotae_run(asked: list[str], data_dir: Path) -> tuple[list[float], int, float, float]:
+    from app.core.config import Config
+    from app.core.knowledge import load_knowledge
+    from app.tui.app import KotaeApp
+    from app.tui.widgets.cards import Card
+
+    app = KotaeApp(load_knowledge(), lang="ja", config=Config(), data_dir=data_dir)
+    app.blink_cursor = False
+    times: list[float] = []
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        _ = app.matcher  # built before the first question, as it is while the user types
+        screen = app.screen
+        box = screen.query_one(Input)
+        for q in asked:
+            before = screen.query(Card).last()
+            t = time.perf_counter()
+            box.value = q
+            await box.action_submit()
+
+            def ready(before: Widget = before) -> bool:
+                # Older cards fold away, so the count stays level: look for a new last card.
+                card = screen.query(Card).last()
+                return card is not before and laid_out(card)
+
+            await painted(app, ready)
+            times.append((time.perf_counter() - t) * 1000)
+        widgets = len(list(screen.query("*")))
+        opens = []
+        for name, probe in (("browse", "#entries"), ("requests", "#requests-table")):
+            t = time.perf_counter()
+            await app.switch_mode(name)
+            await painted(app, lambda probe=probe: laid_out(app.screen.query_one(probe)))
+            opens.append((time.perf_counter() - t) * 1000)
+    return times, widgets, opens[0], opens[1]
+
+
+def tui_latency(count: int = 200) -> None:
+    pool = questions()
+    asked = [pool[i % len(pool)] for i in range(count)]
+    with tempfile.TemporaryDirectory() as tmp:
+        times, widgets, browse, requests = asyncio.run(kotae_run(asked, Path(tmp)))
+    floor = asyncio.run(minimal_run(asked))
+    p50, p95 = statistics.median(times), pct(times, 0.95)
+    f50, f95 = statistics.median(floor), pct(floor, 0.95)
+    last = times[-20:]
+    print(
+        f"TUI Enter -> answer card painted, {count} questions at {SIZE[0]}x{SIZE[1]}: "
+        f"median {p50:.1f} ms, p95 {p95:.1f} ms, last 20 median {statistics.median(last):.1f} ms "
+        f"(target p95 <= 50 ms); {widgets} widgets on screen after them"
+    )
+    print(
+        f"  minimal Textual app, same run: median {f50:.1f} ms, p95 {f95:.1f} ms "
+        f"(Kotae/minimal: median x{p50 / f50:.1f}, p95 x{p95 / f95:.1f})"
+    )
+    print(f"TUI first open: Browse {browse:.0f} ms, Requests {requests:.0f} ms (target <= 150 ms)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.tui_latency")
+    parser.add_argument("--questions", type=int, default=200)
+    tui_latency(parser.parse_args().questions)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,124 @@
+"""Requests: extending shows the new date and refuses early, export never overwrites, reveal."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input
+
+from app.core.deadlines import load_regimes
+from app.core.knowledge import KnowledgeBase
+from app.core.messages import format_day
+from app.store.sqlite import RequestStore
+from app.tui.screens.dialogs import Extension
+from app.tui.screens.requests import RequestsScreen
+from tests.test_tui_requests import (  # noqa: F401
+    TODAY,
+    data_dir,
+    detail_text,
+    make_app,
+    open_requests,
+    settle,
+)
+
+SIZE = (100, 32)
+
+
+def said(app: object) -> str:
+    return list(app._notifications)[-1].message  # type: ignore[attr-defined]
+
+
+def dialog_text(app: object) -> str:
+    return "\n".join(p.text.plain for p in app.screen.query("Prose"))  # type: ignore[attr-defined]
+
+
+async def test_the_extend_dialog_shows_the_new_due_date(kb: KnowledgeBase, data_dir: Path) -> None:  # noqa: F811
+    app = make_app(kb, data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_requests(pilot)
+        screen.select_reference("DPA-2026-000001")
+        request = screen.requests["DPA-2026-000001"]
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, Extension)
+        regime = load_regimes(kb.root)["other"]
+        new_due = (regime.due + regime.extension).after(request.received_on)
+        assert format_day(new_due, "en") in dialog_text(app)
+
+
+async def test_no_extension_left_is_refused_before_asking_a_reason(
+    kb: KnowledgeBase,
+    data_dir: Path,  # noqa: F811
+) -> None:
+    with RequestStore(data_dir) as store:
+        store.extend("DPA-2026-000001", reason="complex", regimes=load_regimes(kb.root))
+    app = make_app(kb, data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_requests(pilot)
+        screen.select_reference("DPA-2026-000001")
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, RequestsScreen)
+        assert "no further extension" in said(app)
+
+
+async def test_an_empty_reason_stays_in_the_dialog(kb: KnowledgeBase, data_dir: Path) -> None:  # noqa: F811
+    app = make_app(kb, data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_requests(pilot)
+        screen.select_reference("DPA-2026-000001")
+        await pilot.press("e")
+        await settle(pilot)
+        app.screen.query_one("#reason", Input).value = "   "
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, Extension)
+        assert "Give a reason" in dialog_text(app)
+        app.screen.query_one("#reason", Input).value = "complex case"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, RequestsScreen)
+
+
+async def test_export_goes_to_the_data_dir_and_never_overwrites(
+    kb: KnowledgeBase,
+    data_dir: Path,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    cwd = tmp_path / "checkout"
+    cwd.mkdir()
+    monkeypatch.chdir(cwd)
+    app = make_app(kb, data_dir)
+    app.export_dir = None  # the default
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_requests(pilot)
+        request = screen.requests["DEL-2026-000001"]
+        screen._export(request, "markdown", False)
+        await settle(pilot)
+        first = data_dir / "exports" / "DEL-2026-000001.md"
+        assert first.is_file() and str(first) in said(app)
+        first.write_text("kept", encoding="utf-8")
+        screen._export(request, "markdown", False)
+        await settle(pilot)
+        assert first.read_text(encoding="utf-8") == "kept"
+        second = data_dir / "exports" / "DEL-2026-000001-2.md"
+        assert second.is_file() and str(second) in said(app)
+    assert os.listdir(cwd) == []
+
+
+async def test_reveal_also_unmasks_the_contact(kb: KnowledgeBase, data_dir: Path) -> None:  # noqa: F811
+    app = make_app(kb, data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_requests(pilot)
+        screen.select_reference("DEL-2026-000001")
+        await settle(pilot)
+        assert "Contact: t***@example.com" in detail_text(app)
+        await pilot.press("r")
+        await settle(pilot)
+        assert "Contact: taro@example.com" in detail_text(app)
+        await pilot.press("r")
+        await settle(pilot)
+        assert "Contact: t***@example.com" in detail_text(app)
