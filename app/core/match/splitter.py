@@ -30,6 +30,11 @@ _CONTACT = re.compile(
 )
 _BREAK = re.compile(r"(?<=[。！？!?．])|[\n\r|｜•]+|(?<=[.;])\s+|\s{3,}")
 _SPACE = re.compile(r"\s+")
+# What is left of a bare request once its asking phrases are gone: politeness, not content.
+_REQUEST_REST = re.compile(
+    r"(?:です|ます|ください|下さい|幸い|いただけ|頂け|たく|存じ|お願い|いたし|します|よろしく|"
+    r"\bme\b|\bus\b|\bthanks?\b|\bthank you\b|[、。,.!?！？\s])+"
+)
 # Two questions in one sentence: split before a conjunction that starts a new question.
 _EN_JOIN = re.compile(
     r",?\s+(?:and|also|plus)\s+(?:also\s+)?"
@@ -115,9 +120,21 @@ class Splitter:
                 continue
             if self._filler:
                 norm = _SPACE.sub(" ", self._filler.sub(" ", norm)).strip()
-            if norm:
-                out.append(Sentence(norm, asking, sentence))
+            if not norm:
+                continue
+            if asking and out and self._request_only(norm):
+                # 「…を確認しております。ご教示ください。」: the request asks the one before.
+                prev = out[-1]
+                out[-1] = Sentence(prev.text, True, f"{prev.raw} {sentence}")
+                continue
+            out.append(Sentence(norm, asking, sentence))
         return out
+
+    def _request_only(self, norm: str) -> bool:
+        """A sentence that only asks ("please advise", 「ご教示いただけますと幸いです」)."""
+        rest = self._asking.sub(" ", norm) if self._asking else norm
+        rest = _REQUEST_REST.sub(" ", rest)
+        return len(rest.replace(" ", "")) <= 3
 
     def _strip(self, norm: str) -> tuple[str, bool]:
         """Remove a leading greeting and a sign-off with what follows it."""
