@@ -50,6 +50,7 @@ _JA_JOIN = re.compile(
     r"(?:[、,]\s*(?:また|あと|それと|それから|加えて|さらに|ついでに)[、,]?|それと[、,]?|あと[、,]|"
     r"(?<=[^\s])[とて][、,]|[、,]\s*(?=(?:それに|あわせて|併せて)))"
 )
+_JA_AND = re.compile(r"(?<=[^\sとはもをがにで])と(?=\s?[A-Za-z0-9\u30a0-\u30ff\u4e00-\u9fff])")
 # A sentence that ends the way a question ends.
 _STRONG = re.compile(
     r"(?:\?|？|か|かな|の|でしょ|って|いい|大丈夫|ください|下さい|教えて|おしえて|ご教示|幸いです|願います|たい|ですか|ますか)"
@@ -177,6 +178,13 @@ class Splitter:
         for s in asking:
             pieces = [p for p in _split_joins(s.raw) if len(p.strip()) >= 3]
             if len(pieces) >= 2:
+                return pieces
+        for s in asking:
+            # 「SOC 2 の状況と DPA の締結方法を教えて」: two subjects joined by 「と」. Each half
+            # must still be clearly answered by a different entry (matcher), so a split of
+            # 「30 日と聞きました」 answers nothing twice.
+            pieces = [p for p in _JA_AND.split(s.raw) if len(p.strip()) >= 4]
+            if len(pieces) == 2:
                 return pieces
         return [s.raw for s in asking]
 
