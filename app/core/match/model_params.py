@@ -2,18 +2,18 @@
 
 # intercept, then one weight per decision.FEATURES entry
 WEIGHTS = (
-    -8.1041,
-    0.2905,
-    2.5309,
-    1.3991,
-    -2.5000,
-    0.9505,
-    -0.1596,
-    1.6738,
-    1.6657,
-    0.5088,
-    -0.7465,
-    -0.6886,
+    -8.0508,
+    0.3742,
+    2.5196,
+    1.3636,
+    -2.4940,
+    0.9921,
+    -0.3316,
+    1.6029,
+    1.6663,
+    0.5146,
+    -0.6913,
+    -0.6997,
 )
 # Answer when the probability is at least this; clarify between CLARIFY_AT and ANSWER_AT when
 # two entries are close; each half of a two-part question needs TWO_AT.
