@@ -384,9 +384,9 @@ class Matcher:
             # A half that leans on the other ("how long do you keep them?") is weaker alone;
             # it still counts when it names the entry the whole message clearly leads with.
             floor = model_params.TWO_AT
+            runner_up = ev.candidates[1].score if len(ev.candidates) > 1 else 0.0
             if top.id == lead.id and lead.score >= model_params.ANSWER_AT:
                 floor = TWO_AT_LEAD
-            runner_up = ev.candidates[1].score if len(ev.candidates) > 1 else 0.0
             if ev.oos_score >= ev.top_score or top.score < floor:
                 continue
             if top.score - runner_up < TWO_MARGIN:

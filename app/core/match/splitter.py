@@ -51,6 +51,12 @@ _JA_JOIN = re.compile(
     r"(?<=[^\s])[とて][、,]|[、,]\s*(?=(?:それに|あわせて|併せて)))"
 )
 _JA_AND = re.compile(r"(?<=[^\sとはもをがにで])と(?=\s?[A-Za-z0-9\u30a0-\u30ff\u4e00-\u9fff])")
+# A sentence that starts by adding to the one before asks a second question:
+# "Also, the retention period." / 「あと保存場所も」.
+_ADDS = re.compile(
+    r"(?:also|and also|plus|additionally|in addition|one more thing|another question|"
+    r"あと|それと|それから|また|加えて|さらに|ついでに|もう一つ|もうひとつ|もう1つ)(?![a-z0-9])"
+)
 # A sentence that ends the way a question ends.
 _STRONG = re.compile(
     r"(?:\?|？|か|かな|の|でしょ|って|いい|大丈夫|ください|下さい|教えて|おしえて|ご教示|幸いです|願います|たい|ですか|ますか)"
@@ -158,7 +164,7 @@ class Splitter:
         return norm, ended
 
     def _asks(self, norm: str) -> bool:
-        if _STRONG.search(norm) or self._has(self._asking, norm):
+        if _STRONG.search(norm) or self._has(self._asking, norm) or _ADDS.match(norm):
             return True
         return bool(self._question_start and self._question_start.match(norm))
 
