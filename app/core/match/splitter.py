@@ -175,7 +175,8 @@ class Splitter:
     def parts(self, sentences: list[Sentence]) -> list[str]:
         """The separate questions of a message: its asking sentences, or the halves of one
         asking sentence joined by "and how …" / 「、また」."""
-        asking = [s for s in sentences if s.asking]
+        # A message with no asking mark at all still asks: all of it is the question.
+        asking = [s for s in sentences if s.asking] or sentences
         strong = [s for s in asking if "?" in s.raw or "？" in s.raw or _STRONG.search(s.text)]
         if len(strong) >= 2:
             return [s.raw for s in strong]
