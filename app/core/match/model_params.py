@@ -2,18 +2,18 @@
 
 # intercept, then one weight per decision.FEATURES entry
 WEIGHTS = (
-    -8.0508,
-    0.3742,
-    2.5196,
-    1.3636,
-    -2.4940,
-    0.9921,
-    -0.3316,
-    1.6029,
-    1.6663,
-    0.5146,
-    -0.6913,
-    -0.6997,
+    -8.0547,
+    0.3766,
+    2.5226,
+    1.3584,
+    -2.4942,
+    0.9944,
+    -0.3330,
+    1.5938,
+    1.6645,
+    0.5168,
+    -0.6854,
+    -0.6985,
 )
 # Answer when the probability is at least this; clarify between CLARIFY_AT and ANSWER_AT when
 # two entries are close; each half of a two-part question needs TWO_AT.
