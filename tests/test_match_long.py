@@ -173,3 +173,59 @@ def test_a_follow_up_can_lean_on_the_previous_answer(matcher: Matcher) -> None:
     # Context never turns an off-topic question into an answer.
     priced = matcher.ask("and the price?", previous="policy.retention-30-days")
     assert priced.decision == "decline"
+
+
+# The issue's own example: the question stands in a sentence that reads as context, and the
+# sentence after it only asks politely.
+EMAIL_ONE_LINE = (
+    "お世話になっております。株式会社みなと物流の佐藤です。弊社では API 経由で送ったデータが"
+    "どのくらいの期間保存されるのかを社内で確認しております。ご教示いただけますと幸いです。"
+    "何卒よろしくお願いいたします。 佐藤 花子 03-1234-5678"
+)
+
+
+def test_a_bare_request_lends_its_asking_to_the_sentence_before(matcher: Matcher) -> None:
+    sentences = matcher.splitter.split(EMAIL_ONE_LINE)
+    assert [s.asking for s in sentences] == [True]
+    assert "保存" in sentences[0].text and "ご教示" not in sentences[0].text
+    assert matcher.ask(EMAIL_ONE_LINE).answer_ids == ("policy.retention-30-days",)
+
+
+@pytest.mark.parametrize(
+    "question", ["how can i finetune my own model", "ファインチューニングのやり方を教えて"]
+)
+def test_how_to_fine_tune_is_not_the_fine_tuning_policy(matcher: Matcher, question: str) -> None:
+    result = matcher.ask(question)
+    assert (result.decision, result.out_of_scope) == ("decline", "fine-tuning-howto")
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        (
+            "SOC 2 の状況と DPA の締結方法を教えてください",
+            ("faq.security-certifications", "faq.dpa"),
+        ),
+        (
+            "Do you train on our API requests, and how many days do you keep them around?",
+            ("policy.no-training-by-default", "policy.retention-30-days"),
+        ),
+        ("保存期間は 30 日と聞きましたが本当ですか", ("policy.retention-30-days",)),
+    ],
+)
+def test_two_questions_only_when_each_half_is_clear(
+    matcher: Matcher, question: str, expected: tuple[str, ...]
+) -> None:
+    assert matcher.ask(question).answer_ids == expected
+
+
+@pytest.mark.parametrize(
+    "previous", ["no.such-entry", "oos:pricing", "", "policy.retention-30-days"]
+)
+@pytest.mark.parametrize("question", ["", "  ", "x" * 5000, "\u2028そっちは？"])
+def test_follow_up_context_never_breaks(matcher: Matcher, previous: str, question: str) -> None:
+    result = matcher.ask(question, previous=previous)
+    assert result.decision in ("answer", "clarify", "decline")
+    assert result.query == question
+    if previous not in matcher.kb.entries:
+        assert result == matcher.ask(question)

@@ -41,9 +41,15 @@ MAX_POSTING = 2000
 MAX_SUGGESTIONS = 3
 SECOND_AT = 0.6
 SECOND_AT_SHORT = 0.0
+TWO_AT_LEAD = 0.35  # a half naming the whole message's clear lead
+TWO_MARGIN = 0.05
 LONG_MESSAGE = 160  # characters of kept text
 VAGUE_MARGIN = 0.1
-NEAREST_MIX = 0.2  # weight of the nearest example against BM25F when ranking the shortlist
+NEAREST_MIX = 0.2
+# Declined as out of scope: nearest out-of-scope example this much closer than the entry's, and
+# the topic's BM25F score at least this share of the entry's.
+LOOKALIKE_LEAD = 0.1
+LOOKALIKE_SCORE = 0.6  # weight of the nearest example against BM25F when ranking the shortlist
 
 
 @dataclass(frozen=True)
@@ -80,6 +86,17 @@ def _vague(top: Candidate) -> bool:
     coverage, _, margin, oos_ratio = top.signals[:4]
     unknown = top.signals[8]
     return unknown == 0 and coverage >= 0.8 and margin < VAGUE_MARGIN and oos_ratio < 1
+
+
+def off_topic_lookalike(top: Candidate, ev: Evidence) -> bool:
+    """Shares the policy's words ("fine-tune", 「ファイル」) but reads like an out-of-scope
+    example clearly more than like any example of the entry: "How do I fine-tune a model?"."""
+    nearest, oos_nearest = top.signals[4], top.signals[5]
+    return (
+        ev.oos_id is not None
+        and oos_nearest >= nearest + LOOKALIKE_LEAD
+        and ev.oos_score >= LOOKALIKE_SCORE * ev.top_score
+    )
 
 
 def detect_language(text: str) -> str:
@@ -294,6 +311,8 @@ class Matcher:
         top = cands[0]
         if ev.oos_id is not None and ev.oos_score >= OOS_OVER * ev.top_score and top.score < 0.9:
             return self._decline(query, lang, ev, cands)
+        if off_topic_lookalike(top, ev):
+            return self._decline(query, lang, ev, cands, topic=True)
         two = self._two_questions(query, cands)
         if two:
             return Result(
@@ -320,9 +339,18 @@ class Matcher:
             return Result(query, lang, "clarify", top.score, cands, suggestions, reason=reason)
         return self._decline(query, lang, ev, cands)
 
-    def _decline(self, query: str, lang: str, ev: Evidence, cands: tuple[Candidate, ...]) -> Result:
+    def _decline(
+        self,
+        query: str,
+        lang: str,
+        ev: Evidence,
+        cands: tuple[Candidate, ...],
+        topic: bool = False,
+    ) -> Result:
         confidence = cands[0].score if cands else 0.0
-        if ev.oos_id is not None and ev.oos_score >= ev.top_score * 0.8 and ev.oos_score > 1.0:
+        if ev.oos_id is not None and (
+            topic or (ev.oos_score >= ev.top_score * 0.8 and ev.oos_score > 1.0)
+        ):
             return Result(
                 query,
                 lang,
@@ -347,13 +375,22 @@ class Matcher:
         long = sum(len(s.text) for s in sentences) > LONG_MESSAGE
         near = {c.id for c in cands[:4] if c.score >= (SECOND_AT if long else SECOND_AT_SHORT)}
         found: list[str] = []
+        lead = cands[0]
         for part in parts[:3]:
             ev = self._evidence(self._query(part, split=False), 2)
             if not ev.candidates:
                 continue
             top = ev.candidates[0]
-            if ev.oos_score >= ev.top_score or top.score < model_params.TWO_AT:
+            # A half that leans on the other ("how long do you keep them?") is weaker alone;
+            # it still counts when it names the entry the whole message clearly leads with.
+            floor = model_params.TWO_AT
+            runner_up = ev.candidates[1].score if len(ev.candidates) > 1 else 0.0
+            if top.id == lead.id and lead.score >= model_params.ANSWER_AT:
+                floor = TWO_AT_LEAD
+            if ev.oos_score >= ev.top_score or top.score < floor:
                 continue
+            if top.score - runner_up < TWO_MARGIN:
+                continue  # the half fits two entries alike: it is not a question of its own
             if top.id not in found and top.id in near:
                 found.append(top.id)
         return tuple(found[:2]) if len(found) >= 2 else ()

@@ -2,18 +2,18 @@
 
 # intercept, then one weight per decision.FEATURES entry
 WEIGHTS = (
-    -8.1041,
-    0.2905,
-    2.5309,
-    1.3991,
-    -2.5000,
-    0.9505,
-    -0.1596,
-    1.6738,
-    1.6657,
-    0.5088,
-    -0.7465,
-    -0.6886,
+    -8.0547,
+    0.3766,
+    2.5226,
+    1.3584,
+    -2.4942,
+    0.9944,
+    -0.3330,
+    1.5938,
+    1.6645,
+    0.5168,
+    -0.6854,
+    -0.6985,
 )
 # Answer when the probability is at least this; clarify between CLARIFY_AT and ANSWER_AT when
 # two entries are close; each half of a two-part question needs TWO_AT.

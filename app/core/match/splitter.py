@@ -30,6 +30,11 @@ _CONTACT = re.compile(
 )
 _BREAK = re.compile(r"(?<=[。！？!?．])|[\n\r|｜•]+|(?<=[.;])\s+|\s{3,}")
 _SPACE = re.compile(r"\s+")
+# What is left of a bare request once its asking phrases are gone: politeness, not content.
+_REQUEST_REST = re.compile(
+    r"(?:です|ます|ください|下さい|幸い|いただけ|頂け|たく|存じ|お願い|いたし|します|よろしく|"
+    r"\bme\b|\bus\b|\bthanks?\b|\bthank you\b|[、。,.!?！？\s])+"
+)
 # Two questions in one sentence: split before a conjunction that starts a new question.
 _EN_JOIN = re.compile(
     r",?\s+(?:and|also|plus)\s+(?:also\s+)?"
@@ -44,6 +49,13 @@ _EN_JOIN2 = re.compile(
 _JA_JOIN = re.compile(
     r"(?:[、,]\s*(?:また|あと|それと|それから|加えて|さらに|ついでに)[、,]?|それと[、,]?|あと[、,]|"
     r"(?<=[^\s])[とて][、,]|[、,]\s*(?=(?:それに|あわせて|併せて)))"
+)
+_JA_AND = re.compile(r"(?<=[^\sとはもをがにで])と(?=\s?[A-Za-z0-9\u30a0-\u30ff\u4e00-\u9fff])")
+# A sentence that starts by adding to the one before asks a second question:
+# "Also, the retention period." / 「あと保存場所も」.
+_ADDS = re.compile(
+    r"(?:also|and also|plus|additionally|in addition|one more thing|another question|"
+    r"あと|それと|それから|また|加えて|さらに|ついでに|もう一つ|もうひとつ|もう1つ)(?![a-z0-9])"
 )
 # A sentence that ends the way a question ends.
 _STRONG = re.compile(
@@ -115,9 +127,21 @@ class Splitter:
                 continue
             if self._filler:
                 norm = _SPACE.sub(" ", self._filler.sub(" ", norm)).strip()
-            if norm:
-                out.append(Sentence(norm, asking, sentence))
+            if not norm:
+                continue
+            if asking and out and self._request_only(norm):
+                # 「…を確認しております。ご教示ください。」: the request asks the one before.
+                prev = out[-1]
+                out[-1] = Sentence(prev.text, True, f"{prev.raw} {sentence}")
+                continue
+            out.append(Sentence(norm, asking, sentence))
         return out
+
+    def _request_only(self, norm: str) -> bool:
+        """A sentence that only asks ("please advise", 「ご教示いただけますと幸いです」)."""
+        rest = self._asking.sub(" ", norm) if self._asking else norm
+        rest = _REQUEST_REST.sub(" ", rest)
+        return len(rest.replace(" ", "")) <= 3
 
     def _strip(self, norm: str) -> tuple[str, bool]:
         """Remove a leading greeting and a sign-off with what follows it."""
@@ -140,7 +164,7 @@ class Splitter:
         return norm, ended
 
     def _asks(self, norm: str) -> bool:
-        if _STRONG.search(norm) or self._has(self._asking, norm):
+        if _STRONG.search(norm) or self._has(self._asking, norm) or _ADDS.match(norm):
             return True
         return bool(self._question_start and self._question_start.match(norm))
 
@@ -151,7 +175,8 @@ class Splitter:
     def parts(self, sentences: list[Sentence]) -> list[str]:
         """The separate questions of a message: its asking sentences, or the halves of one
         asking sentence joined by "and how …" / 「、また」."""
-        asking = [s for s in sentences if s.asking]
+        # A message with no asking mark at all still asks: all of it is the question.
+        asking = [s for s in sentences if s.asking] or sentences
         strong = [s for s in asking if "?" in s.raw or "？" in s.raw or _STRONG.search(s.text)]
         if len(strong) >= 2:
             return [s.raw for s in strong]
@@ -160,6 +185,13 @@ class Splitter:
         for s in asking:
             pieces = [p for p in _split_joins(s.raw) if len(p.strip()) >= 3]
             if len(pieces) >= 2:
+                return pieces
+        for s in asking:
+            # 「SOC 2 の状況と DPA の締結方法を教えて」: two subjects joined by 「と」. Each half
+            # must still be clearly answered by a different entry (matcher), so a split of
+            # 「30 日と聞きました」 answers nothing twice.
+            pieces = [p for p in _JA_AND.split(s.raw) if len(p.strip()) >= 4]
+            if len(pieces) == 2:
                 return pieces
         return [s.raw for s in asking]
 
