@@ -47,6 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help=_("validate the knowledge base"))
     check.add_argument("--knowledge", dest="check_knowledge", type=Path, metavar="DIR")
 
+    from app.cli.eval import add_eval_parser
+
+    add_eval_parser(sub)
     try:
         from app.cli.requests import add_requests_parser
     except ImportError:  # the request store is optional in a stripped-down build
@@ -64,6 +67,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "check":
             return cmd_check(args.check_knowledge or args.knowledge)
+        if args.command == "eval":
+            from app.cli.eval import run_eval
+
+            return run_eval(args)
         if args.command == "requests":
             from app.cli.requests import run_requests
 
