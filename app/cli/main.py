@@ -48,8 +48,10 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--knowledge", dest="check_knowledge", type=Path, metavar="DIR")
 
     from app.cli.eval import add_eval_parser
+    from app.cli.insights import add_insights_parser
 
     add_eval_parser(sub)
+    add_insights_parser(sub)
     try:
         from app.cli.requests import add_requests_parser
     except ImportError:  # the request store is optional in a stripped-down build
@@ -71,6 +73,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from app.cli.eval import run_eval
 
             return run_eval(args)
+        if args.command == "insights":
+            from app.cli.insights import run_insights
+
+            return run_insights(args)
         if args.command == "requests":
             from app.cli.requests import run_requests
 
@@ -142,6 +148,10 @@ def cmd_ask(args: argparse.Namespace, kb: KnowledgeBase) -> int:
         print(json.dumps(result_to_json(result, kb, lang), ensure_ascii=False))
     else:
         print(describe(result, kb, lang))
+    sys.stdout.flush()  # the answer first; keeping the question must not delay it
+    from app.cli.insights import log_asked
+
+    log_asked(args.data_dir, result)
     return EXIT_OK
 
 

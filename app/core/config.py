@@ -16,7 +16,10 @@ import tomli
 ENV_VAR = "KOTAE_CONFIG"
 LANG_VALUES = ("ja", "en")
 ANSWER_LANG_VALUES = ("auto", "ja", "en")
-KNOWN_FIELDS = ("lang", "theme", "answer_lang", "keys")
+LOG_QUESTIONS_VALUES = ("unanswered", "all", "off")
+KNOWN_FIELDS = ("lang", "theme", "answer_lang", "keys", "log_questions", "question_log_days")
+# Overrides `log_questions` (the bench and the test suite set it to "off").
+LOG_ENV_VAR = "KOTAE_LOG_QUESTIONS"
 
 
 class ConfigError(Exception):
@@ -30,6 +33,13 @@ class Config:
     answer_lang: str = "auto"  # auto: answer in the question's language
     keys: dict[str, str] = field(default_factory=dict)  # binding id -> key(s), "ctrl+y,f9"
     path: Path | None = None  # where it was read from, for messages
+    # Which questions are kept, masked, for editors; and for how many days.
+    log_questions: str = "unanswered"
+    question_log_days: int = 30
+
+    def log_mode(self) -> str:
+        env = os.environ.get(LOG_ENV_VAR, "")
+        return env if env in LOG_QUESTIONS_VALUES else self.log_questions
 
 
 def default_path() -> Path:
@@ -80,7 +90,19 @@ def parse_config(data: dict[str, Any], path: Path) -> Config:
     for binding_id, key in keys.items():
         if not isinstance(key, str) or not key.strip():
             raise fail(f"keys.{binding_id}", 'must be a key such as "ctrl+y" or "f9,ctrl+y"')
-    return Config(lang=lang, theme=theme, answer_lang=answer_lang, keys=dict(keys), path=path)
+    log_questions = _choice(data, "log_questions", LOG_QUESTIONS_VALUES, fail) or "unanswered"
+    days = data.get("question_log_days", 30)
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 3650:
+        raise fail("question_log_days", "must be a whole number of days from 1 to 3650")
+    return Config(
+        lang=lang,
+        theme=theme,
+        answer_lang=answer_lang,
+        keys=dict(keys),
+        path=path,
+        log_questions=log_questions,
+        question_log_days=days,
+    )
 
 
 def _choice(data: dict[str, Any], name: str, allowed: tuple[str, ...], fail: Any) -> str | None:

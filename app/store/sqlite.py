@@ -33,6 +33,7 @@ from app.core.messages import localized
 from app.core.privacy import mask_email
 from app.core.records import Event, Request, RequestNotFound, StoreError
 from app.core.statuses import INITIAL, PREFIXES, check_transition, is_closed, status_label
+from app.store.questions import SQLITE_DDL as SQLITE_QUESTION_DDL
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +104,7 @@ MIGRATIONS: list[list[str]] = [
         "DROP TABLE drafts",
         "ALTER TABLE drafts_by_owner RENAME TO drafts",
     ],
+    SQLITE_QUESTION_DDL,  # the question log and answer feedback (app/store/questions.py)
 ]
 
 CHANNELS = ("tui", "cli", "web", "unknown")

@@ -1,0 +1,120 @@
+"""`kotae insights …`: what people asked that Kotae could not answer, for knowledge editors.
+
+Also the question log of a single `kotae ask` (`log_asked`). The store is imported only when a
+question is actually kept, so `kotae ask` stays quick.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from app.cli.output import EXIT_INVALID, EXIT_OK, EXIT_USAGE, err
+from app.core.i18n import _
+
+
+def _duration(text: str) -> timedelta:
+    m = re.fullmatch(r"\s*(\d{1,5})\s*([dhw]?)\s*", text)
+    if not m:
+        raise argparse.ArgumentTypeError(_("use a number of days such as 7d, 12h or 2w"))
+    n, unit = int(m.group(1)), m.group(2) or "d"
+    return {"d": timedelta(days=n), "h": timedelta(hours=n), "w": timedelta(weeks=n)}[unit]
+
+
+def _days(text: str) -> int:
+    if not text.isdigit() or int(text) < 0:
+        raise argparse.ArgumentTypeError(_("must be a whole number of days"))
+    return int(text)
+
+
+def add_insights_parser(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "insights", help=_("questions Kotae could not answer, and answers that did not help")
+    )
+    parser.add_argument(
+        "--since", type=_duration, default=timedelta(days=7), metavar="7d", help=_("how far back")
+    )
+    parser.add_argument("--json", action="store_true", help=_("print one JSON object"))
+    sub = parser.add_subparsers(dest="insights_command", metavar="COMMAND")
+    p = sub.add_parser("purge", help=_("delete logged questions older than the kept days"))
+    p.add_argument(
+        "--older-than",
+        type=_days,
+        metavar="DAYS",
+        help=_("default: question_log_days of the config (30)"),
+    )
+
+
+def _config() -> Any:
+    from app.core.config import load_config
+
+    return load_config()
+
+
+def _store(data_dir: Path | None, channel: str = "cli") -> Any:
+    from app.store.sqlite import RequestStore
+
+    return RequestStore(data_dir, channel=channel)
+
+
+def run_insights(args: argparse.Namespace, kb: Any = None) -> int:
+    from app.core.config import ConfigError
+    from app.core.records import StoreError
+
+    try:
+        config = _config()
+        if args.insights_command == "purge":
+            from app.store.questions import purge_questions
+
+            days = config.question_log_days if args.older_than is None else args.older_than
+            with _store(args.data_dir) as store:
+                n = purge_questions(store, days)
+            print(
+                _("Purged {n} logged question(s) and comment(s) older than {days} days.").format(
+                    n=n, days=days
+                )
+            )
+            return EXIT_OK
+    except ConfigError as exc:
+        err(str(exc))
+        return EXIT_USAGE
+    except StoreError as exc:
+        err(str(exc))
+        return EXIT_INVALID
+    return EXIT_OK
+
+
+def log_asked(data_dir: Path | None, result: Any, channel: str = "cli") -> None:
+    """Keep the question of a single `kotae ask` as the config says; never fail the answer."""
+    from app.core.config import ConfigError
+
+    try:
+        mode = _config().log_mode()
+    except ConfigError:
+        return  # a broken config is reported where it matters (the UI); asking still works
+    from app.store.questions import should_log
+
+    if not should_log(mode, result.decision):
+        return
+    from app.core.records import StoreError
+    from app.store.questions import log_question, transaction
+
+    try:
+        with _store(data_dir, channel) as store, transaction(store) as con:
+            log_question(
+                con,
+                channel=channel,
+                lang=result.lang,
+                question=result.query,
+                decision=result.decision,
+                confidence=result.confidence,
+                answer_id=result.answer_id,
+                reason=getattr(result, "reason", "") or result.note,
+                now=datetime.now(UTC),
+            )
+    except StoreError as exc:
+        print(_("The question was not logged: {error}").format(error=exc), file=sys.stderr)
