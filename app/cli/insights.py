@@ -7,6 +7,7 @@ question is actually kept, so `kotae ask` stays quick.
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import sys
 from datetime import UTC, datetime, timedelta
@@ -15,6 +16,7 @@ from typing import Any
 
 from app.cli.output import EXIT_INVALID, EXIT_OK, EXIT_USAGE, err
 from app.core.i18n import _
+from app.core.match.text import printable
 
 
 def _duration(text: str) -> timedelta:
@@ -61,12 +63,15 @@ def _store(data_dir: Path | None, channel: str = "cli") -> Any:
     return RequestStore(data_dir, channel=channel)
 
 
-def run_insights(args: argparse.Namespace, kb: Any = None) -> int:
+def run_insights(args: argparse.Namespace) -> int:
     from app.core.config import ConfigError
+    from app.core.knowledge import KnowledgeError
     from app.core.records import StoreError
 
     try:
         config = _config()
+        if args.insights_command is None:
+            return _report(args)
         if args.insights_command == "purge":
             from app.store.questions import purge_questions
 
@@ -82,9 +87,65 @@ def run_insights(args: argparse.Namespace, kb: Any = None) -> int:
     except ConfigError as exc:
         err(str(exc))
         return EXIT_USAGE
+    except KnowledgeError as exc:
+        for problem in exc.problems:
+            err(str(problem))
+        return EXIT_INVALID
     except StoreError as exc:
         err(str(exc))
         return EXIT_INVALID
+    return EXIT_OK
+
+
+def _report(args: argparse.Namespace) -> int:
+    from app.core import insights
+    from app.core.knowledge import load_knowledge
+    from app.core.match.matcher import Matcher
+    from app.store.questions import questions, transaction, votes
+
+    kb = load_knowledge(args.knowledge)
+    since = datetime.now(UTC) - args.since
+    with _store(args.data_dir) as store, transaction(store) as con:
+        logged, tally = questions(con, since), votes(con, since)
+    report = insights.build(Matcher(kb), logged, tally)
+    if args.json:
+        print(json.dumps(report.to_json(), ensure_ascii=False, indent=1))
+        return EXIT_OK
+    print(
+        _("Questions kept since {date}: {n}").format(
+            date=since.strftime("%Y-%m-%d %H:%M UTC"), n=report.questions
+        )
+    )
+    print()
+    print(_("Unanswered questions, grouped (largest first):"))
+    if not report.groups:
+        print("  " + _("none"))
+    for g in report.groups:
+        closest = (
+            _("closest entry: {id} ({score:.2f})").format(id=g.closest, score=g.closest_score)
+            if g.closest
+            else _("no entry is close")
+        )
+        print(f"  [{g.count}] {closest}")
+        for qid, text in g.examples:
+            print(f"      #{qid} {printable(text)}")
+    print()
+    print(_('Entries with the most "no" votes:'))
+    shown = [v for v in report.votes if v.no]
+    if not shown:
+        print("  " + _("none"))
+    for v in shown[:10]:
+        print("  " + _("{id}: no {no}, yes {yes}").format(id=v.entry_id, no=v.no, yes=v.yes))
+        for comment in v.comments[:3]:
+            print(f"      “{printable(comment)}”")
+    print()
+    print(_("Answered with low confidence:"))
+    if not report.low_confidence:
+        print("  " + _("none"))
+    for q in report.low_confidence[:20]:
+        print(f"  #{q.id} {q.confidence:.2f} {q.answer_id}  {printable(q.question)}")
+    print()
+    print(_("Add a question as an example: kotae --knowledge DIR insights add ID ENTRY"))
     return EXIT_OK
 
 
