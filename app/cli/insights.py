@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from app.cli.output import EXIT_INVALID, EXIT_OK, EXIT_USAGE, err
+from app.cli.output import EXIT_INVALID, EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE, err
 from app.core.i18n import _
 from app.core.match.text import printable
 
@@ -42,6 +42,12 @@ def add_insights_parser(subparsers: Any) -> None:
     )
     parser.add_argument("--json", action="store_true", help=_("print one JSON object"))
     sub = parser.add_subparsers(dest="insights_command", metavar="COMMAND")
+    p = sub.add_parser("add", help=_("add a logged question as an example question of an entry"))
+    p.add_argument("question_id", type=int, metavar="ID", help=_("the number shown by insights"))
+    p.add_argument("entry_id", metavar="ENTRY", help=_("the entry id, e.g. faq.dpa"))
+    p.add_argument(
+        "--lang", dest="example_lang", choices=("ja", "en"), help=_("default: the question's")
+    )
     p = sub.add_parser("purge", help=_("delete logged questions older than the kept days"))
     p.add_argument(
         "--older-than",
@@ -72,6 +78,8 @@ def run_insights(args: argparse.Namespace) -> int:
         config = _config()
         if args.insights_command is None:
             return _report(args)
+        if args.insights_command == "add":
+            return _add(args)
         if args.insights_command == "purge":
             from app.store.questions import purge_questions
 
@@ -94,6 +102,36 @@ def run_insights(args: argparse.Namespace) -> int:
     except StoreError as exc:
         err(str(exc))
         return EXIT_INVALID
+    return EXIT_OK
+
+
+def _add(args: argparse.Namespace) -> int:
+    from app.core.knowledge_edit import EditRefused, add_example
+    from app.core.match.matcher import detect_language
+    from app.store.questions import delete_question, get_question, transaction
+
+    with _store(args.data_dir) as store:
+        with transaction(store) as con:
+            logged = get_question(con, args.question_id)
+        if logged is None:
+            err(_("There is no logged question #{id}.").format(id=args.question_id))
+            return EXIT_NOT_FOUND
+        lang = args.example_lang or (
+            logged.lang if logged.lang in ("ja", "en") else detect_language(logged.question)
+        )
+        try:
+            path = add_example(args.knowledge, args.entry_id, lang, logged.question)
+        except EditRefused as exc:
+            err(str(exc))
+            return EXIT_INVALID
+        with transaction(store) as con:
+            delete_question(con, logged.id)
+    print(
+        _("Added to {file} ({id}, {lang}): {question}").format(
+            file=path, id=args.entry_id, lang=lang, question=printable(logged.question)
+        )
+    )
+    print(_("The knowledge check passed; Kotae uses the new example from its next start."))
     return EXIT_OK
 
 

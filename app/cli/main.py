@@ -49,9 +49,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     from app.cli.eval import add_eval_parser
     from app.cli.insights import add_insights_parser
+    from app.cli.knowledge import add_knowledge_parser
 
     add_eval_parser(sub)
     add_insights_parser(sub)
+    add_knowledge_parser(sub)
     try:
         from app.cli.requests import add_requests_parser
     except ImportError:  # the request store is optional in a stripped-down build
@@ -77,6 +79,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from app.cli.insights import run_insights
 
             return run_insights(args)
+        if args.command == "knowledge":
+            from app.cli.knowledge import run_knowledge
+
+            return run_knowledge(args)
         if args.command == "requests":
             from app.cli.requests import run_requests
 
