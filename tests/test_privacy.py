@@ -118,3 +118,18 @@ def test_greetings_signatures_and_contact_sentences_are_dropped() -> None:
 def test_a_question_that_is_only_a_greeting_keeps_nothing() -> None:
     assert mask_question("Hello") == ""
     assert mask_question("こんにちは。") == ""
+
+
+def test_an_e_mail_keeps_only_its_questions() -> None:
+    ja = (
+        "いつもお世話になっております。株式会社サンプル 開発部の田中です。"
+        "API に送ったデータの保存期間を教えてください。"
+        "お手数ですがよろしくお願いいたします。 田中 一郎 株式会社サンプル 開発部 03-1234-5678"
+    )
+    assert mask_question(ja) == "API に送ったデータの保存期間を教えてください。"
+    en = "Is plain HTTP accepted? Thanks, Jane Roe | Engineer | Example Ltd."
+    assert mask_question(en) == "Is plain HTTP accepted?"
+    # A question that begins with thanks is still a question.
+    assert mask_question("Thanks, but does it apply to files too?") == (
+        "Thanks, but does it apply to files too?"
+    )

@@ -68,7 +68,17 @@ _GREETING = re.compile(
     r"|^(?:いつも)?お世話になって(?:おります|います)|^お疲れ様です|^こんにちは|^はじめまして"
     r"|^(?:どうぞ)?よろしくお願い(?:いた|致)?します|^以上、?よろしく"
 )
-_SELF_INTRO = re.compile(r"(?:と申します|と言います|担当の.{1,12}です)$")
+_SELF_INTRO = re.compile(
+    r"(?:と申します|と言います|の[^\s。、]{1,8}(?:です|でございます)"
+    r"|^(?:i am|i'm|this is|my name is) .{1,40})$",
+    re.IGNORECASE,
+)
+# "Thanks, Marco Bellini | Infrastructure Engineer | …": a sign-off and whatever follows it.
+_SIGN_OFF = re.compile(
+    r"(?i)^(?:thanks|thank you|many thanks|best|regards|best regards|kind regards|cheers"
+    r"|sincerely|yours)\s*[,!]\s*\S"
+)
+_CLOSING = re.compile(r"よろしくお願い|宜しくお願い|ありがとうございま|失礼いたします|失礼します")
 _CONTACT_WORDS = re.compile(
     r"(?i)e-?mail|mail address|phone|call me|reach me|contact me|mobile|tel\b|"
     r"メール|電話|連絡先|携帯|住所"
@@ -86,13 +96,19 @@ def fallback_marks(text: str) -> list[tuple[str, str | None]]:
     out: list[tuple[str, str | None]] = []
     for sentence in split_sentences(unicodedata.normalize("NFKC", text)):
         bare = sentence.rstrip("。.!！?？ ").strip()
+        personal = mask_personal(bare) != bare
         mark: str | None = None
-        if _GREETING.search(bare):
+        asks = sentence.rstrip().endswith("?")  # a question is never a greeting or signature
+        if asks:
+            mark = "contact" if personal and _CONTACT_WORDS.search(bare) else None
+        elif _GREETING.search(bare) or (_CLOSING.search(bare) and len(bare) <= 40):
             mark = "greeting"
-        elif _SELF_INTRO.search(bare):
+        elif _SIGN_OFF.search(bare) or (_SELF_INTRO.search(bare) and len(bare) <= 60):
             mark = "signature"
-        elif _CONTACT_WORDS.search(bare) and mask_personal(bare) != bare:
+        elif personal and _CONTACT_WORDS.search(bare):
             mark = "contact"
+        elif personal and not sentence.rstrip().endswith(("。", ".", "?", "!", "?")):
+            mark = "signature"  # "佐藤 花子 株式会社… 03-1234-5678" at the end of an e-mail
         if mark is None:
             sentence = _LEADING_GREETING.sub("", sentence)  # "Hi Taro, how long …"
         out.append((sentence, mark))
