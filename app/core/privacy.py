@@ -94,7 +94,8 @@ def split_sentences(text: str) -> list[str]:
 def fallback_marks(text: str) -> list[tuple[str, str | None]]:
     """Each sentence with its mark: "greeting", "signature", "contact" or None."""
     out: list[tuple[str, str | None]] = []
-    for sentence in split_sentences(unicodedata.normalize("NFKC", text)):
+    sentences = split_sentences(unicodedata.normalize("NFKC", text))
+    for i, sentence in enumerate(sentences):
         bare = sentence.rstrip("。.!！?？ ").strip()
         personal = mask_personal(bare) != bare
         mark: str | None = None
@@ -107,7 +108,7 @@ def fallback_marks(text: str) -> list[tuple[str, str | None]]:
             mark = "signature"
         elif personal and _CONTACT_WORDS.search(bare):
             mark = "contact"
-        elif personal and not sentence.rstrip().endswith(("。", ".", "?", "!", "?")):
+        elif personal and 0 < i == len(sentences) - 1 and not sentence.endswith(("。", ".", "!")):
             mark = "signature"  # "佐藤 花子 株式会社… 03-1234-5678" at the end of an e-mail
         if mark is None:
             sentence = _LEADING_GREETING.sub("", sentence)  # "Hi Taro, how long …"
