@@ -69,8 +69,10 @@ _GREETING = re.compile(
     r"|^(?:どうぞ)?よろしくお願い(?:いた|致)?します|^以上、?よろしく"
 )
 _SELF_INTRO = re.compile(
-    r"(?:と申します|と言います|の[^\s。、]{1,8}(?:です|でございます)"
-    r"|^(?:i am|i'm|this is|my name is) .{1,40})$",
+    r"(?:と申します|と言います|^(?:i am|i'm|this is|my name is) .{1,40})$"
+    # "…部の佐藤です": a name after where the sender works (not "ファイルの話です")
+    r"|(?:会社|部|課|室|事務所|法人|担当|大学|病院|グループ|チーム|センター)"
+    r"(?:の|\s)[^\s。、]{1,8}(?:です|でございます)$",
     re.IGNORECASE,
 )
 # "Thanks, Marco Bellini | Infrastructure Engineer | …": a sign-off and whatever follows it.

@@ -213,6 +213,16 @@ def record_feedback(
     return int(cur.fetchone()[0])
 
 
+def add_comment(con: Any, feedback_id: int, comment: str) -> None:
+    """The optional comment that follows a "no", masked like the question."""
+    masked = _clip(mask_question(comment))
+    _run(
+        con,
+        "UPDATE feedback SET comment_masked = :comment WHERE id = :id AND NOT helpful",
+        {"comment": masked or None, "id": feedback_id},
+    )
+
+
 def purge(con: Any, older_than_days: int, now: datetime | None = None) -> int:
     """Delete logged questions older than the limit and the comments of older feedback.
 

@@ -19,6 +19,7 @@ from app.tui.localized import Localized, kotae
 from app.tui.messages import ShowEntry, StartWorkflow
 from app.tui.text import number, safe
 from app.tui.widgets.confidence import ConfidenceBar
+from app.tui.widgets.feedback import FeedbackBar
 from app.tui.widgets.prose import Prose
 
 MAX_SUGGESTIONS = 3
@@ -163,6 +164,8 @@ class AnswerCard(Card):
             yield Prose(_("Related questions"), classes="card-heading")
             for other in related:
                 yield EntryLink(other, self.lang, "related")
+        if self.confidence is not None or self.note:  # in the conversation, not in Browse
+            yield FeedbackBar(self.entry.id, self.lang, self.confidence)
 
     def _why(self) -> str:
         if not self.matched:
