@@ -105,3 +105,55 @@ async def test_feedback_keys_and_escape(kb: KnowledgeBase, monkeypatch: pytest.M
         await pilot.press("y")  # one vote per answer
     votes, _ = _stored()
     assert (votes[0].yes, votes[0].no, votes[0].comments) == (0, 1, ())
+
+
+async def test_insights_screen_adds_a_declined_question_as_an_example(
+    kb_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from textual.widgets import OptionList
+
+    from app.core.knowledge import load_knowledge
+
+    monkeypatch.setenv("KOTAE_LOG_QUESTIONS", "unanswered")
+    logged = "Do the logs of my API calls stick around forever?"
+    paraphrase = "will the logs of my api calls stick around"
+    app = make_app(load_knowledge(kb_copy))
+    async with app.run_test(size=SIZE) as pilot:
+        await ask(pilot, logged)
+        await pilot.pause()
+        assert app.matcher.ask(paraphrase).decision != "answer"
+        await pilot.press("f6")
+        await pilot.pause()
+        options = app.screen.query_one("#insights-questions", OptionList)
+        assert any(logged in str(o.prompt) for o in options.options)
+        options.focus()
+        await pilot.press("down")  # the first question (the group heading is disabled)
+        box = app.screen.query_one("#insights-entry", Input)
+        assert box.value == "policy.retention-30-days"  # the group's closest entry
+        box.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.matcher.ask(paraphrase).answer_id == "policy.retention-30-days"
+    text = (kb_copy / "entries" / "policy.toml").read_text(encoding="utf-8")
+    assert f'"{logged}",' in text
+    _, remaining = _stored()
+    assert remaining == []
+
+
+async def test_insights_screen_refuses_the_shipped_folder(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KOTAE_LOG_QUESTIONS", "unanswered")
+    app = make_app(kb)
+    async with app.run_test(size=SIZE) as pilot:
+        await ask(pilot, "Do the logs of my API calls stick around forever?")
+        await pilot.pause()
+        await pilot.press("f6")
+        await pilot.pause()
+        app.screen.query_one("#insights-questions").focus()
+        await pilot.press("down")
+        app.screen.query_one("#insights-entry", Input).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert any("kotae knowledge copy" in m for m in messages)
