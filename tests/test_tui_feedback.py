@@ -126,11 +126,11 @@ async def test_insights_screen_adds_a_declined_question_as_an_example(
         await pilot.pause()
         options = app.screen.query_one("#insights-questions", OptionList)
         assert any(logged in str(o.prompt) for o in options.options)
-        options.focus()
-        await pilot.press("down")  # the first question (the group heading is disabled)
+        assert app.focused is options
+        await pilot.press("enter")  # the first question (the group heading is disabled)
         box = app.screen.query_one("#insights-entry", Input)
+        assert app.focused is box
         assert box.value == "policy.retention-30-days"  # the group's closest entry
-        box.focus()
         await pilot.press("enter")
         await pilot.pause()
         assert app.matcher.ask(paraphrase).answer_id == "policy.retention-30-days"
@@ -157,3 +157,25 @@ async def test_insights_screen_refuses_the_shipped_folder(
         await pilot.pause()
         messages = [n.message for n in app._notifications]
         assert any("kotae knowledge copy" in m for m in messages)
+
+
+async def test_insights_screen_shows_new_questions_and_escape_goes_back(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.tui.screens.ask import AskScreen
+    from app.tui.screens.insights import InsightsScreen
+
+    monkeypatch.setenv("KOTAE_LOG_QUESTIONS", "unanswered")
+    app = make_app(kb)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f6")
+        await pilot.pause()
+        assert isinstance(app.screen, InsightsScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, AskScreen)
+        await ask(pilot, "What is the price per token?")
+        await pilot.pause()
+        await pilot.press("f6")
+        await pilot.pause()
+        assert app.screen.query("#insights-questions")  # shown again: the new question is there

@@ -32,6 +32,7 @@ SINCE = timedelta(days=7)
 class InsightsScreen(KotaeScreen):
     TITLE_MSGID = N_("Insights")
     ANSWERS = False
+    AUTO_FOCUS = "#insights-questions"  # Enter on a question, then Enter in the entry box
     BINDINGS = [keys.BACK]
     DEFAULT_CSS = """
     InsightsScreen {
@@ -48,6 +49,7 @@ class InsightsScreen(KotaeScreen):
         self.closest: dict[str, str] = {}  # option id -> closest entry of its group
         self.texts: dict[str, str] = {}  # option id -> masked question
         self.langs: dict[str, str] = {}
+        self.shown_before = False
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="insights"):
@@ -103,7 +105,26 @@ class InsightsScreen(KotaeScreen):
 
     def localize(self) -> None:
         super().localize()
-        self.refresh(recompose=True)
+        self._reload()
+
+    def on_screen_resume(self) -> None:
+        super().on_screen_resume()
+        if self.shown_before:
+            self._reload()  # questions asked since it was last shown
+        self.shown_before = True
+
+    def _reload(self) -> None:
+        self.call_later(self._rebuild)
+
+    async def _rebuild(self) -> None:
+        body = self.query_one("#insights", VerticalScroll)
+        await body.remove_children()
+        await body.mount_all(list(self._sections()))
+        for found in self.query("#insights-questions"):
+            found.focus()
+
+    def action_back(self) -> None:
+        kotae(self).action_show_screen("ask")
 
     @on(OptionList.OptionHighlighted, "#insights-questions")
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -141,4 +162,4 @@ class InsightsScreen(KotaeScreen):
         app.kb = app.services.kb = kb
         app.__dict__.pop("matcher", None)
         self.notify(_("Added to {file}; the index is rebuilt.").format(file=path.name))
-        self.refresh(recompose=True)
+        self._reload()
