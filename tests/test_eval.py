@@ -160,3 +160,26 @@ def test_rows_keep_their_line_numbers(tmp_path: Path) -> None:
     f.write_text("lang\texpected\tquestion\nen\tnone\thi\n\nja\tfaq.dpa\tDPA\n", encoding="utf-8")
     assert read_rows(f) == [Row("hi", (), "en", "", 2), Row("DPA", ("faq.dpa",), "ja", "", 4)]
     assert load_knowledge().entries  # the shipped knowledge still loads
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(tmp_path: Path) -> None:
+    import sys
+
+    # Enough misses to print more than a pipe holds, so the write really fails.
+    f = tmp_path / "many.tsv"
+    f.write_text(
+        "question\texpected\n" + "".join(f"weather {i} today?\tfaq.dpa\n" for i in range(2000)),
+        encoding="utf-8",
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "app", "eval", str(f)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.readline().startswith(b"Accuracy")
+    proc.stdout.close()  # like `| head -1`
+    err = proc.stderr.read()
+    assert proc.wait(timeout=60) == 0
+    assert b"Traceback" not in err

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -88,6 +89,23 @@ def run_eval(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return EXIT_USAGE
+    try:
+        _output(args, report, score, before)
+    except BrokenPipeError:  # `kotae eval … | head`: the reader has gone, which is fine
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    if args.min is not None and score.accuracy < args.min:
+        print(
+            _("Accuracy {acc:.3f} is below --min {min:.3f}.").format(
+                acc=score.accuracy, min=args.min
+            ),
+            file=sys.stderr,
+        )
+        return EXIT_BELOW
+    return EXIT_OK
+
+
+def _output(args: argparse.Namespace, report: dict, score: Score, before: Score | None) -> None:
     if args.json:
         if before is not None:
             cmp = compare(before, score)
@@ -102,15 +120,7 @@ def run_eval(args: argparse.Namespace) -> int:
         _print_report(score)
         if before is not None:
             _print_compare(args.compare, before, score)
-    if args.min is not None and score.accuracy < args.min:
-        print(
-            _("Accuracy {acc:.3f} is below --min {min:.3f}.").format(
-                acc=score.accuracy, min=args.min
-            ),
-            file=sys.stderr,
-        )
-        return EXIT_BELOW
-    return EXIT_OK
+    sys.stdout.flush()
 
 
 def _score_other(rev: str, knowledge: Path | None, rows: list) -> Score:
