@@ -183,3 +183,24 @@ def test_a_reader_that_stops_early_gets_no_traceback(tmp_path: Path) -> None:
     err = proc.stderr.read()
     assert proc.wait(timeout=60) == 0
     assert b"Traceback" not in err
+
+
+def test_a_frozen_test_split_shows_totals_only(capsys: pytest.CaptureFixture[str]) -> None:
+    frozen = QUESTIONS.parent / "realistic_test.tsv"
+    assert main(["eval", str(frozen)]) == 0
+    out, err = capsys.readouterr()
+    assert "frozen test split" in err
+    assert "Accuracy" in out and "Misses" not in out and "By entry" not in out
+    first = read_rows(frozen)[0].question
+    assert first not in out
+    assert _run_json(capsys, "eval", str(frozen))[0] == 0
+    report = _run_json(capsys, "eval", str(frozen))[1]
+    assert "misses" not in report and report["questions"] == len(read_rows(frozen))
+
+
+def test_totals_only_on_request(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    f = tmp_path / "q.tsv"
+    f.write_text(SMALL + "Can I pay by invoice?\tfaq.dpa\ten\n", encoding="utf-8")
+    assert main(["eval", str(f), "--totals-only"]) == 0
+    out = capsys.readouterr().out
+    assert "invoice" not in out and "Accuracy" in out

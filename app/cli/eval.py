@@ -18,6 +18,7 @@ from app.core.evaluate import (
     RevisionError,
     Score,
     compare,
+    is_frozen,
     knowledge_at_revision,
     read_rows,
     score_rows,
@@ -37,6 +38,11 @@ def add_eval_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("file", type=Path, help=_("TSV (question, expected[, lang, style]) or JSONL"))
     p.add_argument("--json", action="store_true", help=_("print one JSON object"))
     p.add_argument("--min", type=float, metavar="X", help=_("exit 1 when accuracy is below X"))
+    p.add_argument(
+        "--totals-only",
+        action="store_true",
+        help=_("print totals, no questions (always so for a frozen test split)"),
+    )
     p.add_argument(
         "--compare",
         metavar="REV",
@@ -71,7 +77,13 @@ def run_eval(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     score = score_rows(Matcher(kb), rows)
-    report = score.to_json()
+    if is_frozen(args.file) and not args.totals_only:
+        args.totals_only = True
+        print(
+            _("{file} is a frozen test split: only totals are shown.").format(file=args.file),
+            file=sys.stderr,
+        )
+    report = score.to_json(args.totals_only)
     before: Score | None = None
     if args.compare:
         try:
@@ -112,14 +124,17 @@ def _output(args: argparse.Namespace, report: dict, score: Score, before: Score 
             report["compare"] = {
                 "rev": args.compare,
                 "accuracy_before": round(before.accuracy, 4),
-                "fixed": [_change_json(b, a) for b, a in cmp.fixed],
-                "broken": [_change_json(b, a) for b, a in cmp.broken],
+                "fixed": len(cmp.fixed),
+                "broken": len(cmp.broken),
             }
+            if not args.totals_only:
+                report["compare"]["fixed"] = [_change_json(b, a) for b, a in cmp.fixed]
+                report["compare"]["broken"] = [_change_json(b, a) for b, a in cmp.broken]
         print(json.dumps(report, ensure_ascii=False, indent=1))
     else:
-        _print_report(score)
+        _print_report(score, args.totals_only)
         if before is not None:
-            _print_compare(args.compare, before, score)
+            _print_compare(args.compare, before, score, args.totals_only)
     sys.stdout.flush()
 
 
@@ -145,7 +160,7 @@ def _ratio(n: int, right: int) -> str:
     return f"{right / n if n else 0.0:.3f}  ({right}/{n})"
 
 
-def _print_report(score: Score) -> None:
+def _print_report(score: Score, totals_only: bool = False) -> None:
     out = sys.stdout
     print(_("Accuracy: {value}").format(value=_ratio(score.total.n, score.total.right)), file=out)
     print(
@@ -157,6 +172,8 @@ def _print_report(score: Score) -> None:
     print(_("By language:"))
     for lang, t in sorted(score.by_lang.items()):
         print(f"  {lang:8} {_ratio(t.n, t.right)}")
+    if totals_only:
+        return
     print(_("By entry (expected):"))
     width = max((len(k) for k in score.by_entry), default=10)
     for entry_id, t in sorted(score.by_entry.items(), key=lambda kv: (kv[1].accuracy, kv[0])):
@@ -182,7 +199,7 @@ def _print_report(score: Score) -> None:
         )
 
 
-def _print_compare(rev: str, before: Score, after: Score) -> None:
+def _print_compare(rev: str, before: Score, after: Score, totals_only: bool = False) -> None:
     cmp = compare(before, after)
     print()
     print(
@@ -192,7 +209,7 @@ def _print_compare(rev: str, before: Score, after: Score) -> None:
     )
     for title, changes in ((_("Fixed: {n}"), cmp.fixed), (_("Broken: {n}"), cmp.broken)):
         print(title.format(n=len(changes)))
-        for b, a in changes:
+        for b, a in [] if totals_only else changes:
             print(f"  [{a.row.line}] {printable(a.row.question)}")
             print(
                 "      "

@@ -25,6 +25,18 @@ from typing import Any, Protocol
 from app.core.match.matcher import detect_language
 
 NONE = "none"
+# Frozen test splits (sha256 of the file): only their totals are shown, never a question, so
+# nobody tunes on them by reading their misses (tests/data/README.md).
+FROZEN = {"b1babe5667d3050344886fa20d7122883c589dbe990ef65017f014cde055193d"}
+
+
+def is_frozen(path: Path) -> bool:
+    import hashlib
+
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest() in FROZEN
+    except OSError:
+        return False
 
 
 class EvalFileError(Exception):
@@ -105,17 +117,22 @@ class Score:
     def misses(self) -> list[Outcome]:
         return [o for o in self.outcomes if not o.right]
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, totals_only: bool = False) -> dict[str, Any]:
         def tally(t: Tally) -> dict[str, Any]:
             return {"n": t.n, "right": t.right, "accuracy": round(t.accuracy, 4)}
 
-        return {
+        totals = {
             "questions": self.total.n,
             "right": self.total.right,
             "accuracy": round(self.accuracy, 4),
             "in_scope": tally(self.in_scope),
             "out_of_scope": tally(self.out_of_scope),
             "by_lang": {k: tally(v) for k, v in sorted(self.by_lang.items())},
+        }
+        if totals_only:
+            return totals
+        return {
+            **totals,
             "by_entry": {k: tally(v) for k, v in sorted(self.by_entry.items())},
             "confusions": [
                 {"expected": e, "got": g, "count": c} for (e, g), c in self.confusion_pairs()
