@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench lint i18n mo check clean
+.PHONY: run test bench lint i18n mo check clean soak serve
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -17,9 +17,17 @@ mo: $(STAMP)
 run: $(STAMP) mo
 	$(BIN)/kotae
 
+# The customer web site on http://127.0.0.1:8080/ (see README: behind a TLS proxy for real use).
+serve: $(STAMP) mo
+	$(BIN)/kotae serve $(SERVE_ARGS)
+
 test: $(STAMP) mo
 	$(BIN)/ruff check app tests bench
 	$(BIN)/pytest
+
+# Long runs that do not fit the test budget: the seeded fuzzing of tests/test_fuzz.py, 20x.
+soak: $(STAMP) mo
+	KOTAE_FUZZ_SCALE=20 $(BIN)/pytest -q -p no:cacheprovider tests/test_fuzz.py -k fuzz
 
 bench: $(STAMP) mo
 	$(BIN)/python -m bench

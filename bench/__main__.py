@@ -287,6 +287,10 @@ def main() -> None:
         pass
     else:
         first_paint()
+    print("\n== web: kotae serve --workers 2 on loopback (rate limits lifted) ==")
+    from bench.web_load import run as web_load
+
+    web_load()
 
 
 if __name__ == "__main__":

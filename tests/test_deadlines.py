@@ -157,3 +157,118 @@ def test_broken_regimes_are_reported_not_raised(tmp_path: Path) -> None:
     } <= found
     (tmp_path / "regimes.toml").write_text("[regime.gdpr\n", encoding="utf-8")
     assert [p.field for p in check_regimes(tmp_path)[1]] == ["toml"]
+
+
+# -- legal deadlines and internal targets ------------------------------------------------------
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_statutory_regimes_cite_their_law_and_the_rest_are_internal_targets(
+    regimes: dict[str, Regime],
+) -> None:
+    from app.core.deadlines import deadline_label
+
+    basis = {code: r.basis for code, r in regimes.items()}
+    assert basis == {
+        "gdpr": "statutory",
+        "uk_gdpr": "statutory",
+        "ccpa": "statutory",
+        "appi": "internal",
+        "other": "internal",
+    }
+    assert "Art. 12(3)" in regimes["gdpr"].citation.get("en")
+    assert "12 条 3 項" in regimes["gdpr"].citation.get("ja")
+    assert "1798.130" in regimes["ccpa"].citation.get("en")
+    assert "7021" in regimes["ccpa"].citation.get("en")
+    assert regimes["appi"].citation is None
+    assert deadline_label(regimes["gdpr"], "en") == "legal deadline"
+    assert deadline_label(regimes["gdpr"], "ja") == "法定期限"
+    assert deadline_label(regimes["appi"], "en") == "internal target"
+    assert deadline_label(regimes["other"], "ja") == "社内目標"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field"),
+    [
+        ('basis = "statutory"\n', "", "basis"),
+        ('basis = "statutory"\n', 'basis = "law"\n', "basis"),
+        ('citation = { ja = "GDPR 第 12 条 3 項", en = "GDPR Art. 12(3)" }\n', "", "citation"),
+    ],
+)
+def test_check_requires_a_basis_and_a_citation_for_statutory_regimes(
+    kb_copy: Path, old: str, new: str, field: str
+) -> None:
+    path = kb_copy / "regimes.toml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    problems = check_regimes(kb_copy)[1]
+    assert [(p.entry, p.field) for p in problems] == [("regime.gdpr", field)]
+
+
+def test_an_internal_target_extends_once_and_says_so(regimes: dict[str, Regime]) -> None:
+    from app.core.deadlines import describe_due, extension_rule
+
+    received = date(2026, 1, 1)
+    assert extend(received, regimes["appi"], 0, "busy", received) == date(2026, 2, 14)
+    assert "internal target" in extension_rule(regimes["appi"], "en")
+    assert "社内目標" in extension_rule(regimes["appi"], "ja")
+    gdpr = extension_rule(regimes["gdpr"], "en")
+    assert "GDPR Art. 12(3)" in gdpr and "two further months" in gdpr
+    assert "first month" in gdpr
+    ccpa = extension_rule(regimes["ccpa"], "en")
+    assert "once" in ccpa.lower() and "45 days" in ccpa and "1798.130" in ccpa
+    due = describe_due(date(2026, 2, 28), regimes["gdpr"], "en")
+    assert due.startswith("Feb 28, 2026") and "legal deadline" in due and "Art. 12(3)" in due
+    assert "internal target" in describe_due(date(2026, 2, 28), regimes["other"], "en")
+
+
+def test_the_same_due_date_whatever_the_machine_time_zone(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    # 20:00 UTC on 31 January is already 1 February in Tokyo, the default office time zone.
+    code = (
+        "from datetime import datetime, UTC\n"
+        "from app.core.deadlines import load_regimes\n"
+        "from app.core.paths import knowledge_dir\n"
+        "from app.store.sqlite import RequestStore\n"
+        "import sys\n"
+        "regimes = load_regimes(knowledge_dir())\n"
+        "with RequestStore(sys.argv[1]) as store:\n"
+        "    r = store.create_request('deletion', {}, lang='en', regime=regimes['gdpr'],\n"
+        "                             now=datetime(2026, 1, 31, 20, 0, tzinfo=UTC))\n"
+        "    print(r.received_on, r.due_on)\n"
+    )
+    seen = set()
+    for tz in ("UTC", "Asia/Tokyo", "America/Los_Angeles"):
+        env = {**os.environ, "TZ": tz}
+        env.pop("KOTAE_CONFIG", None)
+        proc = subprocess.run(
+            [sys.executable, "-c", code, str(tmp_path / tz.replace("/", "_"))],
+            capture_output=True,
+            cwd=REPO,
+            env=env,
+            timeout=60,
+            check=True,
+        )
+        seen.add(proc.stdout.decode().strip())
+    assert seen == {"2026-02-01 2026-03-01"}
+
+
+def test_wording_does_not_present_internal_targets_as_law(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from app.cli.main import main
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert "legal due dates" not in readme
+    assert "the one extension the legal regime allows" not in readme
+    deletion = (REPO / "knowledge" / "workflows" / "deletion.toml").read_text(encoding="utf-8")
+    assert "The law of the country you live in decides" not in deletion
+    assert "お住まいの国の法律によって決まります" not in deletion
+    assert main(["requests", "--help"]) == 0
+    assert main(["requests", "extend", "--help"]) == 0
+    assert "extend the due date once, as the law allows" not in capsys.readouterr().out

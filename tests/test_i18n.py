@@ -24,7 +24,9 @@ def _catalog():  # type: ignore[no-untyped-def]
 
 
 def _extracted() -> set[str]:
-    found = extract_from_dir(str(REPO / "app"), method_map=[("**.py", "python")], keywords=KEYWORDS)
+    # The same sources as `make i18n` (babel.cfg): Python and the web templates.
+    method_map = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
+    found = extract_from_dir(str(REPO / "app"), method_map=method_map, keywords=KEYWORDS)
     return {msg for _file, _line, msg, _comments, _context in found if isinstance(msg, str)}
 
 

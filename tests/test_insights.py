@@ -119,5 +119,5 @@ def test_insights_command_shows_declined_questions(
     assert main(["--data-dir", data, "insights", "--since", "1d"]) == 0
     out = capsys.readouterr().out
     assert "price per token" in out and "保存期間" not in out
-    with pytest.raises(SystemExit):
-        main(["--data-dir", data, "insights", "--since", "soon"])
+    assert main(["--data-dir", data, "insights", "--since", "soon"]) == 2
+    assert "7d" in capsys.readouterr().err

@@ -113,3 +113,12 @@ def test_ask_refuses_to_start_on_a_broken_knowledge_base(
     assert main(["--knowledge", str(kb_copy), "ask", "hello"]) == 1
     err = capsys.readouterr().err
     assert "knowledge/synonyms.toml: group[0]: terms: must be a list of strings" in err
+
+
+def test_abuse_review_access_limits_the_purpose_not_who(kb: KnowledgeBase) -> None:
+    # The policy: 「…不正使用の疑いを調査および検証する目的でのみ、このデータにアクセスできます」.
+    entry = kb.entries["policy.abuse-review-access"]
+    assert "だけ" not in entry.ja.answer
+    assert "目的でのみ" in entry.ja.answer
+    assert not entry.en.answer.lower().startswith("only")
+    assert "only for the purpose of" in entry.en.answer

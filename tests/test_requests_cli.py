@@ -335,3 +335,118 @@ def test_wired_into_python_m_app(tmp_path: Path) -> None:
     )
     assert done.returncode == 3
     assert "DEL-2026-000001" in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_show_reads_cleanly(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, data_dir: Path, lang: str
+) -> None:
+    ref = new(capsys, tmp_path)
+    code, out, _ = run(capsys, "--lang", lang, "requests", "show", ref)
+    assert code == 0
+    assert "(submitted)" not in out if lang == "en" else "受付済み (submitted)" in out
+    assert ".: " not in out and "。: " not in out
+    assert "I understand that deletion cannot be undone." in out or "取り消せない" in out
+
+
+def test_help_says_a_bare_kotae_opens_the_ui(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--help")
+    assert code == 0
+    assert "kotae" in out and "terminal UI" in out
+    code, out, _ = run(capsys, "--lang", "ja", "--help")
+    assert "画面" in out
+
+
+# -- answers file template ---------------------------------------------------------------------
+
+FILL = {
+    "scope": '["account", "fine_tuned_models"]',
+    "email": '"taro@example.com"',
+    "org_id": '"org-AbC123xyz"',
+    "country": '"DE"',
+    "ack_irreversible": "true",
+    "ack_legal_retention": "true",
+    "legal_name": '"Example KK"',
+    "registered_address": '"1-1 Chiyoda, Tokyo"',
+    "signatory_name": '"Hanako Sato"',
+    "signatory_title": '"CEO"',
+    "signatory_email": '"hanako@example.jp"',
+    "customer_role": '"controller"',
+    "us_processing": "true",
+}
+
+
+def fill_template(text: str) -> str:
+    import re
+
+    def value(m: re.Match[str]) -> str:
+        return f"{m.group(1)} = {FILL.get(m.group(1), m.group(2))}"
+
+    return re.sub(r"^(\w+) = (.*)$", value, text, flags=re.M)
+
+
+@pytest.mark.parametrize("kind", ["deletion", "dpa"])
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_the_template_names_every_field_and_files_once_filled(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, data_dir: Path, kind: str, lang: str
+) -> None:
+    import tomllib
+
+    from app.core.knowledge import check_knowledge
+    from app.core.workflow.engine import load_workflow
+
+    code, template, _ = run(capsys, "requests", "template", kind, "--lang", lang)
+    assert code == 0
+    assert run(capsys, "--lang", lang, "requests", "template", kind)[1] == template
+    assert tomllib.loads(template) is not None  # valid TOML as printed
+    workflow = load_workflow(kind, check_knowledge()[0])
+    for f in workflow.definition.fields():
+        assert f"{f.id} = " in template, f.id  # every field, commented out or not
+        assert f.label.get(lang) in template
+    required, optional = ("required", "optional") if lang == "en" else ("必須", "任意")
+    assert required in template and optional in template
+    if kind == "deletion":
+        assert '"fine_tuned_models"' in template  # the allowed values
+    if kind == "deletion" and lang == "en":
+        assert "list of strings" in template and "true or false" in template
+    # Unfilled, it is refused field by field; filled, it files a request.
+    code, _, err = run(
+        capsys, "requests", "new", kind, "--answers", answers_file(tmp_path, template)
+    )
+    assert code == 1
+    assert "signatory_email" in err if kind == "dpa" else "email" in err
+    code, out, err = run(
+        capsys,
+        "requests",
+        "new",
+        kind,
+        "--answers",
+        answers_file(tmp_path, fill_template(template)),
+    )
+    assert code == 0, err
+    assert out.startswith("DEL-" if kind == "deletion" else "DPA-")
+
+
+def test_answer_file_errors_name_the_key_and_the_type_expected(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, data_dir: Path
+) -> None:
+    text = DELETION.replace('scope = ["account", "files"]', "scope = 5").replace(
+        "ack_irreversible = true", 'ack_irreversible = "sure"'
+    )
+    text = text.replace('country = "DE"', "country = 49")
+    code, _, err = run(
+        capsys, "requests", "new", "deletion", "--answers", answers_file(tmp_path, text)
+    )
+    assert code == 1
+    lines = {line.split(":", 1)[0]: line for line in err.splitlines() if ":" in line}
+    assert "list of strings" in lines["scope"]
+    assert "true or false" in lines["ack_irreversible"]
+    assert "country code" in lines["country"] and "string" in lines["country"]
+
+
+def test_new_help_points_to_the_template(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "requests", "new", "--help")
+    assert code == 0
+    assert "kotae requests template" in out
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert "kotae requests template" in readme

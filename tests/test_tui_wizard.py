@@ -292,7 +292,9 @@ async def test_stop_here_makes_no_request(kb: KnowledgeBase, tmp_path: Path) -> 
         await next_step(pilot)
         screen = wizard(app)
         assert screen.session.stopped
-        assert "No request was made. Prompts and completions" in shown_text(app)
+        shown = shown_text(app)
+        assert "No request was made." in shown
+        assert "unless the law requires otherwise" in shown  # from policy.retention-30-days
         assert str(app.screen.query_one("#next", Button).label) == "Close"
         await next_step(pilot)  # Close
         assert not isinstance(app.screen, WizardScreen)

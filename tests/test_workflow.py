@@ -410,7 +410,11 @@ def test_prompts_only_explains_the_policy_and_can_stop_without_a_request(
     run.next()
     assert run.current_step.id == "prompts_info"
     panels = run.explanations("ja")
-    assert [p.entry_id for p in panels] == ["policy.retention-30-days", "policy.zero-retention"]
+    assert [p.entry_id for p in panels] == [
+        "policy.retention-30-days",
+        "faq.deletion-request",
+        "policy.zero-retention",
+    ]
     retention = wkb.entries["policy.retention-30-days"]
     assert panels[0].answer == retention.ja.answer
     assert panels[0].quote == retention.quote.strip()
@@ -533,6 +537,26 @@ BROKEN = {
         ),
         [("lists/pick", "choice[0].end")],
     ),
+    "end on a partial step without drop": (
+        SAMPLER
+        + """
+[[step]]
+id = "partial"
+when = { field = "pick", includes = "a" }
+ja = { title = "部分" }
+en = { title = "Partial" }
+[[step.field]]
+id = "stop"
+type = "choice"
+ja = { label = "止める" }
+en = { label = "Stop" }
+choice = [
+  { value = "x", ja = "x", en = "X", end = true },
+  { value = "y", ja = "y", en = "Y" },
+]
+""",
+        [("partial/stop", "choice[0].end")],
+    ),
     "duplicate field": (
         SAMPLER.replace('id = "story"', 'id = "name"'),
         [("basics/name", "id")],
@@ -586,3 +610,103 @@ def test_interface_language_switch_does_not_change_stored_errors(sampler: Workfl
     assert str(error) == f"org: {error.message('ja')}"
     i18n.set_language("en")
     assert str(error) == f"org: {error.message('en')}"
+
+
+SCOPES = ["account", "files", "fine_tuned_models", "prompts"]
+# Every scope that ticks prompts and something else (prompts alone: the test above).
+WITH_PROMPTS = [
+    [s for i, s in enumerate(SCOPES) if mask >> i & 1]
+    for mask in range(1, 16)
+    if mask >> SCOPES.index("prompts") & 1 and mask != 1 << SCOPES.index("prompts")
+]
+
+
+@pytest.mark.parametrize("scope", WITH_PROMPTS, ids=lambda s: "+".join(s))
+def test_stopping_at_the_prompts_step_drops_only_the_prompts(
+    deletion: Workflow, scope: list[str]
+) -> None:
+    others = [s for s in scope if s != "prompts"]
+    run = WizardSession(deletion)
+    run.answer("scope", scope)
+    run.next()
+    assert run.current_step.id == "prompts_info"
+    assert run.answer("prompts_continue", "stop") == []
+    assert run.next() == []
+    assert not run.stopped
+    _walk(run, _deletion_answers(scope=None))
+    assert run.is_complete
+    assert run.submitted_answers()["scope"] == others
+    # An answers file with the same choices files the same request.
+    from_file = WizardSession(deletion)
+    assert from_file.load_answers(_deletion_answers(scope=scope, prompts_continue="stop")) == []
+    assert from_file.submitted_answers()["scope"] == others
+
+
+def test_an_impossible_date_says_there_is_no_such_date(sampler: Workflow) -> None:
+    run = WizardSession(sampler, today=TODAY)
+    [error] = run.answer("when", "2026-02-30")
+    assert "no such date" in error.message("en")
+    assert "存在しません" in error.message("ja")
+    [error] = run.answer("when", "30/02/2026")
+    assert "YYYY-MM-DD" in error.message("en")
+
+
+# -- wizard texts that state policy come from the knowledge entries ---------------------------
+
+OLD_PROMPTS_HELP = (
+    'help = "Data sent through the API is kept for at most 30 days to monitor abuse and then '
+    'deleted, so there is nothing to ask for."'
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        (OLD_PROMPTS_HELP, ("more", "en.help")),
+        (
+            'help = "削除を依頼する必要はありません。API データは 30 日間保持されます。"',
+            ("more", "ja.help"),
+        ),
+        ('help = "If you live in California, the CCPA applies."', ("more", "en.help")),
+        (
+            'help = "All customer data is processed and stored in the United States."',
+            ("more", "en.help"),
+        ),
+        ('help = "個人情報保護法により、遅滞なく対応します。"', ("more", "ja.help")),
+    ],
+)
+def test_check_rejects_policy_stated_without_an_entry(
+    kb_copy: Path, text: str, where: tuple[str, str]
+) -> None:
+    lang = where[1][:2]
+    other = "en" if lang == "ja" else "ja"
+    step = (
+        f'[[step]]\nid = "more"\n[step.{lang}]\ntitle = "x"\n{text}\n[step.{other}]\ntitle = "x"\n'
+    )
+    old = '[[step]]\nid = "more"\nja = { title = "その他" }\nen = { title = "More" }\n'
+    assert old in SAMPLER
+    path = kb_copy / "workflows" / "sampler.toml"
+    path.write_text(SAMPLER.replace(old, step), encoding="utf-8")
+    problems = check_workflows(check_knowledge(kb_copy)[0])
+    found = [(p.entry, p.field) for p in problems if p.field.endswith("help")]
+    assert found == [where], problems
+
+
+def test_the_prompts_step_renders_the_policy_from_its_entries(
+    deletion: Workflow, wkb: KnowledgeBase
+) -> None:
+    run = WizardSession(deletion)
+    run.answer("scope", ["prompts"])
+    run.next()
+    step = run.current_step
+    for lang in ("ja", "en"):
+        help_text = deletion.help(step, lang)
+        assert "nothing to ask for" not in help_text and "必要はありません" not in help_text
+        assert "low-risk" not in help_text
+    assert "faq.deletion-request" in [p.entry_id for p in run.explanations("en")]
+    run.answer("prompts_continue", "stop")
+    run.next()
+    retention = wkb.entries["policy.retention-30-days"]
+    assert retention.en.answer in run.end_message("en")
+    assert "unless the law requires otherwise" in run.end_message("en")
+    assert retention.ja.answer in run.end_message("ja")

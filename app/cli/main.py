@@ -6,7 +6,10 @@ Textual is imported only when the UI starts, so `kotae ask` stays quick.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
+import re
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -25,12 +28,15 @@ EXIT_OK = 0
 EXIT_PROBLEMS = 1  # `check` found problems, or the knowledge base cannot be loaded
 EXIT_USAGE = 2  # bad arguments or an unusable question
 EXIT_INPUT = 3  # a file named on the command line cannot be read
+_SURROGATES = re.compile("[\ud800-\udfff]")
+EXIT_PIPE = 141  # the reader of stdout went away (`| head -1`), as the shell reports SIGPIPE
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kotae",
         description=_("Answers questions about the API data-usage policy, in Japanese or English."),
+        epilog=_("Without a command, kotae opens the terminal UI (Ask, Browse, Requests)."),
     )
     parser.add_argument("--version", action="version", version=f"kotae {__version__}")
     parser.add_argument("--knowledge", type=Path, metavar="DIR", help=_("knowledge folder"))
@@ -46,6 +52,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help=_("validate the knowledge base"))
     check.add_argument("--knowledge", dest="check_knowledge", type=Path, metavar="DIR")
+
+    serve = sub.add_parser("serve", help=_("run the customer web site"))
+    serve.add_argument("--host", default="127.0.0.1", help=_("address to listen on"))
+    serve.add_argument("--port", type=int, default=8080, help=_("port to listen on"))
+    serve.add_argument("--workers", type=int, default=1, help=_("worker processes"))
+    serve.add_argument(
+        "--trust-proxy",
+        metavar="IPS",
+        help=_("trust X-Forwarded-* headers from these addresses (a TLS reverse proxy)"),
+    )
 
     from app.cli.eval import add_eval_parser
     from app.cli.insights import add_insights_parser
@@ -64,6 +80,37 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """`kotae`; a reader that closes stdout early (`| head -1`) ends it quietly."""
+    try:
+        try:
+            code = _main(argv)
+        except SystemExit as exc:  # argparse: --help, --version, usage errors
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _discard_stdout()
+        return EXIT_PIPE
+    return code
+
+
+def _discard_stdout() -> None:
+    # Python flushes stdout once more at exit; point it at /dev/null so that flush is silent.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # stdout is not a real file (tests)
+        pass
+
+
+def _main(argv: Sequence[str] | None = None) -> int:
+    argv = [_clean_arg(a) for a in (sys.argv[1:] if argv is None else argv)]
+    for stream in (sys.stdout, sys.stderr):
+        # Whatever the terminal's encoding, a character it lacks is escaped, never a traceback.
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors="backslashreplace")
     i18n.set_language(i18n.choose_language(_peek_lang(argv), None))
     args = build_parser().parse_args(argv)
     if args.lang:
@@ -87,6 +134,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             from app.cli.requests import run_requests
 
             return run_requests(args)
+        if args.command == "serve":
+            from app.web.serve import serve  # Starlette and uvicorn load only here
+
+            return serve(
+                host=args.host,
+                port=args.port,
+                workers=args.workers,
+                data_dir=args.data_dir,
+                knowledge=args.knowledge,
+                trust_proxy=args.trust_proxy,
+            )
         kb = load_knowledge(args.knowledge)
     except KnowledgeError as exc:
         _report_problems(exc.problems)
@@ -96,6 +154,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "ask":
         return cmd_ask(args, kb)
     return cmd_ui(args, kb)
+
+
+def _clean_arg(arg: str) -> str:
+    # Bytes that are not UTF-8 arrive as lone surrogates; they become U+FFFD, so nothing
+    # downstream (matching, JSON, the terminal) ever sees or echoes invalid UTF-8.
+    with contextlib.suppress(UnicodeEncodeError):
+        arg = arg.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return _SURROGATES.sub("\ufffd", arg)
 
 
 def _peek_lang(argv: Sequence[str] | None) -> str | None:
@@ -151,7 +217,7 @@ def cmd_ask(args: argparse.Namespace, kb: KnowledgeBase) -> int:
         return EXIT_USAGE
     result = matcher.ask(question)
     if args.json:
-        print(json.dumps(result_to_json(result, kb, lang), ensure_ascii=False))
+        print(json_line(result_to_json(result, kb, lang)))
     else:
         print(describe(result, kb, lang))
     sys.stdout.flush()  # the answer first; keeping the question must not delay it
@@ -178,16 +244,25 @@ def _ask_batch(
         except UnicodeDecodeError:
             message = _("line {n} is not valid UTF-8").format(n=number)
             if as_json:
-                print(json.dumps({"line": number, "error": message, "decision": "decline"}))
+                print(json_line({"line": number, "error": message, "decision": "decline"}))
             else:
                 print(f"[{number}] {message}\n")
             continue
         result = matcher.ask(question)
         if as_json:
-            print(json.dumps(result_to_json(result, kb, lang), ensure_ascii=False), flush=False)
+            print(json_line(result_to_json(result, kb, lang)), flush=False)
         else:
             print(describe(result, kb, lang) + "\n")
     return EXIT_OK
+
+
+# Line breaks JSON leaves raw but Unicode-aware readers (str.splitlines) split on.
+_UNICODE_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def json_line(obj: object) -> str:
+    """One JSON object on one line, whatever line-splitting its reader uses."""
+    return json.dumps(obj, ensure_ascii=False).translate(_UNICODE_BREAKS)
 
 
 def _read_lines(source: str) -> Iterator[tuple[int, bytes]]:
@@ -208,6 +283,9 @@ def cmd_ui(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     except ConfigError as exc:
         print(printable(str(exc)), file=sys.stderr)
         return EXIT_USAGE
+    from app.core import deadlines
+
+    deadlines.set_timezone(config.timezone)
     from app.tui.app import run_tui
 
     return run_tui(kb, args.lang, config, args.data_dir)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from app.cli.output import EXIT_INVALID, EXIT_NOT_FOUND, err
+from app.cli.output import EXIT_INVALID, EXIT_NOT_FOUND, EXIT_USAGE, err
 from app.core import i18n
 from app.core.i18n import _
 from app.core.statuses import DENIAL_REASONS, KINDS, all_statuses
@@ -41,7 +41,10 @@ def add_requests_parser(subparsers: Any) -> None:
     p.add_argument("--note", required=True, help=_("what happened (kept in the event log)"))
     p.add_argument("--reason", choices=DENIAL_REASONS, help=_("reason code, for denied"))
 
-    p = sub.add_parser("extend", help=_("extend the due date once, as the law allows"))
+    p = sub.add_parser(
+        "extend",
+        help=_("extend the due date: as the law allows, or once for an internal target"),
+    )
     p.add_argument("reference", metavar="REF")
     p.add_argument("--reason", required=True, help=_("why more time is needed"))
 
@@ -59,7 +62,27 @@ def add_requests_parser(subparsers: Any) -> None:
         help=_("closed at least this many days ago"),
     )
 
-    p = sub.add_parser("new", help=_("submit a request from a TOML file of answers"))
+    p = sub.add_parser(
+        "template",
+        help=_("print an answers file to fill in for `requests new`"),
+        description=_("Every field with its type, allowed values and whether it is required."),
+    )
+    p.add_argument("kind", choices=KINDS)
+    p.add_argument(
+        "--lang",
+        dest="template_lang",
+        choices=i18n.LANGUAGES,
+        help=_("language of the labels and comments (default: the interface language)"),
+    )
+
+    p = sub.add_parser(
+        "new",
+        help=_("submit a request from a TOML file of answers"),
+        description=_(
+            "Start from the answers file printed by `kotae requests template KIND`; "
+            "nothing is stored unless every answer is valid."
+        ),
+    )
     p.add_argument("kind", choices=KINDS)
     p.add_argument("--answers", required=True, metavar="FILE", help=_("TOML file of answers"))
     p.add_argument(
@@ -91,6 +114,14 @@ def run_requests(args: argparse.Namespace) -> int:
         i18n.set_language(args.lang)
     lang = i18n.current_language()
     command = COMMANDS[args.requests_command]
+    from app.core import deadlines
+    from app.core.config import ConfigError, load_config
+
+    try:
+        deadlines.set_timezone(load_config().timezone)
+    except ConfigError as exc:
+        err(str(exc))
+        return EXIT_USAGE
     try:
         with RequestStore(getattr(args, "data_dir", None)) as store:
             return command(args, Context(store, lang, getattr(args, "knowledge", None)))

@@ -14,15 +14,23 @@ from typing import Any
 import tomli
 
 from app.cli.output import EXIT_INVALID, EXIT_NOT_FOUND, EXIT_OK, err
-from app.core.deadlines import Regime, load_regimes
+from app.core import deadlines
+from app.core.deadlines import (
+    Regime,
+    deadline_label,
+    describe_due,
+    extension_rule,
+    load_regimes,
+)
 from app.core.export import request_record, to_json, to_markdown
 from app.core.i18n import _
-from app.core.knowledge import KnowledgeBase, KnowledgeError, check_knowledge
+from app.core.knowledge import KnowledgeBase, KnowledgeError, check_knowledge, one_line
 from app.core.match.text import printable
 from app.core.messages import format_day
 from app.core.records import Request
 from app.core.statuses import KIND_LABELS, status_label
 from app.core.workflow.engine import WizardSession, Workflow, load_workflow
+from app.core.workflow.template import answers_template, expected_value
 from app.store.sqlite import RequestStore
 from app.store.submit import submit_run
 
@@ -61,24 +69,36 @@ class Context:
 
 
 def cmd_list(args: argparse.Namespace, ctx: Context) -> int:
-    today = date.today()
+    today = deadlines.today()
     found = ctx.store.list_requests(kind=args.kind, status=args.status)
     if args.overdue:
         found = [r for r in found if r.is_overdue(today)]
+    regimes = ctx.regimes() if found else {}
     if args.json:
-        print(json.dumps([_summary(r, today) for r in found], ensure_ascii=False, indent=2))
+        rows_json = [_summary(r, today, regimes.get(r.regime)) for r in found]
+        print(json.dumps(rows_json, ensure_ascii=False, indent=2))
         return EXIT_OK
     if not found:
         print(_("No requests."))
         return EXIT_OK
-    header = [_("Reference"), _("Status"), _("Received"), _("Due"), _("Contact")]
+    header = [
+        _("Reference"),
+        _("Status"),
+        _("Received"),
+        _("Due"),
+        _("Deadline"),
+        _("Contact"),
+        _("Channel"),
+    ]
     rows = [
         [
             r.reference,
             status_label(r.status).get(ctx.lang),
             format_day(r.received_on, ctx.lang),
             format_day(r.due_on, ctx.lang) + (" !" if r.is_overdue(today) else ""),
+            deadline_label(regimes[r.regime], ctx.lang) if r.regime in regimes else "—",
             r.contact or "—",
+            r.channel,
         ]
         for r in found
     ]
@@ -86,7 +106,7 @@ def cmd_list(args: argparse.Namespace, ctx: Context) -> int:
     return EXIT_OK
 
 
-def _summary(r: Request, today: date) -> dict[str, Any]:
+def _summary(r: Request, today: date, regime: Regime | None) -> dict[str, Any]:
     return {
         "reference": r.reference,
         "kind": r.kind,
@@ -94,9 +114,11 @@ def _summary(r: Request, today: date) -> dict[str, Any]:
         "regime": r.regime,
         "received_on": r.received_on.isoformat(),
         "due_on": r.due_on.isoformat(),
+        "deadline_basis": regime.basis if regime else None,
         "overdue": r.is_overdue(today),
         "extensions": r.extensions,
         "contact": r.contact,
+        "channel": r.channel,
     }
 
 
@@ -134,30 +156,43 @@ def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
         print(to_json(record))
         return EXIT_OK
     lang = ctx.lang
-    due = format_day(request.due_on, lang)
-    if request.is_overdue():
+    due = record["due_text"]
+    if request.is_overdue(deadlines.today()):
         due += " " + _("(overdue)")
     fields = [
-        (_("Status"), f"{status_label(request.status).get(lang)} ({request.status})"),
-        (_("Legal basis"), f"{record['regime_label']} — {record['regime_note']}"),
+        (_("Status"), _status_text(request.status, lang)),
+        (_("Regime"), f"{record['regime_label']} — {record['regime_note']}"),
         (_("Requester's language"), request.lang),
         (_("Received"), format_day(request.received_on, lang)),
         (_("Due"), due),
         (_("Extensions"), str(request.extensions)),
         (_("Contact"), request.contact or "—"),
+        (_("Channel"), request.channel),
     ]
     lines = [f"{request.reference}  {_(KIND_LABELS[request.kind])}"]
     lines += [f"{label}: {value}" for label, value in fields]
     lines += ["", _("Answers:")]
     if record["purged"]:
         lines.append("  " + _("The personal data of this request has been purged."))
-    lines += [f"  {a['label']}: " + a["display"].replace("\n", "\n    ") for a in record["answers"]]
+    lines += [_answer_line(a) for a in record["answers"]]
     lines += ["", _("History:")]
     for e in record["history"]:
         when = e["at"][:16].replace("T", " ")
         lines.append(f"  {when} UTC  {e['actor']}  {e['summary']}")
     print(printable("\n".join(lines)))
     return EXIT_OK
+
+
+def _status_text(status: str, lang: str) -> str:
+    # The code is what `set-status` takes; shown only where the label does not already say it.
+    label = status_label(status).get(lang)
+    return label if label == status else f"{label} ({status})"
+
+
+def _answer_line(answer: dict[str, Any]) -> str:
+    if answer.get("type") == "confirm":  # the label is a whole sentence the person ticked
+        return f"  ✓ {answer['label']}"
+    return f"  {answer['label']}: " + answer["display"].replace("\n", "\n    ")
 
 
 def cmd_set_status(args: argparse.Namespace, ctx: Context) -> int:
@@ -171,12 +206,16 @@ def cmd_set_status(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_extend(args: argparse.Namespace, ctx: Context) -> int:
-    request = ctx.store.extend(args.reference, reason=args.reason, regimes=ctx.regimes())
+    regimes = ctx.regimes()
+    request = ctx.store.extend(args.reference, reason=args.reason, regimes=regimes)
+    regime = regimes.get(request.regime)
     print(
         _("{reference} is now due on {date}.").format(
-            reference=request.reference, date=format_day(request.due_on, ctx.lang)
+            reference=request.reference, date=describe_due(request.due_on, regime, ctx.lang)
         )
     )
+    if regime is not None:
+        print(extension_rule(regime, ctx.lang))
     return EXIT_OK
 
 
@@ -203,6 +242,12 @@ def cmd_purge(args: argparse.Namespace, ctx: Context) -> int:
     return EXIT_OK
 
 
+def cmd_template(args: argparse.Namespace, ctx: Context) -> int:
+    lang = args.template_lang or ctx.lang
+    print(answers_template(ctx.workflow(args.kind), lang), end="")
+    return EXIT_OK
+
+
 def cmd_new(args: argparse.Namespace, ctx: Context) -> int:
     path = Path(args.answers)
     try:
@@ -216,10 +261,20 @@ def cmd_new(args: argparse.Namespace, ctx: Context) -> int:
     except tomli.TOMLDecodeError as exc:
         err(_("{file}: not valid TOML: {error}").format(file=path, error=exc))
         return EXIT_INVALID
-    run = WizardSession(ctx.workflow(args.kind))
+    except RecursionError:
+        err(_("{file}: arrays or tables are nested too deeply.").format(file=path))
+        return EXIT_INVALID
+    workflow = ctx.workflow(args.kind)
+    run = WizardSession(workflow)
     errors = run.load_answers(answers)
     for error in errors:
-        err(f"{error.field}: {error.message(ctx.lang)}")
+        f = workflow.definition.field(error.field)
+        expected = (
+            " " + _("Expected: {what}.").format(what=expected_value(f, ctx.lang))
+            if f is not None
+            else ""
+        )
+        err(f"{one_line(error.field)}: {error.message(ctx.lang)}{expected}")
     if errors:
         err(_("Nothing was stored: {n} answer(s) to fix.").format(n=len(errors)))
         return EXIT_INVALID
@@ -238,4 +293,5 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Context], int]] = {
     "export": cmd_export,
     "purge": cmd_purge,
     "new": cmd_new,
+    "template": cmd_template,
 }

@@ -17,7 +17,16 @@ ENV_VAR = "KOTAE_CONFIG"
 LANG_VALUES = ("ja", "en")
 ANSWER_LANG_VALUES = ("auto", "ja", "en")
 LOG_QUESTIONS_VALUES = ("unanswered", "all", "off")
-KNOWN_FIELDS = ("lang", "theme", "answer_lang", "keys", "log_questions", "question_log_days")
+KNOWN_FIELDS = (
+    "lang",
+    "theme",
+    "answer_lang",
+    "keys",
+    "timezone",
+    "log_questions",
+    "question_log_days",
+)
+DEFAULT_TIMEZONE = "Asia/Tokyo"  # the office's: it decides the day a request is received
 # Overrides `log_questions` (the bench and the test suite set it to "off").
 LOG_ENV_VAR = "KOTAE_LOG_QUESTIONS"
 
@@ -33,6 +42,7 @@ class Config:
     answer_lang: str = "auto"  # auto: answer in the question's language
     keys: dict[str, str] = field(default_factory=dict)  # binding id -> key(s), "ctrl+y,f9"
     path: Path | None = None  # where it was read from, for messages
+    timezone: str = DEFAULT_TIMEZONE  # IANA name; days of receipt are counted in it
     # Which questions are kept, masked, for editors; and for how many days.
     log_questions: str = "unanswered"
     question_log_days: int = 30
@@ -66,6 +76,8 @@ def load_config(path: Path | None = None) -> Config:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: not valid UTF-8: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: not usable TOML: arrays or tables nested too deeply") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot be read: {exc.strerror}") from None
     return parse_config(data, path)
@@ -90,6 +102,9 @@ def parse_config(data: dict[str, Any], path: Path) -> Config:
     for binding_id, key in keys.items():
         if not isinstance(key, str) or not key.strip():
             raise fail(f"keys.{binding_id}", 'must be a key such as "ctrl+y" or "f9,ctrl+y"')
+    timezone = data.get("timezone", DEFAULT_TIMEZONE)
+    if not isinstance(timezone, str) or not _known_zone(timezone):
+        raise fail("timezone", "must be an IANA time zone such as 'Asia/Tokyo' or 'UTC'")
     log_questions = _choice(data, "log_questions", LOG_QUESTIONS_VALUES, fail) or "unanswered"
     days = data.get("question_log_days", 30)
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 3650:
@@ -99,10 +114,21 @@ def parse_config(data: dict[str, Any], path: Path) -> Config:
         theme=theme,
         answer_lang=answer_lang,
         keys=dict(keys),
+        timezone=timezone,
         path=path,
         log_questions=log_questions,
         question_log_days=days,
     )
+
+
+def _known_zone(name: str) -> bool:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
 
 
 def _choice(data: dict[str, Any], name: str, allowed: tuple[str, ...], fail: Any) -> str | None:

@@ -57,7 +57,7 @@ def check_countries(root: Path) -> tuple[dict[str, Country], list[Problem]]:
             continue
         unknown_keys(raw, KEYS, add)
         code = string(raw, "code", add)
-        if code and not CODE_RE.match(code):
+        if code and not CODE_RE.fullmatch(code):
             add("code", f"{code!r} is not an ISO 3166-1 alpha-2 code (two capital letters)")
         regions = raw.get("regions", {})
         if not isinstance(regions, dict) or not all(isinstance(v, str) for v in regions.values()):

@@ -10,7 +10,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from app.core.deadlines import Regime
+from app.core.deadlines import Regime, deadline_label, describe_due
 from app.core.i18n import N_, gettext_for
 from app.core.messages import format_day
 from app.core.privacy import REDACTED
@@ -42,6 +42,11 @@ def request_record(
         "regime": request.regime,
         "regime_label": regime.label.get(lang) if regime else request.regime,
         "regime_note": regime.note.get(lang) if regime else "",
+        # What the due date is: a legal deadline (with its citation) or an internal target.
+        "deadline_basis": regime.basis if regime else None,
+        "deadline_label": deadline_label(regime, lang) if regime else "",
+        "citation": regime.citation.get(lang) if regime and regime.citation else None,
+        "due_text": describe_due(request.due_on, regime, lang),
         "received_on": request.received_on.isoformat(),
         "due_on": request.due_on.isoformat(),
         "original_due_on": request.original_due_on.isoformat(),
@@ -67,6 +72,7 @@ def _answers(
         return [
             {
                 "field": k,
+                "type": "text",
                 "label": k,
                 "value": v if include_pii else hidden,
                 "display": str(v) if include_pii else hidden,
@@ -83,6 +89,7 @@ def _answers(
         out.append(
             {
                 "field": f.id,
+                "type": f.type,
                 "label": f.label.get(lang),
                 "value": display if f.pii and not include_pii else value,
                 "display": display,
@@ -134,7 +141,7 @@ LABELS = {
     "status": N_("Status"),
     "received": N_("Received"),
     "due": N_("Due"),
-    "regime": N_("Legal basis"),
+    "regime": N_("Regime"),
     "extended": N_("Extensions"),
     "answers": N_("Answers"),
     "answer": N_("Answer"),
@@ -156,7 +163,7 @@ def to_markdown(record: Mapping[str, Any]) -> str:
         "|---|---|",
         f"| {t['status']} | {_cell(record['status_label'])} |",
         f"| {t['received']} | {format_day(record['received_on'], lang)} |",
-        f"| {t['due']} | {format_day(record['due_on'], lang)} |",
+        f"| {t['due']} | {_cell(record.get('due_text') or format_day(record['due_on'], lang))} |",
         f"| {t['regime']} | {_cell(record['regime_label'])} |",
     ]
     if record["extensions"]:

@@ -14,6 +14,7 @@ from typing import Any
 
 import tomli
 
+from app.core.match.text import normalise, printable
 from app.core.paths import knowledge_dir
 from app.core.tomldata import LANGS, unknown_keys
 from app.core.tomldata import string as _str
@@ -23,6 +24,12 @@ LANG_KEYS = {"title", "answer", "questions"}
 MIN_QUESTIONS = 8
 ID_RE = re.compile(r"^[a-z][a-z0-9]*(\.[a-z0-9][a-z0-9-]*)+$")
 SOURCE_FILE = "source.md"
+TOO_DEEP = "not usable TOML: arrays or tables nested too deeply"
+
+
+def one_line(text: str) -> str:
+    """Untrusted text for one line of a terminal: controls and line breaks escaped."""
+    return printable(text).replace("\n", "\\n").replace("\t", "\\t")
 
 
 @dataclass(frozen=True)
@@ -33,7 +40,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}: {self.entry}: {self.field}: {self.message}"
+        # One line per problem, whatever a key in the file contains.
+        return ": ".join(one_line(s) for s in (self.file, self.entry, self.field, self.message))
 
 
 class KnowledgeError(Exception):
@@ -111,6 +119,8 @@ def _read_toml(path: Path, root: Path, problems: list[Problem]) -> dict[str, Any
         problems.append(Problem(rel, "-", "toml", f"not valid TOML: {exc}"))
     except UnicodeDecodeError as exc:
         problems.append(Problem(rel, "-", "toml", f"not valid UTF-8: {exc}"))
+    except RecursionError:  # tomli refuses more than 400 levels this way
+        problems.append(Problem(rel, "-", "toml", TOO_DEEP))
     except OSError as exc:
         problems.append(Problem(rel, "-", "file", f"cannot be read: {exc.strerror}"))
     return None
@@ -176,7 +186,7 @@ def _parse_entry(raw: Any, index: int, rel: str, problems: list[Problem]) -> Ent
         return None
     unknown_keys(raw, ENTRY_KEYS, add)
     entry_id = _str(raw, "id", add)
-    if entry_id and not ID_RE.match(entry_id):
+    if entry_id and not ID_RE.fullmatch(entry_id):
         add("id", f"{entry_id!r} is not of the form 'group.name' (lower case, digits, '-')")
     topic = _str(raw, "topic", add)
     source = _str(raw, "source", add)
@@ -240,7 +250,7 @@ def _load_synonyms(
     raw_groups = data.get("group", [])
     if not isinstance(raw_groups, list):
         problems.append(Problem(rel, "-", "group", "must be an array of tables ([[group]])"))
-        return groups
+        return groups, tuple(boilerplate)
     seen: dict[str, int] = {}
     for i, raw in enumerate(raw_groups):
 
@@ -253,6 +263,10 @@ def _load_synonyms(
         terms = _str_list(raw, "terms", add)
         if len(terms) < 2:
             add("terms", "needs at least two terms")
+            continue
+        empty = [t for t in terms if not normalise(t)]
+        if empty:
+            add("terms", f"{empty[0]!r} has no letter or digit to match")
             continue
         for term in terms:
             key = term.casefold()

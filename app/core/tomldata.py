@@ -42,7 +42,9 @@ def boolean(raw: dict[str, Any], key: str, add: Add, default: bool) -> bool:
     return value
 
 
-def integer(raw: dict[str, Any], key: str, add: Add, minimum: int = 0) -> int | None:
+def integer(
+    raw: dict[str, Any], key: str, add: Add, minimum: int = 0, maximum: int | None = None
+) -> int | None:
     value = raw.get(key)
     if value is None:
         return None
@@ -51,6 +53,9 @@ def integer(raw: dict[str, Any], key: str, add: Add, minimum: int = 0) -> int | 
         return None
     if value < minimum:
         add(key, f"must be at least {minimum}")
+        return None
+    if maximum is not None and value > maximum:
+        add(key, f"must be at most {maximum}")
         return None
     return value
 

@@ -136,9 +136,8 @@ def _utc(now: datetime | None) -> datetime:
 
 
 def _local_day(now: datetime | None) -> date:
-    if now is None:
-        return date.today()
-    return now.date() if now.tzinfo is None else now.astimezone().date()
+    # The office time zone, not the machine's, decides the day of receipt.
+    return deadlines.receipt_day(now)
 
 
 class RequestStore:

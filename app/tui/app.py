@@ -14,6 +14,7 @@ from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.screen import Screen
 
+from app.core import deadlines
 from app.core.answers import answer_language, copy_text
 from app.core.config import Config
 from app.core.i18n import N_, _, choose_language, set_language
@@ -81,7 +82,7 @@ class KotaeApp(App[int]):
         return Matcher(self.kb)
 
     def current_day(self) -> date:
-        return self.today or date.today()
+        return self.today or deadlines.today()
 
     def on_mount(self) -> None:
         theme = self.config.theme

@@ -8,6 +8,7 @@ from app.core.deadlines import Regime, check_regimes
 from app.core.knowledge import KnowledgeBase, Problem, _rel
 from app.core.workflow.engine import read_definition
 from app.core.workflow.schema import Definition
+from app.core.workflow.wording import entry_references, wording_problems
 
 
 def check_workflows(kb: KnowledgeBase) -> list[Problem]:
@@ -86,7 +87,8 @@ def _cross_check(
                             f"{c.value!r} is not a region in countries.toml",
                         )
                     )
-        for eid in step.explain:
-            if eid not in kb.entries:
-                out.append(Problem(d.file, step.id, "explain", f"unknown entry id {eid!r}"))
+    for where, key, eid in entry_references(d):
+        if eid not in kb.entries:
+            out.append(Problem(d.file, where, key, f"unknown entry id {eid!r}"))
+    out += wording_problems(d)
     return out

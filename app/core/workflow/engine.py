@@ -103,6 +103,10 @@ class Workflow:
             return [(c.code, c.label(lang)) for c in self.countries.values()]
         return [(c.value, c.label.get(lang)) for c in f.choices]
 
+    def help(self, step: Step, lang: str) -> str:
+        """The step's help text followed by the answers of its `from_entry` entries."""
+        return _with_entries(step.help.get(lang), step.from_entry, self.entries, lang)
+
     def explanations(self, step: Step, lang: str) -> list[Explanation]:
         """Panels for a step's `explain` entries; an id missing from the knowledge is skipped."""
         out = []
@@ -158,6 +162,28 @@ class Workflow:
             values = chosen if isinstance(chosen, list) else [chosen]
             out += [c.implies.get(lang) for c in f.choices if c.implies and c.value in values]
         return out
+
+
+def _with_entries(
+    own: str, entry_ids: tuple[str, ...], entries: Mapping[str, Entry], lang: str
+) -> str:
+    # Policy statements are the entries' own answers, word for word.
+    parts = [own] + [entries[e].text(lang).answer for e in entry_ids if e in entries]
+    return "\n\n".join(p for p in parts if p)
+
+
+def _drop(choice: Choice, answers: dict[str, Any]) -> bool:
+    """Take the choice's `drop` value out of its list answer; False when nothing would be left
+    (the choice then ends the wizard)."""
+    if choice.drop is None:
+        return False
+    fid, value = choice.drop
+    chosen = answers.get(fid)
+    rest = [v for v in chosen if v != value] if isinstance(chosen, list) else []
+    if not rest:
+        return False
+    answers[fid] = rest
+    return True
 
 
 def read_definition(path: Path, root: Path) -> tuple[Definition | None, list[Problem]]:
@@ -253,7 +279,10 @@ class WizardSession:
         if not self._stopped:
             return None
         choice = self.workflow.field(self._stopped[0]).choice(self._stopped[1])
-        return choice.end_message.get(lang) if choice and choice.end_message else None
+        if choice is None or not (choice.end_message or choice.end_from_entry):
+            return None
+        own = choice.end_message.get(lang) if choice.end_message else ""
+        return _with_entries(own, choice.end_from_entry, self.workflow.entries, lang)
 
     # -- answering ----------------------------------------------------------------------------
 
@@ -304,7 +333,7 @@ class WizardSession:
             return errors
         for f in step.fields:
             choice = f.choice(self.answers.get(f.id)) if f.type == "choice" else None
-            if choice and choice.end:
+            if choice and choice.end and not _drop(choice, self.answers):
                 self._stopped = (f.id, choice.value)
                 return []
         self._position = self.workflow.steps.index(step) + 1
@@ -353,7 +382,7 @@ class WizardSession:
             for f in step.fields:
                 value, errs = self.checker.check_value(f, answers.get(f.id))
                 choice = f.choice(value) if f.type == "choice" and value else None
-                if choice and choice.end:
+                if choice and choice.end and not _drop(choice, stored):
                     errs = [
                         FieldError(
                             f.id,

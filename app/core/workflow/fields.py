@@ -21,9 +21,14 @@ from app.core.messages import Localized, format_day, localized
 from app.core.privacy import REDACTED, mask_email
 from app.core.workflow.schema import FIELD_TYPES, FieldDef
 
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
+# A dot-atom local part and a host name (RFC 5321 without quoted parts or IP literals), letters
+# of any script allowed: no leading, trailing or double dots, no <>, commas or invisible marks.
+_ATOM = r"[\w!#$%&'*+/=?^`{|}~-]+"
+_LABEL = r"[^\W_](?:[\w-]{0,61}[^\W_])?"
+EMAIL_RE = re.compile(rf"{_ATOM}(?:\.{_ATOM})*@(?:{_LABEL}\.)+(?:[^\W\d_]{{2,63}}|xn--[\w-]+)")
 ORG_RE = re.compile(r"^org-[A-Za-z0-9]{4,64}$")
 FILE_ID_RE = re.compile(r"^file-[A-Za-z0-9_-]{4,64}$")
+DATE_SHAPE_RE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 LIST_SPLIT_RE = re.compile(r"[\s,、，;；]+")
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 DEFAULT_MAX = {"text": 200, "long_text": 5000, "email": 254, "org_id": 80}
@@ -64,7 +69,7 @@ class Checker:
         def err(code: str, msgid: str, **params: Any) -> FieldError:
             return FieldError(f.id, code, f.errors.get(code) or localized(msgid, **params))
 
-        if _blank(raw):
+        if _blank(raw) or (raw is False and f.type == "confirm"):
             if f.type == "confirm" and f.required:
                 return None, [err("unticked", N_("Tick this box to go on."))]
             if f.required:
@@ -106,7 +111,7 @@ class Checker:
         if not isinstance(raw, str):
             return None, [err("type", N_("Enter text."))]
         value = unicodedata.normalize("NFKC", raw).strip()
-        if not regex.match(value):
+        if not regex.fullmatch(value):
             return None, [err("invalid", msgid)]
         return self._text(f, value, err)
 
@@ -131,7 +136,9 @@ class Checker:
         errors: list[FieldError] = []
         for item in items:
             value = unicodedata.normalize("NFKC", item).strip()
-            if not FILE_ID_RE.match(value) or (f.pattern and not re.fullmatch(f.pattern, value)):
+            if not FILE_ID_RE.fullmatch(value) or (
+                f.pattern and not re.fullmatch(f.pattern, value)
+            ):
                 errors.append(
                     err("invalid", N_("“{value}” is not a file ID (file-…)."), value=_clip(value))
                 )
@@ -184,6 +191,9 @@ class Checker:
 
     def _date(self, f: FieldDef, raw: Any, err: Err) -> Checked:
         day = _as_date(raw)
+        if day is None and isinstance(raw, str) and DATE_SHAPE_RE.fullmatch(_date_text(raw)):
+            msgid = N_("There is no such date: {value}.")
+            return None, [err("invalid", msgid, value=_clip(_date_text(raw)))]
         if day is None:
             return None, [err("invalid", N_("Enter a date as YYYY-MM-DD."))]
         lo, hi = self._limit(f.min_date), self._limit(f.max_date)
@@ -209,7 +219,7 @@ class Checker:
 
 
 def _blank(raw: Any) -> bool:
-    if raw is None or raw is False:
+    if raw is None:
         return True
     if isinstance(raw, str):
         return not raw.strip()
@@ -233,11 +243,15 @@ def _as_date(raw: Any) -> date | None:
         return raw
     if not isinstance(raw, str):
         return None
-    text = unicodedata.normalize("NFKC", raw).strip().replace("/", "-")
+    text = _date_text(raw)
     try:
-        return date.fromisoformat(text) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) else None
+        return date.fromisoformat(text) if DATE_SHAPE_RE.fullmatch(text) else None
     except ValueError:
         return None
+
+
+def _date_text(raw: str) -> str:
+    return unicodedata.normalize("NFKC", raw).strip().replace("/", "-")
 
 
 def _clip(value: str, limit: int = 40) -> str:

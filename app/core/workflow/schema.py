@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from app.core.knowledge import Problem
@@ -53,7 +54,7 @@ ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 DATE_RE = re.compile(r"^(today|\d{4}-\d{2}-\d{2})$")
 
 TOP_KEYS = {"id", "kind", "contact_field", "deadline", "step", "ja", "en"}
-STEP_KEYS = {"id", "when", "explain", "review", "field", "ja", "en"}
+STEP_KEYS = {"id", "when", "explain", "from_entry", "review", "field", "ja", "en"}
 FIELD_KEYS = {
     "id",
     "type",
@@ -72,7 +73,7 @@ FIELD_KEYS = {
     "ja",
     "en",
 }
-CHOICE_KEYS = {"value", "ja", "en", "end", "end_message", "implies"}
+CHOICE_KEYS = {"value", "ja", "en", "end", "end_message", "implies", "drop"}
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,11 @@ class Choice:
     label: Localized
     end: bool = False  # choosing it ends the wizard without a request
     end_message: Localized | None = None
+    end_from_entry: tuple[str, ...] = ()  # entries whose answers follow the end message
     implies: Localized | None = None  # what the choice brings into the request (e.g. SCC module)
+    # (field, value): with `end`, take this value out of that multi-choice answer and go on;
+    # the wizard ends only when nothing else is left in it.
+    drop: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -129,6 +134,7 @@ class Step:
     fields: tuple[FieldDef, ...] = ()
     when: tuple[Condition, ...] = ()
     explain: tuple[str, ...] = ()  # knowledge entry ids quoted in an explanation panel
+    from_entry: tuple[str, ...] = ()  # entries whose answers follow the help text
     review: bool = False  # the step shows the summary of every answer
 
     def shown(self, answers: dict[str, Any]) -> bool:
@@ -219,15 +225,10 @@ def _step(raw: Any, index: int, rel: str, problems: list[Problem]) -> Step:
         return Step(name, Localized("", ""), Localized("", ""))
     _unknown(raw, STEP_KEYS, add)
     step_id = string(raw, "id", add)
-    if step_id and not ID_RE.match(step_id):
+    if step_id and not ID_RE.fullmatch(step_id):
         add("id", f"{step_id!r}: use lower case letters, digits and '_'")
     texts = lang_tables(raw, {"title", "help"}, {"title"}, add)
-    explain = raw.get("explain", [])
-    if isinstance(explain, str):
-        explain = [explain]
-    if not isinstance(explain, list) or not all(isinstance(e, str) for e in explain):
-        add("explain", "must be an entry id or a list of entry ids")
-        explain = []
+    explain = _entry_ids(raw.get("explain"), "explain", add)
     raw_fields = raw.get("field", [])
     if not isinstance(raw_fields, list):
         add("field", "must be [[step.field]] tables")
@@ -239,9 +240,30 @@ def _step(raw: Any, index: int, rel: str, problems: list[Problem]) -> Step:
         help=texts["help"],
         fields=fields,
         when=_conditions(raw.get("when"), add),
-        explain=tuple(explain),
+        explain=explain,
+        from_entry=_entry_ids(raw.get("from_entry"), "from_entry", add),
         review=boolean(raw, "review", add, False),
     )
+
+
+def _entry_ids(raw: Any, key: str, add: Add) -> tuple[str, ...]:
+    if raw is None:
+        return ()
+    if isinstance(raw, str):
+        raw = [raw]
+    if not isinstance(raw, list) or not all(isinstance(e, str) for e in raw):
+        add(key, "must be an entry id or a list of entry ids")
+        return ()
+    return tuple(raw)
+
+
+def _end_message(raw: Any, add: Add) -> tuple[Localized | None, tuple[str, ...]]:
+    # { ja = "…", en = "…", from_entry = "policy.…" }: the policy part comes from the entry.
+    if isinstance(raw, dict) and "from_entry" in raw:
+        ids = _entry_ids(raw["from_entry"], "end_message.from_entry", add)
+        rest = {k: v for k, v in raw.items() if k != "from_entry"}
+        return pair_value(rest, "end_message", add), ids
+    return pair_value(raw, "end_message", add), ()
 
 
 def _conditions(raw: Any, add: Add) -> tuple[Condition, ...]:
@@ -284,7 +306,7 @@ def _field(raw: Any, index: int, step: str, rel: str, problems: list[Problem]) -
         return FieldDef(name, "text", empty, empty)
     _unknown(raw, FIELD_KEYS, add)
     field_id = string(raw, "id", add)
-    if field_id and not ID_RE.match(field_id):
+    if field_id and not ID_RE.fullmatch(field_id):
         add("id", f"{field_id!r}: use lower case letters, digits and '_'")
     ftype = string(raw, "type", add)
     if ftype and ftype not in FIELD_TYPES:
@@ -300,8 +322,8 @@ def _field(raw: Any, index: int, step: str, rel: str, problems: list[Problem]) -
     dates = {}
     for key in ("min_date", "max_date"):
         dates[key] = string(raw, key, add, required=False) or None
-        if dates[key] and not DATE_RE.match(dates[key]):
-            add(key, 'must be "today" or a date written YYYY-MM-DD')
+        if dates[key] and not _valid_date(dates[key]):
+            add(key, 'must be "today" or a date that exists, written YYYY-MM-DD')
             dates[key] = None
     return FieldDef(
         id=field_id,
@@ -323,6 +345,15 @@ def _field(raw: Any, index: int, step: str, rel: str, problems: list[Problem]) -
     )
 
 
+def _valid_date(spec: str) -> bool:
+    if not DATE_RE.fullmatch(spec):
+        return False
+    try:
+        return spec == "today" or date.fromisoformat(spec).year >= 1900
+    except ValueError:  # 2026-02-30
+        return False
+
+
 def _choices(raw: Any, add: Add) -> tuple[Choice, ...]:
     if raw is None:
         return ()
@@ -339,16 +370,33 @@ def _choices(raw: Any, add: Add) -> tuple[Choice, ...]:
             add(f"choice[{i}]", "must be a table")
             continue
         _unknown(item, CHOICE_KEYS, add_at)
+        end_message, end_from_entry = _end_message(item.get("end_message"), add_at)
         out.append(
             Choice(
                 value=string(item, "value", add_at),
                 label=pair(item, add_at),
                 end=boolean(item, "end", add_at, False),
-                end_message=pair_value(item.get("end_message"), "end_message", add_at),
+                end_message=end_message,
+                end_from_entry=end_from_entry,
                 implies=pair_value(item.get("implies"), "implies", add_at),
+                drop=_drop(item.get("drop"), add_at),
             )
         )
     return tuple(out)
+
+
+def _drop(raw: Any, add: Add) -> tuple[str, str] | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        add("drop", 'must be a table such as { field = "scope", value = "prompts" }')
+        return None
+
+    def add_at(fld: str, msg: str) -> None:
+        add(f"drop.{fld}", msg)
+
+    _unknown(raw, {"field", "value"}, add_at)
+    return string(raw, "field", add_at), string(raw, "value", add_at)
 
 
 def _errors(raw: Any, add: Add) -> dict[str, Localized]:
@@ -390,6 +438,7 @@ def structure_problems(d: Definition) -> list[Problem]:
             if f.id in earlier:
                 problems.append(Problem(d.file, name, "id", "duplicate field id in this workflow"))
             problems += [Problem(d.file, name, k, m) for k, m in _field_problems(f)]
+            problems += [Problem(d.file, name, k, m) for k, m in _end_problems(step, f, earlier)]
             earlier[f.id] = f
     if d.contact_field:
         f = earlier.get(d.contact_field)
@@ -403,6 +452,33 @@ def structure_problems(d: Definition) -> list[Problem]:
         if fid and (fid not in earlier or earlier[fid].type != wanted):
             problems.append(Problem(d.file, "-", f"deadline.{key}", f"must name a {wanted} field"))
     return problems
+
+
+def _end_problems(step: Step, f: FieldDef, earlier: dict[str, FieldDef]) -> list[tuple[str, str]]:
+    # A step shown because a list includes X may only drop X: ending the wizard there would
+    # also throw away everything else that list asks for.
+    out: list[tuple[str, str]] = []
+    partial = [(c.field, str(c.value)) for c in step.when if c.op == "includes"]
+    for i, c in enumerate(f.choices):
+        if c.drop:
+            target = earlier.get(c.drop[0])
+            if not c.end:
+                out.append((f"choice[{i}].drop", "needs end = true"))
+            if target is None or target.type != "multi_choice":
+                out.append((f"choice[{i}].drop.field", "must name an earlier multi_choice field"))
+            elif target.choice(c.drop[1]) is None:
+                out.append((f"choice[{i}].drop.value", f"is not a choice of {c.drop[0]!r}"))
+        elif c.end and partial:
+            field, value = partial[0]
+            out.append(
+                (
+                    f"choice[{i}].end",
+                    f"the step is shown when {field!r} includes {value!r}; add "
+                    f'drop = {{ field = "{field}", value = "{value}" }} so that ending here '
+                    "does not drop the other answers",
+                )
+            )
+    return out
 
 
 def _condition_problems(cond: Condition, earlier: dict[str, FieldDef]) -> list[str]:

@@ -75,7 +75,7 @@ class RequestDetail(VerticalScroll):
                 f"{request.reference} · {kind} · {record['status_label']}", classes="detail-title"
             ),
         ]
-        due = format_day(request.due_on, lang)
+        due = record.get("due_text") or format_day(request.due_on, lang)
         note = due_note(request, today)
         due_class = ""
         if note:
@@ -89,7 +89,7 @@ class RequestDetail(VerticalScroll):
         regime = record["regime_label"]
         if record["regime_note"]:
             regime += f" — {record['regime_note']}"
-        widgets.append(Prose(f"{_('Legal basis')}: {regime}"))
+        widgets.append(Prose(f"{_('Regime')}: {regime}"))
         widgets.append(Prose(f"{_('Contact')}: {request.contact or '—'}"))
         widgets.append(Prose(_("Answers"), classes="detail-heading"))
         if record["purged"]:

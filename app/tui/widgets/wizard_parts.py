@@ -14,7 +14,6 @@ from textual.containers import Horizontal, Vertical
 from app.core import deadlines
 from app.core.deadlines import Regime
 from app.core.i18n import _, current_language
-from app.core.messages import format_day
 from app.core.records import Request
 from app.core.workflow.engine import Step, WizardSession
 from app.tui.localized import Localized
@@ -72,8 +71,9 @@ class StepHeading(Part):
         if n == 1 and intro:
             yield Prose(intro, classes="part-note step-intro")
         yield Prose(self.step.title.get(lang), classes="part-title")
-        if self.step.help.get(lang):
-            yield Prose(self.step.help.get(lang), classes="step-help")
+        help_text = self.session.workflow.help(self.step, lang)
+        if help_text:
+            yield Prose(help_text, classes="step-help")
 
 
 class ExplanationPanel(Part):
@@ -124,10 +124,12 @@ class ReviewPanel(Part):
             due = deadlines.due_date(self.today, self.regime)
             yield Prose(_("Deadline"), classes="part-heading")
             yield Prose(
-                _("Due by {date} if submitted today.").format(date=format_day(due, lang)),
+                _("Due by {date} if submitted today.").format(
+                    date=deadlines.describe_due(due, self.regime, lang)
+                ),
                 classes="part-item",
             )
-            yield Prose(f"{_('Legal basis')}: {self.regime.label.get(lang)}", classes="part-item")
+            yield Prose(f"{_('Regime')}: {self.regime.label.get(lang)}", classes="part-item")
             if self.regime.note.get(lang):
                 yield Prose(self.regime.note.get(lang), classes="part-item part-note")
 
@@ -165,9 +167,9 @@ class ReceiptPanel(Part):
         yield Prose(_("Reference"), classes="part-label")
         yield Prose(self.request.reference, classes="part-item receipt-reference")
         yield Prose(_("Due"), classes="part-label")
-        due = format_day(self.request.due_on, lang)
+        due = deadlines.describe_due(self.request.due_on, self.regime, lang)
         if self.regime is not None:
-            due += f" ({self.regime.label.get(lang)})"
+            due += f" · {self.regime.label.get(lang)}"
         yield Prose(due, classes="part-item")
         yield Prose(
             _("The request is in the Requests screen, where it can be exported."),

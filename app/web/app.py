@@ -1,0 +1,135 @@
+"""The Starlette application: shared state, page rendering, language choice, error pages.
+
+Routes live in ask.py (questions and entries), forms.py (request forms) and status.py (the
+requester's status link). Nothing of the agents' queue is routed here.
+"""
+
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import jinja2
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from app.core import deadlines
+from app.core.deadlines import load_regimes
+from app.core.i18n import N_, gettext_for
+from app.core.knowledge import load_knowledge
+from app.core.match.matcher import Matcher
+from app.store.sqlite import RequestStore
+from app.web import ask, forms, status
+from app.web.ratelimit import RateLimiter
+from app.web.render import negotiate, page, page_lang
+from app.web.security import Guard
+from app.web.settings import Settings
+
+log = logging.getLogger("kotae.web")
+HERE = Path(__file__).resolve().parent
+
+
+ERROR_TEXT = {
+    400: (N_("Something in the request was not right."), N_("Go back and try again.")),
+    403: (
+        N_("This form has expired."),
+        N_("Reload the page and send it again. Your answers are kept."),
+    ),
+    404: (N_("Page not found."), N_("Check the address, or start again from the home page.")),
+    405: (N_("Page not found."), N_("Check the address, or start again from the home page.")),
+    413: (N_("What you sent is too long."), N_("Shorten it and try again.")),
+    429: (N_("Too many requests."), N_("Wait {seconds} seconds, then try again.")),
+    500: (N_("Something went wrong on our side."), N_("Try again in a moment.")),
+}
+
+
+async def error_page(request: Request, exc: Exception) -> Response:
+    code = exc.status_code if isinstance(exc, HTTPException) else 500
+    if code not in ERROR_TEXT:
+        code = 400 if code < 500 else 500
+    if code == 500:
+        log.error(
+            "unexpected error on %s: %s",
+            getattr(request.scope.get("route"), "path", "-"),
+            type(exc).__name__,
+        )
+    lang = page_lang(request)
+    title, hint = ERROR_TEXT[code]
+    retry = (exc.headers or {}).get("Retry-After", "") if isinstance(exc, HTTPException) else ""
+    response = page(
+        request,
+        "error.html",
+        {
+            "title": gettext_for(lang, title),
+            "hint": gettext_for(lang, hint).format(seconds=retry or "60"),
+            "code": code,
+        },
+        status_code=code,
+        lang=lang,
+    )
+    if retry:
+        response.headers["retry-after"] = retry
+    return response
+
+
+async def root(request: Request) -> Response:
+    lang = negotiate(request.headers.get("accept-language", ""))
+    return RedirectResponse(f"/{lang}/", status_code=303, headers={"vary": "Accept-Language"})
+
+
+def build_env() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(HERE / "templates"),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    return env
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or Settings.from_env()
+    deadlines.set_timezone(settings.timezone)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette):  # type: ignore[no-untyped-def]
+        yield
+        app.state.store.close()
+        app.state.limiter.close()
+
+    kb = load_knowledge(settings.knowledge)
+    routes = [
+        Route("/", root),
+        Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+        *ask.routes(),
+        *forms.routes(),
+        *status.routes(),
+    ]
+    app = Starlette(
+        routes=routes,
+        middleware=[Middleware(Guard, on_error=error_page)],
+        exception_handlers={HTTPException: error_page, Exception: error_page},
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.kb = kb
+    app.state.matcher = Matcher(kb)
+    app.state.regimes = load_regimes(kb.root)
+    app.state.store = RequestStore(settings.data_dir, channel="web")
+    app.state.limiter = RateLimiter(settings.data_dir, settings.secret_key)
+    app.state.jinja = build_env()
+    app.state.workflows = {}
+    app.state.last_purge = float("-inf")
+    return app
+
+
+def create_app_from_env() -> Starlette:
+    """The uvicorn factory: each worker builds its app from the same environment."""
+    return create_app()

@@ -1,0 +1,154 @@
+"""Asking: the home page with the question box and every topic, answers, entry pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.convertors import Convertor, register_url_convertor
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from app.core.i18n import N_, gettext_for
+from app.core.knowledge import Entry, KnowledgeBase
+from app.core.match.matcher import Result
+from app.web.render import page
+from app.web.security import checked_form
+from app.web.settings import MAX_QUESTION
+
+
+class LangConvertor(Convertor[str]):
+    regex = "ja|en"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("lang", LangConvertor())
+
+CONFIDENCE = ((0.8, N_("High confidence")), (0.55, N_("Medium confidence")))
+LOW_CONFIDENCE = N_("Low confidence")
+
+
+def answer_ids(result: Result) -> tuple[str, ...]:
+    """One id, or two for a two-part question when the matcher gives them."""
+    ids = getattr(result, "answer_ids", None)
+    if ids:
+        return tuple(ids)
+    return (result.answer_id,) if result.answer_id else ()
+
+
+def confidence_words(confidence: float) -> str:
+    return next((words for floor, words in CONFIDENCE if confidence >= floor), LOW_CONFIDENCE)
+
+
+def out_of_scope_text(kb: KnowledgeBase, result: Result, lang: str) -> tuple[str, str] | None:
+    """(title, redirect) of the out-of-scope topic the matcher recognised, when it names one
+    (kb.out_of_scope[topic].text(lang) has `title` and `redirect`)."""
+    topic = getattr(result, "out_of_scope", None)
+    table = getattr(kb, "out_of_scope", None)
+    if not topic or not isinstance(table, dict) or topic not in table:
+        return None
+    text = table[topic].text(lang)
+    redirect = getattr(text, "redirect", "")
+    return (getattr(text, "title", ""), redirect) if redirect else None
+
+
+def card(kb: KnowledgeBase, entry: Entry, lang: str) -> dict[str, Any]:
+    t = entry.text(lang)
+    return {
+        "id": entry.id,
+        "title": t.title,
+        "answer": t.answer,
+        "quote": entry.quote.strip(),
+        "source": entry.source,
+        "workflow": entry.workflow,
+        "related": [(r, kb.get(r).text(lang).title) for r in entry.related if r in kb.entries],
+    }
+
+
+def titles(kb: KnowledgeBase, ids: tuple[str, ...] | list[str], lang: str) -> list[tuple[str, str]]:
+    return [(i, kb.get(i).text(lang).title) for i in ids if i in kb.entries]
+
+
+def topics(kb: KnowledgeBase, lang: str) -> list[tuple[str, list[tuple[str, str]]]]:
+    return [
+        (kb.topic_label(t, lang), [(e.id, e.text(lang).title) for e in entries])
+        for t, entries in kb.by_topic().items()
+    ]
+
+
+async def home(request: Request) -> Response:
+    lang = request.path_params["lang"]
+    return page(request, "home.html", {"topics": topics(request.app.state.kb, lang)})
+
+
+def client_key(request: Request) -> str:
+    return request.client.host if request.client else "-"
+
+
+def check_rate(request: Request, bucket: str) -> None:
+    state = request.app.state
+    if not state.settings.rate_limit:
+        return
+    limit = state.settings.ask_limit if bucket == "ask" else state.settings.submit_limit
+    wait = state.limiter.hit(bucket, client_key(request), limit)
+    if wait:
+        raise HTTPException(429, headers={"Retry-After": str(wait)})
+
+
+async def ask(request: Request) -> Response:
+    lang = request.path_params["lang"]
+    form = await checked_form(request)
+    question = str(form.get("q", ""))
+    kb: KnowledgeBase = request.app.state.kb
+    error = None
+    if not question.strip():
+        error = gettext_for(lang, N_("Enter a question."))
+    elif len(question) > MAX_QUESTION:
+        error = gettext_for(lang, N_("Enter at most {n} characters.")).format(n=MAX_QUESTION)
+    if error:
+        context = {"topics": topics(kb, lang), "error": error, "question": question[:MAX_QUESTION]}
+        return page(request, "home.html", context, status_code=400)
+    check_rate(request, "ask")
+    result: Result = request.app.state.matcher.ask(question)
+    ids = answer_ids(result)
+    context = {
+        "question": question,
+        "decision": "answer" if ids else result.decision,
+        "cards": [card(kb, kb.get(i), lang) for i in ids if i in kb.entries],
+        "confidence": gettext_for(lang, confidence_words(result.confidence)),
+        "suggestions": titles(kb, list(result.suggestions[:3]), lang),
+        "redirect": out_of_scope_text(kb, result, lang),
+        "topic_names": [kb.topic_label(t, lang) for t in kb.by_topic()],
+    }
+    return page(request, "answer.html", context)
+
+
+async def ask_get(request: Request) -> Response:
+    # Questions are only ever POSTed; an address bar reload lands on the question box.
+    return RedirectResponse(f"/{request.path_params['lang']}/", status_code=303)
+
+
+async def entry(request: Request) -> Response:
+    lang = request.path_params["lang"]
+    kb: KnowledgeBase = request.app.state.kb
+    found = kb.entries.get(request.path_params["entry_id"])
+    if found is None:
+        raise HTTPException(404)
+    c = card(kb, found, lang)
+    return page(request, "entry.html", {"card_data": c, "title": c["title"]})
+
+
+def routes() -> list[Route]:
+    return [
+        Route("/{lang:lang}/", home),
+        Route("/{lang:lang}", ask_get),
+        Route("/{lang:lang}/ask", ask, methods=["POST"]),
+        Route("/{lang:lang}/ask", ask_get, methods=["GET"]),
+        Route("/{lang:lang}/entry/{entry_id}", entry),
+    ]

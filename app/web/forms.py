@@ -1,0 +1,265 @@
+"""The request forms: one step of a WizardSession per page, the review, then the status link.
+
+The workflow engine decides which steps are shown, validates each answer and words the
+errors, exactly as in the terminal wizard and `kotae requests new`. The answers live in the
+store as the draft of this visitor's session (never shared with another visitor).
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from datetime import date
+from typing import Any
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from app.core.deadlines import Regime, due_date
+from app.core.i18n import N_, gettext_for
+from app.core.knowledge import KnowledgeBase
+from app.core.messages import format_day
+from app.core.workflow.engine import FieldError, Step, WizardSession, Workflow, load_workflow
+from app.core.workflow.fields import display_value
+from app.store.submit import submit_run
+from app.web.ask import check_rate
+from app.web.render import page
+from app.web.security import checked_form, owner, token_hash
+
+PURGE_EVERY = 300.0  # seconds between purges of old web drafts, per worker
+TOKEN_BYTES = 32  # 256-bit status link secret
+BASIS_LABELS = {"statutory": N_("Legal deadline"), "internal": N_("Internal target")}
+
+
+def workflow(request: Request) -> Workflow:
+    name = request.path_params["name"]
+    cache: dict[str, Workflow] = request.app.state.workflows
+    kb: KnowledgeBase = request.app.state.kb
+    if name not in cache:
+        if name not in kb.workflows:
+            raise HTTPException(404)
+        cache[name] = load_workflow(name, kb)
+    return cache[name]
+
+
+def maybe_purge_drafts(request: Request) -> None:
+    """Drafts of web visitors are removed after the configured hours (checked now and then)."""
+    state = request.app.state
+    now = time.monotonic()
+    if now - state.last_purge >= PURGE_EVERY:
+        state.last_purge = now
+        state.store.purge_drafts(state.settings.draft_hours / 24, owner_prefix="web:")
+
+
+def load_session(request: Request, wf: Workflow) -> WizardSession:
+    maybe_purge_drafts(request)
+    draft = request.app.state.store.get_draft(wf.kind, owner=owner(request))
+    return WizardSession.from_dict(wf, draft) if draft else WizardSession(wf)
+
+
+def save(request: Request, run: WizardSession) -> None:
+    request.app.state.store.save_draft(run.workflow.kind, run.to_dict(), owner=owner(request))
+
+
+def regime_of(request: Request, code: str) -> Regime:
+    regimes: dict[str, Regime] = request.app.state.regimes
+    return regimes.get(code) or regimes["other"]
+
+
+def deadline_label(regime: Regime, lang: str) -> str:
+    """ "Legal deadline" or "Internal target" as the regime's `basis` says, in `lang`; a plain
+    "Due date" while regimes carry no basis."""
+    try:  # the core's wording, where the core has it
+        from app.core.deadlines import deadline_label as core_label  # type: ignore[attr-defined]
+    except ImportError:
+        core_label = None
+    basis = getattr(regime, "basis", None)
+    if core_label is not None and basis:
+        text = str(core_label(regime, lang))
+        return text[:1].upper() + text[1:]
+    if basis in BASIS_LABELS:
+        return gettext_for(lang, BASIS_LABELS[basis])
+    return gettext_for(lang, N_("Due date"))
+
+
+def step_url(lang: str, wf: Workflow, step: Step | None) -> str:
+    return f"/{lang}/request/{wf.id}/{step.id if step else wf.steps[0].id}"
+
+
+def reachable(run: WizardSession) -> list[Step]:
+    """The shown steps up to the one the visitor has reached."""
+    steps = run.visible_steps
+    current = run.current_step
+    return steps[: steps.index(current) + 1] if current in steps else steps
+
+
+def shown_value(run: WizardSession, field_id: str) -> Any:
+    value = run.value(field_id)
+    if isinstance(value, list) and run.workflow.field(field_id).type == "file_ids":
+        return " ".join(value)
+    return value
+
+
+def raw_answer(form: Any, f: Any) -> Any:
+    if f.type == "multi_choice":
+        return [v for v in form.getlist(f.id) if isinstance(v, str)]
+    value = form.get(f.id)
+    return value if isinstance(value, str) else None
+
+
+def step_page(
+    request: Request,
+    run: WizardSession,
+    step: Step,
+    errors: list[FieldError] | None = None,
+    values: dict[str, Any] | None = None,
+) -> Response:
+    lang = request.path_params["lang"]
+    wf = run.workflow
+    steps = run.visible_steps
+    labels = {f.id: f.label.get(lang) for f in step.fields}
+    colon = "：" if lang == "ja" else ": "
+    context: dict[str, Any] = {
+        "wf_id": wf.id,
+        "wf_title": wf.title(lang),
+        "intro": wf.intro(lang) if step is steps[0] else "",
+        "step": step,
+        "number": steps.index(step) + 1 if step in steps else 1,
+        "total": len(steps),
+        "explanations": wf.explanations(step, lang),
+        "fields": [field_view(wf, f, lang) for f in step.fields],
+        "values": values
+        if values is not None
+        else {f.id: shown_value(run, f.id) for f in step.fields},
+        "errors": [
+            (e.field, labels.get(e.field, "") + colon + e.message(lang)) for e in errors or []
+        ],
+        "field_errors": by_field(errors or [], lang),
+        "first_step": step is steps[0],
+    }
+    if step.review:
+        regime = regime_of(request, run.regime())
+        context["review"] = review(run, lang)
+        context["implications"] = run.implications(lang)
+        context["regime"] = regime.label.get(lang)
+        context["due_label"] = deadline_label(regime, lang)
+        context["due"] = format_day(due_date(date.today(), regime), lang)
+    title = f"{step.title.get(lang)} — {wf.title(lang)}"
+    if errors:  # screen readers hear it first (GOV.UK pattern)
+        title = gettext_for(lang, N_("Error:")) + " " + title
+    return page(request, "step.html", {**context, "title": title})
+
+
+def by_field(errors: list[FieldError], lang: str) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for e in errors:
+        out.setdefault(e.field, []).append(e.message(lang))
+    return out
+
+
+def field_view(wf: Workflow, f: Any, lang: str) -> dict[str, Any]:
+    options = wf.choices(f.id, lang) if f.type in ("choice", "multi_choice", "country") else []
+    return {
+        "id": f.id,
+        "type": f.type,
+        "label": f.label.get(lang),
+        "help": f.help.get(lang),
+        "required": f.required,
+        "options": options,
+    }
+
+
+def review(run: WizardSession, lang: str) -> list[tuple[str, str, str]]:
+    """(label, shown value, step id to change it) for every summarised answer."""
+    wf = run.workflow
+    steps, shown = wf.visible(run.answers)
+    return [
+        (f.label.get(lang), display_value(f, shown.get(f.id), lang, wf.countries), s.id)
+        for s in steps
+        if not s.review
+        for f in s.fields
+        if f.summary
+    ]
+
+
+async def start(request: Request) -> Response:
+    wf = workflow(request)
+    run = load_session(request, wf)
+    lang = request.path_params["lang"]
+    return RedirectResponse(step_url(lang, wf, run.current_step), status_code=303)
+
+
+async def show_step(request: Request) -> Response:
+    wf = workflow(request)
+    run = load_session(request, wf)
+    lang = request.path_params["lang"]
+    step_id = request.path_params["step"]
+    allowed = {s.id: s for s in reachable(run)}
+    if step_id not in allowed:
+        return RedirectResponse(step_url(lang, wf, run.current_step), status_code=303)
+    return step_page(request, run, allowed[step_id])
+
+
+async def post_step(request: Request) -> Response:
+    form = await checked_form(request)
+    wf = workflow(request)
+    run = load_session(request, wf)
+    lang = request.path_params["lang"]
+    step_id = request.path_params["step"]
+    if step_id not in {s.id for s in reachable(run)}:
+        return RedirectResponse(step_url(lang, wf, run.current_step), status_code=303)
+    run.go_to(step_id)
+    step = run.current_step
+    assert step is not None
+    values = {f.id: raw_answer(form, f) for f in step.fields}
+    for f in step.fields:
+        run.answer(f.id, values[f.id])
+    action = form.get("action", "next")
+    if action == "lang":  # the language switch keeps the page and the answers
+        save(request, run)
+        other = "en" if lang == "ja" else "ja"
+        return RedirectResponse(step_url(other, wf, step), status_code=303)
+    if action == "back":
+        run.back()
+        save(request, run)
+        return RedirectResponse(step_url(lang, wf, run.current_step), status_code=303)
+    errors = run.next()
+    if errors:
+        save(request, run)
+        return step_page(request, run, step, errors, values)
+    if run.stopped:
+        message = run.end_message(lang) or ""
+        request.app.state.store.discard_draft(wf.kind, owner=owner(request))
+        return page(request, "end.html", {"wf_title": wf.title(lang), "message": message})
+    if run.finished:
+        return submit(request, run)
+    save(request, run)
+    return RedirectResponse(step_url(lang, wf, run.current_step), status_code=303)
+
+
+def submit(request: Request, run: WizardSession) -> Response:
+    lang = request.path_params["lang"]
+    check_rate(request, "submit")
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    state = request.app.state
+    submit_run(
+        state.store,
+        run,
+        state.regimes,
+        lang=lang,
+        actor="requester",
+        channel="web",
+        owner=owner(request),
+        access_token_hash=token_hash(token),
+    )
+    return RedirectResponse(f"/{lang}/status/{token}/received", status_code=303)
+
+
+def routes() -> list[Route]:
+    return [
+        Route("/{lang:lang}/request/{name}", start),
+        Route("/{lang:lang}/request/{name}/{step}", show_step, methods=["GET"]),
+        Route("/{lang:lang}/request/{name}/{step}", post_step, methods=["POST"]),
+    ]

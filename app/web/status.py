@@ -1,0 +1,132 @@
+"""The requester's status link: status, due date and public changes, found by a secret token.
+
+Only the token's hash is stored; the reference alone opens nothing. Agents' notes and names
+never appear here, and personal data is masked.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from typing import Any
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from app.core.i18n import N_, gettext_for
+from app.core.messages import KotaeError, format_day
+from app.core.records import Event
+from app.core.records import Request as FiledRequest
+from app.core.statuses import KIND_LABELS, REASON_LABELS, status_label
+from app.web.forms import deadline_label, regime_of
+from app.web.render import page
+from app.web.security import checked_form, token_hash
+
+TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{22,64}$")
+# Statuses a requester may leave by withdrawing: the request is not yet being worked on.
+WITHDRAW = {
+    "deletion": ({"submitted", "requires_input", "identity_verified"}, "withdrawn"),
+    "dpa": ({"submitted", "requires_input"}, "canceled"),
+}
+NEXT_STEPS = {
+    "deletion": N_(
+        "We check that the request comes from the account holder, using the email address you "
+        "gave. We may write to you for more information. Then we delete what you asked for and "
+        "tell you when it is done."
+    ),
+    "dpa": N_(
+        "Our legal team reviews the request and sends you the Data Processing Addendum to sign "
+        "at the signatory's email address. We may write to you for more information."
+    ),
+}
+
+
+def find(request: Request) -> FiledRequest:
+    token = request.path_params["token"]
+    found = None
+    if TOKEN_RE.match(token):
+        found = request.app.state.store.find_by_access_token(token_hash(token))
+    if found is None:
+        raise HTTPException(404)  # the same page as any unknown address
+    return found
+
+
+def can_withdraw(filed: FiledRequest) -> bool:
+    statuses, _target = WITHDRAW.get(filed.kind, (set(), ""))
+    return filed.status in statuses
+
+
+def public_events(events: list[Event], lang: str) -> list[tuple[str, str]]:
+    """(day, what happened) with public reason codes only: no notes, no agents' names."""
+    out = []
+    for e in events:
+        if e.action == "submitted":
+            text = gettext_for(lang, N_("Request received"))
+        elif e.action == "status" and e.to_status:
+            text = gettext_for(lang, N_("Status changed to: {status}")).format(
+                status=status_label(e.to_status).get(lang)
+            )
+            if e.reason in REASON_LABELS:
+                text += " — " + gettext_for(lang, REASON_LABELS[e.reason])
+        elif e.action == "extended":
+            text = gettext_for(lang, N_("The due date was extended"))
+        elif e.action == "purged":
+            text = gettext_for(lang, N_("Personal data removed"))
+        else:
+            continue
+        out.append((format_day(e.at.date(), lang), text))
+    return out
+
+
+def status_context(request: Request, filed: FiledRequest, lang: str) -> dict[str, Any]:
+    regime = regime_of(request, filed.regime)
+    return {
+        "reference": filed.reference,
+        "kind": gettext_for(lang, KIND_LABELS.get(filed.kind, filed.kind)),
+        "kind_code": filed.kind,
+        "status": status_label(filed.status).get(lang),
+        "closed": filed.closed,
+        "received": format_day(filed.received_on, lang),
+        "due": format_day(filed.due_on, lang),
+        "due_label": deadline_label(regime, lang),
+        "regime": regime.label.get(lang),
+        "contact": filed.contact,
+        "events": public_events(request.app.state.store.events(filed.reference), lang),
+        "can_withdraw": can_withdraw(filed),
+        "next_steps": gettext_for(lang, NEXT_STEPS.get(filed.kind, "")) if not filed.closed else "",
+        "token": request.path_params["token"],
+    }
+
+
+async def show(request: Request) -> Response:
+    lang = request.path_params["lang"]
+    filed = find(request)
+    context = status_context(request, filed, lang)
+    context["received_now"] = request.url.path.endswith("/received")
+    context["status_url"] = str(request.url).removesuffix("/received")
+    return page(request, "status.html", context)
+
+
+async def withdraw(request: Request) -> Response:
+    await checked_form(request)
+    lang = request.path_params["lang"]
+    filed = find(request)
+    if can_withdraw(filed):
+        target = WITHDRAW[filed.kind][1]
+        # When it changed meanwhile, the status page shows where it stands.
+        with contextlib.suppress(KotaeError):
+            request.app.state.store.transition(
+                filed.reference, target, actor="requester", note="withdrawn on the web"
+            )
+    token = request.path_params["token"]
+    return RedirectResponse(f"/{lang}/status/{token}", status_code=303)
+
+
+def routes() -> list[Route]:
+    return [
+        Route("/{lang:lang}/status/{token}", show),
+        Route("/{lang:lang}/status/{token}/received", show),
+        Route("/{lang:lang}/status/{token}/withdraw", withdraw, methods=["POST"]),
+    ]
