@@ -48,8 +48,13 @@ class Config:
     question_log_days: int = 30
 
     def log_mode(self) -> str:
-        env = os.environ.get(LOG_ENV_VAR, "")
-        return env if env in LOG_QUESTIONS_VALUES else self.log_questions
+        return effective_log_mode(self.log_questions)
+
+
+def effective_log_mode(configured: str) -> str:
+    """`log_questions` unless $KOTAE_LOG_QUESTIONS overrides it (the bench, the tests)."""
+    env = os.environ.get(LOG_ENV_VAR, "")
+    return env if env in LOG_QUESTIONS_VALUES else configured
 
 
 def default_path() -> Path:
