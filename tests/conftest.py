@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -36,6 +37,13 @@ def kb_copy(tmp_path: Path) -> Path:
 @pytest.fixture(autouse=True)
 def _english_interface() -> None:
     i18n.set_language("en")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _index_cache_in_tmp(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The matcher's index cache goes to a temporary folder, never the user's cache (subprocesses
+    inherit it). Session-wide and autouse, so it is set before any matcher is built."""
+    os.environ["KOTAE_CACHE_DIR"] = str(tmp_path_factory.mktemp("index-cache"))
 
 
 @pytest.fixture(autouse=True)

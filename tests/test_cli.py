@@ -49,8 +49,13 @@ def test_ask_json_has_the_documented_fields(capsys: pytest.CaptureFixture[str]) 
         "confidence",
         "candidates",
         "answer",
+        "answers",
         "suggestions",
+        "reason",
+        "out_of_scope",
     }
+    assert data["answers"] == [data["answer"]] and data["reason"] == "clear_lead"
+    assert data["out_of_scope"] is None
     assert data["lang"] == "en" and data["decision"] == "answer"
     assert data["answer_id"] == "policy.no-training-by-default"
     assert set(data["answer"]) >= {"id", "title", "text", "quote", "source"}
@@ -162,3 +167,53 @@ def test_core_never_imports_textual() -> None:
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, cwd=REPO, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.decode().strip() == "[]"
+
+
+def test_invalid_utf8_in_argv_prints_replacement_characters_under_c_locale() -> None:
+    env = {**os.environ, "LC_ALL": "C", "LANG": "C"}
+    env.pop("PYTHONIOENCODING", None)
+    for extra in ([], ["--json"]):
+        proc = subprocess.run(
+            [sys.executable, "-m", "app", "ask", *extra, os.fsdecode(b"\xff\xfe hozon \xe4\xbf")],
+            capture_output=True,
+            cwd=REPO,
+            env=env,
+            timeout=60,
+        )
+        assert proc.returncode == 0, proc.stderr
+        assert b"Traceback" not in proc.stderr
+        text = proc.stdout.decode("utf-8")  # valid UTF-8, or this raises
+        assert "\ufffd" in text or "\\ufffd" in text
+
+
+def test_json_escapes_unicode_line_separators(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "--json", "保存期間\u2028は\u2029？\u0085"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1
+    assert not any(ch in out for ch in "\u2028\u2029\u0085")
+    assert json.loads(out)["query"] == "保存期間\u2028は\u2029？\u0085"
+
+
+def test_two_questions_are_both_answered_in_text_and_json(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    question = "Is my data used for training by default, and how long do you keep it?"
+    assert main(["ask", question]) == 0
+    out = capsys.readouterr().out
+    assert "Answer 1 of 2" in out and "Answer 2 of 2" in out
+    assert main(["ask", "--json", question]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [a["id"] for a in data["answers"]] == [
+        "policy.no-training-by-default",
+        "policy.retention-30-days",
+    ]
+    assert data["answer"] == data["answers"][0] and data["reason"] == "two_questions"
+
+
+def test_out_of_scope_decline_shows_the_redirect(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "--json", "How much does the API cost per token?"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["decision"] == "decline" and data["reason"] == "out_of_scope_topic"
+    assert data["out_of_scope"]["id"] == "pricing" and data["out_of_scope"]["redirect"]
+    assert main(["ask", "How much does the API cost per token?"]) == 0
+    assert data["out_of_scope"]["redirect"] in capsys.readouterr().out

@@ -23,16 +23,15 @@ SMALL = (
     "Do you sign a DPA?\tfaq.dpa\ten\n"
     "wipe all my data please\tfaq.deletion-request\ten\n"
     "What is the weather today?\tnone\ten\n"
+    "Do you sign a BAA for HIPAA?\tfaq.hipaa\ten\n"
 )
 
 
-def _break_synonyms(folder: Path) -> None:
-    """A deliberate mistake an editor could make: "keep" moved into the deletion group."""
-    path = folder / "synonyms.toml"
-    text = path.read_text(encoding="utf-8")
-    text = text.replace('"keep", "keeps", "kept", "keeping", ', "")
-    text = text.replace('"wipe", "purge"', '"wipe", "purge", "keep", "keeps", "kept", "keeping"')
-    path.write_text(text, encoding="utf-8")
+def _break_knowledge(folder: Path) -> None:
+    """A deliberate mistake an editor could make: an entry's id renamed everywhere."""
+    for path in (folder / "entries").glob("*.toml"):
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace('"faq.hipaa"', '"faq.hipaa-baa"'), encoding="utf-8")
 
 
 def _run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict]:
@@ -69,7 +68,7 @@ def test_compare_with_a_folder_names_the_broken_question(
 ) -> None:
     f = tmp_path / "q.tsv"
     f.write_text(SMALL, encoding="utf-8")
-    _break_synonyms(kb_copy)
+    _break_knowledge(kb_copy)
     code = main(["--knowledge", str(kb_copy), "eval", str(f), "--compare", str(kb_copy.parent)])
     assert code == 2  # a folder that is no knowledge folder is refused with a message
     assert "Cannot compare" in capsys.readouterr().err
@@ -79,7 +78,7 @@ def test_compare_with_a_folder_names_the_broken_question(
         capsys, "--knowledge", str(kb_copy), "eval", str(f), "--compare", str(knowledge_dir())
     )
     broken = [c["question"] for c in report["compare"]["broken"]]
-    assert broken == ["wipe all my data please"]
+    assert broken == ["Do you sign a BAA for HIPAA?"]
     assert report["compare"]["accuracy_before"] == 1.0
 
 
@@ -98,14 +97,14 @@ def test_compare_with_a_git_revision(
     git("init", "-q")
     git("add", "knowledge")
     git("commit", "-qm", "knowledge")
-    _break_synonyms(kb_copy)
-    git("commit", "-qam", "move keep")
+    _break_knowledge(kb_copy)
+    git("commit", "-qam", "rename an id")
     f = tmp_path / "q.tsv"
     f.write_text(SMALL, encoding="utf-8")
     main(["--knowledge", str(kb_copy), "eval", str(f), "--compare", "HEAD~1"])
     out, err = capsys.readouterr()
     assert "Broken: 1" in out, err
-    assert "Broken: 1" in out and "wipe all my data please" in out
+    assert "Broken: 1" in out and "Do you sign a BAA for HIPAA?" in out
     assert main(["--knowledge", str(kb_copy), "eval", str(f), "--compare", "no-such-rev"]) == 2
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import os
 import re
 import sys
@@ -17,7 +16,7 @@ from typing import TextIO
 
 from app import __version__
 from app.core import i18n
-from app.core.answers import describe, result_to_json
+from app.core.answers import describe, json_line, result_to_json
 from app.core.i18n import _
 from app.core.knowledge import KnowledgeBase, KnowledgeError, check_knowledge, load_knowledge
 from app.core.match.matcher import Matcher
@@ -106,11 +105,11 @@ def _discard_stdout() -> None:
 def _main(argv: Sequence[str] | None = None) -> int:
     argv = [_clean_arg(a) for a in (sys.argv[1:] if argv is None else argv)]
     for stream in (sys.stdout, sys.stderr):
-        # Whatever the terminal's encoding, a character it lacks is escaped, never a traceback.
+        # Valid UTF-8 whatever the locale (C, Latin-1 …): never a traceback, never invalid bytes.
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             with contextlib.suppress(ValueError, OSError):
-                reconfigure(errors="backslashreplace")
+                reconfigure(encoding="utf-8", errors="replace")
     i18n.set_language(i18n.choose_language(_peek_lang(argv), None))
     args = build_parser().parse_args(argv)
     if args.lang:
@@ -254,15 +253,6 @@ def _ask_batch(
         else:
             print(describe(result, kb, lang) + "\n")
     return EXIT_OK
-
-
-# Line breaks JSON leaves raw but Unicode-aware readers (str.splitlines) split on.
-_UNICODE_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
-
-
-def json_line(obj: object) -> str:
-    """One JSON object on one line, whatever line-splitting its reader uses."""
-    return json.dumps(obj, ensure_ascii=False).translate(_UNICODE_BREAKS)
 
 
 def _read_lines(source: str) -> Iterator[tuple[int, bytes]]:

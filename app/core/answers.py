@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from app.core.i18n import N_, gettext_for
@@ -27,31 +28,59 @@ def copy_text(entry: Entry, lang: str) -> str:
     )
 
 
+def answer_ids(result: Result) -> tuple[str, ...]:
+    """The entries a result answers with: one, two for a two-part question, or none."""
+    if result.decision != "answer":
+        return ()
+    return result.answer_ids or ((result.answer_id,) if result.answer_id else ())
+
+
+def _answer_json(entry: Entry, lang: str) -> dict[str, Any]:
+    t = entry.text(lang)
+    return {
+        "id": entry.id,
+        "title": t.title,
+        "text": t.answer,
+        "quote": entry.quote,
+        "source": entry.source,
+        "related": list(entry.related),
+        "workflow": entry.workflow,
+    }
+
+
 def result_to_json(result: Result, kb: KnowledgeBase, pinned: str | None = None) -> dict[str, Any]:
     lang = answer_language(result.lang, pinned)
-    answer = None
-    if result.answer_id:
-        entry = kb.get(result.answer_id)
-        t = entry.text(lang)
-        answer = {
-            "id": entry.id,
-            "title": t.title,
-            "text": t.answer,
-            "quote": entry.quote,
-            "source": entry.source,
-            "related": list(entry.related),
-            "workflow": entry.workflow,
-        }
+    answers = [_answer_json(kb.get(i), lang) for i in answer_ids(result) if i in kb.entries]
+    topic = kb.out_of_scope.get(result.out_of_scope or "")
+    out_of_scope = None
+    if topic is not None:
+        text = topic.text(lang)
+        out_of_scope = {"id": topic.id, "title": text.title, "redirect": text.redirect}
     return {
         "query": result.query,
         "lang": lang,
         "decision": result.decision,
+        "reason": result.reason,
         "answer_id": result.answer_id,
         "confidence": round(result.confidence, 3),
         "candidates": [{"id": c.id, "score": c.score} for c in result.candidates[:5]],
-        "answer": answer,
+        "answer": answers[0] if answers else None,
+        "answers": answers,
         "suggestions": list(result.suggestions),
+        "out_of_scope": out_of_scope,
     }
+
+
+# JSON allows these raw, but a line-oriented reader (and JavaScript before ES2019) breaks on them.
+_LINE_BREAKS = {"\u2028": "\\u2028", "\u2029": "\\u2029", "\u0085": "\\u0085"}
+
+
+def json_line(data: dict[str, Any]) -> str:
+    """One JSON object on one line, UTF-8 kept readable, Unicode line separators escaped."""
+    text = json.dumps(data, ensure_ascii=False)
+    for raw, escaped in _LINE_BREAKS.items():
+        text = text.replace(raw, escaped)
+    return text
 
 
 def describe(result: Result, kb: KnowledgeBase, pinned: str | None = None) -> str:
@@ -66,27 +95,27 @@ def describe(result: Result, kb: KnowledgeBase, pinned: str | None = None) -> st
 
     lines = [f"Q: {printable(result.query[:200])}"]
     percent = f"{round(result.confidence * 100)}%"
-    if result.answer_id:
-        entry = kb.get(result.answer_id)
-        t = entry.text(lang)
-        lines.append(t.title + "  " + tr(N_("[confidence {percent}]"), percent=percent))
-        lines += ["", t.answer, "", f"  「{entry.quote.strip()}」"]
-        lines.append("  — " + tr(N_("Source: {source}"), source=entry.source))
-        if result.candidates[0].matched:
-            matched = ", ".join(result.candidates[0].matched)
-            lines.append(tr(N_("Matched: {terms}"), terms=matched))
-        if entry.workflow:
-            lines.append(tr(N_("You can start this request with the guided form in `kotae`.")))
-        if entry.related:
-            lines.append(tr(N_("Related questions:")))
-            lines.extend(f"  • {title(r)}" for r in entry.related if r in kb.entries)
+    ids = [i for i in answer_ids(result) if i in kb.entries]
+    if ids:
+        for n, entry_id in enumerate(ids, 1):
+            if len(ids) > 1:
+                lines.append(
+                    ("" if n == 1 else "\n") + tr(N_("Answer {n} of {total}:"), n=n, total=len(ids))
+                )
+            lines += _entry_lines(kb, kb.get(entry_id), lang, percent if n == 1 else "", tr)
+            if n == 1 and result.candidates and result.candidates[0].matched:
+                matched = ", ".join(result.candidates[0].matched)
+                lines.append(tr(N_("Matched: {terms}"), terms=matched))
         return "\n".join(lines)
+    topic = kb.out_of_scope.get(result.out_of_scope or "")
     if result.decision == "clarify":
         lines.append(tr(N_("Which of these do you mean?")))
     elif result.note == "no-content":
         lines.append(tr(N_("Kotae found nothing to look up in this question.")))
     else:
         lines.append(tr(N_("Kotae has no answer to this in the data-usage policy.")))
+        if topic is not None:
+            lines.append(f"{topic.text(lang).title}: {topic.text(lang).redirect}")
     if result.suggestions:
         if result.decision == "decline":
             lines.append(tr(N_("You could ask about:")))
@@ -95,3 +124,18 @@ def describe(result: Result, kb: KnowledgeBase, pinned: str | None = None) -> st
         topics = ", ".join(kb.topic_label(t, lang) for t in kb.by_topic())
         lines.append(tr(N_("Kotae answers questions on these topics: {topics}"), topics=topics))
     return "\n".join(lines)
+
+
+def _entry_lines(kb: KnowledgeBase, entry: Entry, lang: str, percent: str, tr: Any) -> list[str]:
+    t = entry.text(lang)
+    head = t.title + ("  " + tr(N_("[confidence {percent}]"), percent=percent) if percent else "")
+    lines = [head, "", t.answer, "", f"  「{entry.quote.strip()}」"]
+    lines.append("  — " + tr(N_("Source: {source}"), source=entry.source))
+    if entry.workflow:
+        lines.append(tr(N_("You can start this request with the guided form in `kotae`.")))
+    if entry.related:
+        lines.append(tr(N_("Related questions:")))
+        lines.extend(
+            f"  • {kb.get(r).text(lang).title} ({r})" for r in entry.related if r in kb.entries
+        )
+    return lines

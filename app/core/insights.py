@@ -21,7 +21,7 @@ from typing import Any
 GROUP_AT = 0.07
 MAX_GROUPED = 600  # newest questions grouped; the clustering is quadratic in their number
 LOW_CONFIDENCE = 0.6
-CLOSE_AT = 0.15  # below this the "closest" entry shares little more than a particle
+CLOSE_AT = 0.15  # cosine; below it the "closest" entry shares little more than a particle
 EXAMPLES = 5
 
 
@@ -37,8 +37,10 @@ _FUNCTION_WORDS = frozenset(
 
 def _vector(matcher: Any, text: str) -> dict[str, float]:
     doc = matcher.analyzer.analyze(text)
-    idf = getattr(matcher, "_idf", {})
-    unknown = getattr(matcher, "_unknown_idf", 1.0)
+    # The matcher's own idf: from its index, or (older matchers) its attributes.
+    index = getattr(matcher, "index", matcher)
+    idf = getattr(index, "idf", None) or getattr(matcher, "_idf", {})
+    unknown = getattr(index, "unknown_idf", None) or getattr(matcher, "_unknown_idf", 1.0)
     vec = {
         f: w * idf.get(f, unknown)
         for f, w in doc.features.items()
@@ -147,18 +149,10 @@ def build(matcher: Any, logged: Sequence[Any], votes: Sequence[Any] = ()) -> Ins
     """Insights from logged questions (app.store.questions.LoggedQuestion, newest first)."""
     unanswered = [q for q in logged if q.decision != "answer"][:MAX_GROUPED]
     groups = []
+    examples = _entry_vectors(matcher)
     for idx in group_texts(matcher, [q.question for q in unanswered]):
         members = [unanswered[i] for i in idx]
-        tops: Counter[str] = Counter()
-        best: dict[str, float] = {}
-        for q in members:
-            cands = matcher.rank(q.question, 1)
-            if cands:
-                tops[cands[0].id] += 1
-                best[cands[0].id] = max(best.get(cands[0].id, 0.0), cands[0].score)
-        closest = tops.most_common(1)[0][0] if tops else None
-        if closest is not None and best[closest] < CLOSE_AT:
-            closest = None
+        closest, score = _closest([_vector(matcher, q.question) for q in members], examples)
         groups.append(
             Group(
                 len(members),
@@ -167,8 +161,8 @@ def build(matcher: Any, logged: Sequence[Any], votes: Sequence[Any] = ()) -> Ins
                 ],
                 tuple(q.id for q in members),
                 dict(Counter(q.decision for q in members)),
-                closest,
-                round(best.get(closest, 0.0), 3) if closest else 0.0,
+                closest if score >= CLOSE_AT else None,
+                round(score, 3),
             )
         )
     low = sorted(
@@ -176,6 +170,37 @@ def build(matcher: Any, logged: Sequence[Any], votes: Sequence[Any] = ()) -> Ins
         key=lambda q: q.confidence,
     )
     return Insights(groups, list(votes), low, len(logged))
+
+
+def _entry_vectors(matcher: Any) -> dict[str, list[dict[str, float]]]:
+    """Each entry's title and example questions as vectors, in both languages."""
+    kb = matcher.kb
+    out: dict[str, list[dict[str, float]]] = {}
+    for entry in kb.entries.values():
+        texts = [
+            t
+            for lang in ("ja", "en")
+            for t in (entry.text(lang).title, *entry.text(lang).questions)
+        ]
+        out[entry.id] = [_vector(matcher, t) for t in texts]
+    return out
+
+
+def _closest(
+    members: Sequence[dict[str, float]], examples: dict[str, list[dict[str, float]]]
+) -> tuple[str | None, float]:
+    """The entry whose nearest example is, on average over the group, most like its questions.
+
+    Cosine over the matcher's features rather than the matcher's score: a declined question
+    has a calibrated score near zero for every entry, which cannot tell them apart.
+    """
+    best, best_score = None, 0.0
+    for entry_id, vectors in examples.items():
+        score = sum(max((_cosine(m, v) for v in vectors), default=0.0) for m in members)
+        score /= len(members) or 1
+        if score > best_score:
+            best, best_score = entry_id, score
+    return best, best_score
 
 
 def pairwise_scores(groups: Sequence[Sequence[int]], labels: Sequence[str]) -> tuple[float, float]:

@@ -16,6 +16,12 @@ import tomli
 
 from app.core.match.text import normalise, printable
 from app.core.paths import knowledge_dir
+from app.core.scope import (
+    MessageBoilerplate,
+    OutOfScopeTopic,
+    load_boilerplate,
+    load_out_of_scope,
+)
 from app.core.tomldata import LANGS, unknown_keys
 from app.core.tomldata import string as _str
 
@@ -95,6 +101,10 @@ class KnowledgeBase:
     workflows: dict[str, Path] = field(default_factory=dict)
     # Question boilerplate per language ("を教えてください", "how do i"): ignored when matching.
     boilerplate: tuple[str, ...] = ()
+    # Subjects the policy does not cover (out_of_scope.toml): declined with a redirect.
+    out_of_scope: dict[str, OutOfScopeTopic] = field(default_factory=dict)
+    # Greetings, sign-offs and asking phrases of whole messages (boilerplate.toml).
+    message: MessageBoilerplate = field(default_factory=MessageBoilerplate)
 
     def get(self, entry_id: str) -> Entry:
         return self.entries[entry_id]
@@ -328,9 +338,38 @@ def check_knowledge(root: Path | None = None) -> tuple[KnowledgeBase, list[Probl
     topics = _load_topics(root / "topics.toml", root, problems)
     synonyms, boilerplate = _load_synonyms(root / "synonyms.toml", root, problems)
     workflows = {p.stem: p for p in sorted((root / "workflows").glob("*.toml"))}
-    kb = KnowledgeBase(entries, topics, synonyms, source_text, root, workflows, boilerplate)
+    out_of_scope = load_out_of_scope(
+        root,
+        lambda p: _read_toml(p, root, problems),
+        _adder(root / "out_of_scope.toml", root, problems),
+    )
+    message = load_boilerplate(
+        root,
+        lambda p: _read_toml(p, root, problems),
+        _adder(root / "boilerplate.toml", root, problems),
+    )
+    kb = KnowledgeBase(
+        entries,
+        topics,
+        synonyms,
+        source_text,
+        root,
+        workflows,
+        boilerplate,
+        out_of_scope,
+        message,
+    )
     problems.extend(_cross_check(kb))
     return kb, problems
+
+
+def _adder(path: Path, root: Path, problems: list[Problem]) -> Any:
+    rel = _rel(path, root)
+
+    def add(entry: str, fld: str, msg: str) -> None:
+        problems.append(Problem(rel, entry, fld, msg))
+
+    return add
 
 
 def _cross_check(kb: KnowledgeBase) -> Iterable[Problem]:
@@ -352,3 +391,6 @@ def _cross_check(kb: KnowledgeBase) -> Iterable[Problem]:
                 yield Problem(e.file, e.id, "related", "an entry cannot be related to itself")
         if e.workflow and e.workflow not in kb.workflows:
             yield Problem(e.file, e.id, "workflow", f"unknown workflow {e.workflow!r}")
+    for tid in kb.out_of_scope:
+        if tid in kb.entries:
+            yield Problem("out_of_scope.toml", tid, "id", "is also an entry id")

@@ -1,70 +1,57 @@
-"""Find the knowledge entry a question is about, or say honestly that there is none.
+"""Find the knowledge entry (or two) a question is about, or say honestly that there is none.
 
-Two signals, both over normalised text with synonyms folded to one concept each:
-- coverage: how much of the question (weighted by how rare each term is across entries) the
-  entry's vocabulary explains. Words the knowledge base has never seen ("weather", 料金) keep
-  coverage low, which is what lets out-of-scope questions be declined.
-- closeness: rapidfuzz `ratio` against the entry's nearest example question, which rewards
-  phrasing close to a known one without the substring traps of partial scorers.
-The decision uses the blended score and the margin to the runner-up.
+1. The message is split into sentences; greetings, sign-offs, signatures, contact lines and
+   emoji are dropped (splitter.py), and the asking sentences weigh more than the context.
+2. Every entry and every out-of-scope topic is scored with BM25F over its title, answer, quote
+   and example questions in both languages (index.py), on synonym concepts, English words and
+   Japanese character pairs (analyzer.py). Context words no entry uses add nothing and take
+   nothing away.
+3. A logistic model over entry-independent signals (decision.py) says how likely the top entry
+   is right: answer, clarify between close entries, or decline. A question whose best match is
+   an out-of-scope topic is declined with that topic's redirect.
+4. A message with two questions ("…, and how long …?") gets an answer for each when both halves
+   are clearly answered by different entries.
 """
 
 from __future__ import annotations
 
-import functools
+import dataclasses
+import heapq
 import math
-import re
-from array import array
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
-from app.core.knowledge import Entry, KnowledgeBase
-from app.core.match.text import (
-    MAX_QUERY_CHARS,
-    fold_kana,
-    is_hiragana,
-    is_japanese,
-    is_kanji,
-    is_katakana,
-    normalise_keep_script,
-)
+from app.core.knowledge import KnowledgeBase
+from app.core.match import cache, decision, model_params
+from app.core.match.analyzer import Analyzer
+from app.core.match.index import K1, Index, build
+from app.core.match.splitter import Splitter, kept_text
+from app.core.match.text import MAX_QUERY_CHARS, is_japanese
 
 Decision = Literal["answer", "clarify", "decline"]
 
-# Calibrated on the knowledge base's own example questions held out one at a time, against
-# bench/calibration_oos.txt (off-topic questions, many sharing words with the policy); see
-# bench/calibrate.py. Held out there: 64 % answered right, 3 % wrong, 95 % of off-topic declined.
-ANSWER_AT = 0.50
-CLARIFY_AT = 0.38
-MARGIN = 0.06
-# A lower score still answers when no other entry comes close.
-CLEAR_LEAD_AT = 0.40
-CLEAR_MARGIN = 0.15
-COVERAGE_WEIGHT = 0.5
-NEAREST_WEIGHT = 0.3
-RATIO_WEIGHT = 0.2
-# The blend is damped by coverage**COVERAGE_DAMPING: unexplained words lower confidence.
-COVERAGE_DAMPING = 0.5
-SHORTLIST = 12
-# Hiragana-only pairs are mostly grammar (ですか, には): they count, but little.
-HIRAGANA_WEIGHT = 0.1
-MIXED_WEIGHT = 0.4  # a particle before a kanji (を指, は取) says less than two kanji
-KANJI_WEIGHT = 0.5
-FUZZY_WORD_CUTOFF = 88  # retension→retention (89) passes, weather→whether (86) does not
-_ASCII_WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
+CONTEXT_WEIGHT = 0.7  # a sentence that does not ask, beside one that does
+SHORTLIST = 8
+OOS_OVER = 0.9  # an out-of-scope topic this close to the best entry declines outright
+# With thousands of entries, skip the postings of low-weight words shared by most of them.
+MAX_POSTING = 2000
+MAX_SUGGESTIONS = 3
+SECOND_AT = 0.6
+SECOND_AT_SHORT = 0.0
+LONG_MESSAGE = 160  # characters of kept text
+VAGUE_MARGIN = 0.1
+NEAREST_MIX = 0.2  # weight of the nearest example against BM25F when ranking the shortlist
 
 
 @dataclass(frozen=True)
 class Candidate:
     id: str
-    score: float  # 0..1
+    score: float  # 0..1: the decision model's probability that this entry answers
     matched: tuple[str, ...] = ()  # the words of the question that matched this entry: the "why"
-    # The signals behind the score: coverage, nearest-example cosine, ratio to that example.
-    signals: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    signals: tuple[float, ...] = ()  # the decision model's inputs (decision.FEATURES)
 
 
 @dataclass(frozen=True)
@@ -75,11 +62,24 @@ class Result:
     confidence: float  # 0..1, confidence in the top candidate
     candidates: tuple[Candidate, ...] = field(default_factory=tuple)  # best first
     suggestions: tuple[str, ...] = ()  # entry ids to offer on clarify / decline
-    note: str = ""  # why the question could not be matched at all (empty, too long)
+    note: str = ""  # why the question could not be matched at all (empty, no content)
+    answer_ids: tuple[str, ...] = ()  # one or two entries when decision == "answer"
+    reason: str = ""  # short machine code: clear_lead, two_questions, out_of_scope_topic, …
+    out_of_scope: str | None = None  # the out-of-scope topic id a decline recognised
 
     @property
     def answer_id(self) -> str | None:
-        return self.candidates[0].id if self.decision == "answer" and self.candidates else None
+        if self.decision != "answer":
+            return None
+        if self.answer_ids:
+            return self.answer_ids[0]
+        return self.candidates[0].id if self.candidates else None
+
+
+def _vague(top: Candidate) -> bool:
+    coverage, _, margin, oos_ratio = top.signals[:4]
+    unknown = top.signals[8]
+    return unknown == 0 and coverage >= 0.8 and margin < VAGUE_MARGIN and oos_ratio < 1
 
 
 def detect_language(text: str) -> str:
@@ -87,344 +87,273 @@ def detect_language(text: str) -> str:
     return "ja" if any(is_japanese(ch) or "\uff66" <= ch <= "\uff9f" for ch in text) else "en"
 
 
-@functools.lru_cache(maxsize=65536)
-def _stem(word: str) -> str:
-    # Light suffix stripping: enough to meet "deleted"/"deletes"/"deleting" at "delet".
-    for suffix in ("ing", "ed", "es", "s"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)]
-    return word
+@dataclass
+class Query:
+    features: dict[str, float]  # feature -> weight (script weight x sentence weight)
+    asking: dict[str, float]  # the asking sentences' features only
+    labels: dict[str, str]
+    canonical: str
 
 
 @dataclass
-class _Doc:
-    """What the matcher needs of one piece of text: weighted features and a canonical string."""
+class Evidence:
+    """What the ranking found for one text: entry candidates and the best out-of-scope topic."""
 
-    features: dict[str, float]  # feature -> script weight (before idf)
-    canonical: str  # folded text with concepts written as one token, boilerplate removed
-    labels: dict[str, str]  # feature -> the words that produced it, for "why"
-
-
-class Analyzer:
-    """Turns text into features: synonym concepts, English words, Japanese character pairs."""
-
-    def __init__(self, synonyms: Iterable[tuple[str, ...]], boilerplate: Iterable[str]) -> None:
-        self.concept_of: dict[str, str] = {}
-        for terms in synonyms:
-            canon = normalise_keep_script(terms[0])
-            for term in terms:
-                form = fold_kana(normalise_keep_script(term))
-                if form:
-                    self.concept_of[form] = canon
-        self._concepts = _alternation(self.concept_of)
-        bp = {fold_kana(normalise_keep_script(p)) for p in boilerplate}
-        self._boilerplate = _alternation(p for p in bp if p)
-        # Boilerplate words are known words: never "corrected" into a policy term.
-        self.stopwords = {w for p in bp for w in _ASCII_WORD.findall(p)}
-        self.vocabulary: set[str] = set()
-        self._vocab_list: list[str] = []
-        self._run_cache: dict[str, list[tuple[str, float, str]]] = {}
-
-    def clear_cache(self) -> None:
-        self._run_cache.clear()
-
-    def set_vocabulary(self, words: set[str]) -> None:
-        words = words | {w for t in self.concept_of if t.isascii() for w in t.split()}
-        self.vocabulary = words | self.stopwords
-        self._vocab_list = sorted(w for w in words if len(w) >= 4)
-
-    def _correct(self, text: str) -> str:
-        """Replace unknown English words by the nearest known one (retension -> retention)."""
-
-        def fix(m: re.Match[str]) -> str:
-            word = m.group()
-            if len(word) < 4 or word in self.vocabulary or _stem(word) in self.vocabulary:
-                return word
-            best = process.extractOne(
-                word, self._vocab_list, scorer=fuzz.ratio, score_cutoff=FUZZY_WORD_CUTOFF
-            )
-            return best[0] if best else word
-
-        return _ASCII_WORD.sub(fix, text) if self._vocab_list else text
-
-    def analyze(self, text: str, query: bool = True) -> _Doc:
-        """Features of a text. `query=False` (building the index) skips spelling correction."""
-        kept = normalise_keep_script(text[:MAX_QUERY_CHARS])
-        if query:
-            kept = self._correct(kept)
-        folded = fold_kana(kept)  # one character for one: positions line up with `kept`
-        features: dict[str, float] = {}
-        labels: dict[str, str] = {}
-        pieces: list[str] = []
-        rest = folded
-        if self._concepts:
-            spans = []
-            for m in self._concepts.finditer(folded):
-                form = m.group()
-                key = "c:" + (self.concept_of.get(form) or self.concept_of[form[:-1]])
-                features[key] = 1.0
-                labels.setdefault(key, kept[m.start() : m.end()])
-                spans.append((m.start(), m.end()))
-            if spans:
-                mask = list(folded)
-                for a, b in spans:
-                    mask[a:b] = " " * (b - a)
-                rest = "".join(mask)
-        if self._boilerplate:
-            rest = self._boilerplate.sub(_blank, rest)
-        # Runs of the remaining text, read against the unfolded copy to know their script.
-        for m in _RUN.finditer(rest):
-            self._run_features(m.group(), kept[m.start() : m.end()], features, labels, pieces)
-        canon_tokens = sorted(k[2:] for k in features if k[0] == "c")
-        return _Doc(features, " ".join(canon_tokens + pieces), labels)
-
-    def _run_features(
-        self,
-        run: str,
-        orig: str,
-        features: dict[str, float],
-        labels: dict[str, str],
-        pieces: list[str],
-    ) -> None:
-        for part in _PART.finditer(run):
-            chunk = part.group()
-            pieces.append(chunk)
-            if chunk[0].isascii():
-                if len(chunk) == 1 and not chunk.isdigit():
-                    pieces.pop()
-                    continue  # the "s" of "what's", a stray "u"
-                key = "w:" + _stem(chunk)
-                features[key] = 1.0
-                labels.setdefault(key, chunk)
-                continue
-            src = orig[part.start() : part.end()]
-            for key, weight, label in self._japanese(src):
-                if weight > features.get(key, 0.0):
-                    features[key] = weight
-                labels.setdefault(key, label)
-
-    def _japanese(self, src: str) -> list[tuple[str, float, str]]:
-        """Character features of one Japanese run, cached: example questions repeat words."""
-        cached = self._run_cache.get(src)
-        if cached is not None:
-            return cached
-        out: list[tuple[str, float, str]] = []
-        if len(src) == 1:
-            out.append(("u:" + fold_kana(src), HIRAGANA_WEIGHT if is_hiragana(src) else 1.0, src))
-        else:
-            # A long katakana word should not outweigh a two-kanji word just by its length.
-            long_kana = len(src) >= 3 and all(is_katakana(c) for c in src)
-            scale = min(1.0, 2 / (len(src) - 1)) if long_kana else 1.0
-            for i in range(len(src) - 1):
-                pair = src[i : i + 2]
-                if is_hiragana(pair[0]):
-                    weight = HIRAGANA_WEIGHT if is_hiragana(pair[1]) else MIXED_WEIGHT
-                else:
-                    weight = scale  # 遅い, 消す: a kanji with its okurigana is still the word
-                out.append(("b:" + fold_kana(pair), weight, pair))
-        # Single kanji carry meaning of their own (消 in 消したい and 消去).
-        out.extend(("k:" + ch, KANJI_WEIGHT, ch) for ch in src if is_kanji(ch))
-        if len(self._run_cache) < RUN_CACHE_SIZE:
-            self._run_cache[src] = out
-        return out
-
-
-def _blank(m: re.Match[str]) -> str:
-    return " " * len(m.group())
-
-
-_RUN = re.compile(r"\S+")
-_PART = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*|[^a-z0-9]+")
-RUN_CACHE_SIZE = 200_000
-
-
-def _alternation(terms: Iterable[str]) -> re.Pattern[str] | None:
-    """One regex for many terms, built as a trie so it stays fast with hundreds of terms.
-
-    Japanese terms match anywhere; ASCII terms match whole words only. Japanese terms come
-    first so "apiデータ" wins over "api" at the same place; within a trie longer wins.
-    """
-    terms = {t for t in terms if t}
-    japanese = _trie({t for t in terms if not t.isascii()})
-    ascii_ = _trie({t for t in terms if t.isascii()})
-    parts = []
-    if japanese:
-        parts.append(japanese)
-    if ascii_:
-        # An optional plural "s" spares the synonym table every plural of a phrase.
-        parts.append(rf"(?<![a-z0-9]){ascii_}s?(?![a-z0-9])")
-    return re.compile("|".join(parts)) if parts else None
-
-
-def _trie(terms: set[str]) -> str:
-    root: dict[str, dict] = {}
-    for term in terms:
-        node = root
-        for ch in term:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def build(node: dict[str, dict]) -> str:
-        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        # Greedy optional: the longer term is tried first, the shorter one still matches.
-        return f"(?:{body})?" if "" in node else body
-
-    return build(root)
+    candidates: list[Candidate]
+    oos_id: str | None  # best out-of-scope topic, if it scored at all
+    oos_score: float
+    top_score: float  # BM25F score of the best entry
 
 
 class Matcher:
-    def __init__(self, kb: KnowledgeBase) -> None:
+    def __init__(self, kb: KnowledgeBase, use_cache: bool = True) -> None:
         self.kb = kb
-        self.analyzer = Analyzer(kb.synonyms, kb.boilerplate)
-        self.ids: list[str] = list(kb.entries)
-        texts = [list(_entry_texts(e)) for e in kb.entries.values()]
-        docs = [[self.analyzer.analyze(t, query=False) for t in ts] for ts in texts]
-        # Spelling correction aims at the words the example questions use.
-        self.analyzer.set_vocabulary(
-            {
-                w
-                for entry_docs in docs
-                for d in entry_docs
-                for w in d.canonical.split()
-                if w.isascii()
-            }
+        data = cache.load(kb) if use_cache else None
+        if data is None:
+            analyzer = Analyzer(kb.synonyms, kb.boilerplate)
+            data = build(kb, analyzer)
+            analyzer.clear_cache()
+            data["splitter"] = Splitter.forms(kb.message)
+            if use_cache:
+                cache.save(kb, data)
+        else:
+            analyzer = Analyzer.from_state(data["analyzer"])
+        self.splitter = Splitter(None, data["splitter"])
+        self.analyzer = analyzer
+        self.index = Index(data)
+        self.ids = self.index.ids[: self.index.n_entries]
+
+    # --- query analysis ------------------------------------------------------------------
+
+    def _query(self, text: str, split: bool = True) -> Query:
+        pieces = kept_text(self.splitter.split(text)) if split else [(text[:MAX_QUERY_CHARS], True)]
+        any_asking = any(a for _, a in pieces)
+        features: dict[str, float] = {}
+        asking: dict[str, float] = {}
+        labels: dict[str, str] = {}
+        canon: list[str] = []
+        for piece, is_asking in pieces:
+            doc = self.analyzer.analyze(piece)
+            weight = 1.0 if is_asking or not any_asking else CONTEXT_WEIGHT
+            for f, s in doc.features.items():
+                if s * weight > features.get(f, 0.0):
+                    features[f] = s * weight
+                if weight == 1.0 and s > asking.get(f, 0.0):
+                    asking[f] = s
+            for f, label in doc.labels.items():
+                labels.setdefault(f, label)
+            if weight == 1.0:
+                canon.append(doc.canonical)
+        return Query(features, asking, labels, " ".join(canon)[:MAX_QUERY_CHARS])
+
+    # --- ranking -------------------------------------------------------------------------
+
+    def _evidence(self, q: Query, limit: int) -> Evidence:
+        idx = self.index
+        weights = q.features
+        if not weights:
+            return Evidence([], None, 0.0, 0.0)
+        scores: dict[int, float] = defaultdict(float)
+        hits: dict[int, list[str]] = defaultdict(list)
+        self_score = 0.0
+        unknown = 0.0
+        for f, w in weights.items():
+            idf = idx.idf.get(f)
+            if idf is None:
+                unknown += w * idx.unknown_idf
+                self_score += w * idx.unknown_idf * (K1 + 1)
+                continue
+            self_score += w * idf * (K1 + 1)
+            docs, vals = idx.postings(f)
+            if len(docs) > MAX_POSTING and w * idf < 1.0:
+                continue  # a word nearly every entry has: little evidence, much time
+            for d, v in zip(docs, vals, strict=True):
+                scores[d] += w * v
+                hits[d].append(f)
+        total_w = sum(w * idx.idf.get(f, idx.unknown_idf) for f, w in weights.items()) or 1.0
+        oos_only = sum(w * idx.idf[f] for f, w in weights.items() if f in idx.oos_only) / total_w
+        n_e = idx.n_entries
+        entries = heapq.nsmallest(
+            max(SHORTLIST, limit), (d for d in scores if d < n_e), key=lambda d: (-scores[d], d)
         )
-        # Entry level: which entries know a feature (coverage, idf).
-        self._postings: dict[str, array[int]] = {}
-        for i, entry_docs in enumerate(docs):
-            for f in {f for d in entry_docs for f in d.features}:
-                posting = self._postings.get(f)
-                if posting is None:
-                    posting = self._postings[f] = array("i")
-                posting.append(i)
-        n = len(self.ids)
-        self._idf = {f: _idf(n, len(p)) for f, p in self._postings.items()}
-        # A word no entry knows weighs as much as the rarest known one: enough to pull coverage
-        # down for off-topic questions without letting one odd word sink a good match.
-        self._unknown_idf = _idf(n, 1)
-        # Example level: nearest example question by idf-weighted cosine.
-        self._owner: list[int] = []
-        self._norm: list[float] = []
-        self._canonical: list[str] = []
-        # Per feature: the examples that have it and its script weight there, as two compact
-        # arrays (tuples of Python objects took ~10x the memory at 10,000 entries).
-        self._ex_postings: dict[str, tuple[array[int], array[float]]] = {}
-        for i, entry_docs in enumerate(docs):
-            for d in entry_docs:
-                if not d.features:
-                    continue
-                x = len(self._owner)
-                norm = 0.0
-                for f, s in d.features.items():
-                    posting = self._ex_postings.get(f)
-                    if posting is None:
-                        posting = self._ex_postings[f] = (array("i"), array("f"))
-                    posting[0].append(x)
-                    posting[1].append(s)
-                    norm += (s * self._idf[f]) ** 2
-                self._owner.append(i)
-                self._norm.append(math.sqrt(norm) or 1.0)
-                self._canonical.append(d.canonical)
-        # The run cache only speeds up the build; queries are few and short.
-        self.analyzer.clear_cache()
+        oos = max((d for d in scores if d >= n_e), key=lambda d: scores[d], default=None)
+        oos_score = scores[oos] if oos is not None else 0.0
+        if not entries:
+            oos_id = idx.ids[oos][4:] if oos is not None else None
+            return Evidence([], oos_id, oos_score, 0.0)
+        short = entries[: max(SHORTLIST, limit)]
+        nearest, oos_nearest = self._nearest(weights, set(short))
+        # Re-rank the shortlist: BM25F share of the question plus closeness to one example.
+        rank_score = {
+            d: (1 - NEAREST_MIX) * scores[d] / (self_score or 1.0)
+            + NEAREST_MIX * nearest.get(d, (0.0, -1))[0]
+            for d in short
+        }
+        short.sort(key=lambda d: -rank_score[d])
+        ask_total = sum(w * idx.idf.get(f, idx.unknown_idf) for f, w in q.asking.items()) or 1.0
+        out: list[Candidate] = []
+        for d in short:
+            s = scores[d]
+            others = [o for o in short if o != d]
+            r_other = rank_score[others[0]] if others else 0.0
+            cos, x = nearest.get(d, (0.0, -1))
+            cos_other = max((nearest.get(o, (0.0, -1))[0] for o in others), default=0.0)
+            closeness = fuzz.ratio(q.canonical, idx.canonical[x]) / 100 if x >= 0 else 0.0
+            hit = set(hits[d])
+            ask_cov = sum(w * idx.idf[f] for f, w in q.asking.items() if f in hit) / ask_total
+            r = rank_score[d]
+            x_vec = (
+                s / self_score if self_score else 0.0,
+                math.log1p(s),
+                (r - r_other) / r if r else 0.0,
+                min(3.0, oos_score / s) if s else 3.0,
+                cos,
+                oos_nearest,
+                closeness,
+                ask_cov,
+                unknown / total_w,
+                cos - cos_other,
+                oos_only,
+            )
+            p = decision.probability(x_vec)
+            why = sorted({q.labels[f] for f in hit if weights[f] >= 0.5 and f in q.labels})
+            out.append(Candidate(idx.ids[d], p, tuple(why), x_vec))
+        # Ranked by rank_score; the probability shown never rises down the list.
+        for i in range(1, len(out)):
+            if out[i].score > out[i - 1].score:
+                c = out[i]
+                out[i] = Candidate(c.id, out[i - 1].score, c.matched, c.signals)
+        out = [Candidate(c.id, round(c.score, 3), c.matched, c.signals) for c in out]
+        oos_id = idx.ids[oos][4:] if oos is not None else None
+        return Evidence(out[:limit], oos_id, oos_score, scores[short[0]])
+
+    def _nearest(
+        self, weights: dict[str, float], wanted: set[int]
+    ) -> tuple[dict[int, tuple[float, int]], float]:
+        idx = self.index
+        dots: dict[int, float] = defaultdict(float)
+        qsq = 0.0
+        for f, w in weights.items():
+            idf = idx.idf.get(f, idx.unknown_idf)
+            qsq += (w * idf) ** 2
+            xs, vals = idx.ex_postings(f)
+            wi = w * idf
+            if len(xs) > MAX_POSTING * 4 and wi < 1.0:
+                continue
+            for x, v in zip(xs, vals, strict=True):
+                dots[x] += wi * v
+        qnorm = math.sqrt(qsq) or 1.0
+        nearest: dict[int, tuple[float, int]] = {}
+        oos_best = 0.0
+        n_e = idx.n_entries
+        for x, dot in dots.items():
+            d = idx.owner[x]
+            cos = dot / (qnorm * idx.norms[x])
+            if d >= n_e:
+                oos_best = max(oos_best, cos)
+            elif d in wanted and cos > nearest.get(d, (0.0, -1))[0]:
+                nearest[d] = (cos, x)
+        return nearest, min(1.0, oos_best)
 
     def rank(self, query: str, limit: int = 5) -> list[Candidate]:
-        doc = self.analyzer.analyze(query)
-        return self._rank(doc, limit)
+        return self._evidence(self._query(query), limit).candidates
 
-    def _rank(self, doc: _Doc, limit: int) -> list[Candidate]:
-        weights = {f: s * self._idf.get(f, self._unknown_idf) for f, s in doc.features.items()}
-        total = sum(weights.values())
-        qnorm = math.sqrt(sum(w * w for w in weights.values()))
-        if total <= 0:
-            return []
-        covered: dict[int, float] = defaultdict(float)
-        hits: dict[int, list[str]] = defaultdict(list)
-        for f, w in weights.items():
-            for i in self._postings.get(f, ()):
-                covered[i] += w
-                hits[i].append(f)
-        dots: dict[int, float] = defaultdict(float)
-        for f, w in weights.items():
-            posting = self._ex_postings.get(f)
-            if posting is not None:
-                wi = w * self._idf[f]
-                for x, s in zip(*posting, strict=True):
-                    dots[x] += wi * s
-        nearest: dict[int, tuple[float, int]] = {}
-        for x, dot in dots.items():
-            cos = dot / (qnorm * self._norm[x])
-            i = self._owner[x]
-            if cos > nearest.get(i, (0.0, -1))[0]:
-                nearest[i] = (cos, x)
-        pre = {
-            i: COVERAGE_WEIGHT * covered[i] / total + NEAREST_WEIGHT * nearest.get(i, (0.0, 0))[0]
-            for i in covered
-        }
-        shortlist = sorted(pre, key=lambda i: -pre[i])[: max(SHORTLIST, limit)]
-        scored: list[tuple[float, int, tuple[float, float, float]]] = []
-        for i in shortlist:
-            cos, x = nearest.get(i, (0.0, -1))
-            closeness = fuzz.ratio(doc.canonical, self._canonical[x]) / 100 if x >= 0 else 0.0
-            signals = (covered[i] / total, cos, closeness)
-            scored.append((blend(*signals), i, signals))
-        scored.sort(key=lambda s: (-s[0], s[1]))
-        out = []
-        for score, i, signals in scored[:limit]:
-            # Concepts, words and kanji pairs explain a match; particles and lone kanji do not.
-            why = sorted(
-                {doc.labels[f] for f in hits[i] if doc.features[f] >= 1.0 and f in doc.labels}
-            )
-            out.append(Candidate(self.ids[i], round(min(1.0, score), 3), tuple(why), signals))
-        return out
+    def evidence(self, query: str, limit: int = SHORTLIST) -> Evidence:
+        """The ranking behind a decision (for calibration and the bench)."""
+        return self._evidence(self._query(query), limit)
 
-    def ask(self, query: str) -> Result:
+    # --- deciding ------------------------------------------------------------------------
+
+    def ask(self, query: str, previous: str | None = None) -> Result:
+        """Answer one question. `previous` is the id of the entry answered just before in the
+        same conversation: a follow-up that is not clear on its own ("and for files?") is read
+        again with that entry's title as context, and answered if that makes it clear."""
+        result = self._ask(query)
+        if previous is None or previous not in self.kb.entries or result.decision == "answer":
+            return result
+        if result.reason in ("empty", "no_content", "out_of_scope_topic"):
+            return result
+        entry = self.kb.entries[previous]
+        again = self._ask(f"{query}\n{entry.text(result.lang).title}")
+        # Only the previous subject or an entry it names as related: context must not wander.
+        if again.decision == "answer" and set(again.answer_ids) <= {previous, *entry.related}:
+            return dataclasses.replace(again, query=query, reason="follow_up")
+        return result
+
+    def _ask(self, query: str) -> Result:
         lang = detect_language(query[:MAX_QUERY_CHARS])
-        doc = self.analyzer.analyze(query)
-        if not doc.features:
-            return Result(query, lang, "decline", 0.0, (), (), "no-content")
-        cands = tuple(self._rank(doc, 5))
+        if not query.strip():
+            return Result(query, lang, "decline", 0.0, note="no-content", reason="empty")
+        q = self._query(query)
+        if not q.features:
+            return Result(query, lang, "decline", 0.0, note="no-content", reason="no_content")
+        ev = self._evidence(q, 5)
+        cands = tuple(ev.candidates)
         if not cands:
-            return Result(query, lang, "decline", 0.0)
-        top = cands[0].score
-        decision = decide(top, cands[1].score if len(cands) > 1 else 0.0)
-        if decision == "answer":
-            suggestions: tuple[str, ...] = ()
-        elif decision == "clarify":
-            suggestions = tuple(c.id for c in cands if c.score >= top - 2 * MARGIN)[:3]
-        else:
-            suggestions = tuple(c.id for c in cands[:3])
-        return Result(query, lang, decision, top, cands, suggestions)
+            return self._decline(query, lang, ev, cands)
+        top = cands[0]
+        if ev.oos_id is not None and ev.oos_score >= OOS_OVER * ev.top_score and top.score < 0.9:
+            return self._decline(query, lang, ev, cands)
+        two = self._two_questions(query, cands)
+        if two:
+            return Result(
+                query, lang, "answer", top.score, cands, (), answer_ids=two, reason="two_questions"
+            )
+        if top.score >= model_params.ANSWER_AT:
+            return Result(
+                query,
+                lang,
+                "answer",
+                top.score,
+                cands,
+                (),
+                answer_ids=(top.id,),
+                reason="clear_lead",
+            )
+        plausible = [c.id for c in cands if c.score >= model_params.CLARIFY_AT]
+        reason = "close_candidates"
+        if len(plausible) < 2 and len(cands) >= 2 and _vague(top):
+            # Every word is the policy's, but it fits several entries alike ("data", 「データ」).
+            plausible, reason = [c.id for c in cands], "vague_question"
+        if len(plausible) >= 2:
+            suggestions = tuple(plausible[:MAX_SUGGESTIONS])
+            return Result(query, lang, "clarify", top.score, cands, suggestions, reason=reason)
+        return self._decline(query, lang, ev, cands)
 
+    def _decline(self, query: str, lang: str, ev: Evidence, cands: tuple[Candidate, ...]) -> Result:
+        confidence = cands[0].score if cands else 0.0
+        if ev.oos_id is not None and ev.oos_score >= ev.top_score * 0.8 and ev.oos_score > 1.0:
+            return Result(
+                query,
+                lang,
+                "decline",
+                confidence,
+                cands,
+                (),
+                reason="out_of_scope_topic",
+                out_of_scope=ev.oos_id,
+            )
+        suggestions = tuple(c.id for c in cands[:MAX_SUGGESTIONS])
+        reason = "no_evidence" if not cands or cands[0].signals[1] < 1.0 else "low_confidence"
+        return Result(query, lang, "decline", confidence, cands, suggestions, reason=reason)
 
-def blend(
-    coverage: float,
-    nearest: float,
-    closeness: float,
-    weights: tuple[float, float, float] = (COVERAGE_WEIGHT, NEAREST_WEIGHT, RATIO_WEIGHT),
-    damping: float = COVERAGE_DAMPING,
-) -> float:
-    """The score of an entry from its three signals (see the module docstring)."""
-    a, b, c = weights
-    return (a * coverage + b * nearest + c * closeness) * coverage**damping
-
-
-def decide(top: float, second: float) -> Decision:
-    lead = top - second
-    if (top >= ANSWER_AT and lead >= MARGIN) or (top >= CLEAR_LEAD_AT and lead >= CLEAR_MARGIN):
-        return "answer"
-    return "clarify" if top >= CLARIFY_AT else "decline"
-
-
-def _idf(n: int, df: int) -> float:
-    return math.log(1 + (n - df + 0.5) / (df + 0.5))
-
-
-def _entry_texts(entry: Entry) -> Iterable[str]:
-    for lang in ("ja", "en"):
-        t = entry.text(lang)
-        yield t.title
-        yield from t.questions
+    def _two_questions(self, query: str, cands: tuple[Candidate, ...]) -> tuple[str, ...]:
+        sentences = self.splitter.split(query)
+        parts = self.splitter.parts(sentences)
+        if len(parts) < 2:
+            return ()
+        # In a long message several asking sentences mostly elaborate one question: there the
+        # second answer must also be plausible for the whole message, not only for its half.
+        long = sum(len(s.text) for s in sentences) > LONG_MESSAGE
+        near = {c.id for c in cands[:4] if c.score >= (SECOND_AT if long else SECOND_AT_SHORT)}
+        found: list[str] = []
+        for part in parts[:3]:
+            ev = self._evidence(self._query(part, split=False), 2)
+            if not ev.candidates:
+                continue
+            top = ev.candidates[0]
+            if ev.oos_score >= ev.top_score or top.score < model_params.TWO_AT:
+                continue
+            if top.id not in found and top.id in near:
+                found.append(top.id)
+        return tuple(found[:2]) if len(found) >= 2 else ()

@@ -1,0 +1,272 @@
+"""Text to features for matching: synonym concepts, English words, Japanese character pairs.
+
+Both the knowledge (when the index is built) and questions go through the same Analyzer, so
+削除 / 消去 / delete meet as one concept and ほぞん meets 保存.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from rapidfuzz import fuzz, process
+
+from app.core.match.text import (
+    MAX_QUERY_CHARS,
+    fold_kana,
+    is_hiragana,
+    is_kanji,
+    is_katakana,
+    normalise_keep_script,
+)
+
+# Hiragana-only pairs are mostly grammar (ですか, には): they count, but little.
+HIRAGANA_WEIGHT = 0.1
+MIXED_WEIGHT = 0.4  # a particle before a kanji (を指, は取) says less than two kanji
+KANJI_WEIGHT = 0.5
+MAX_CORRECTIONS = 8
+FUZZY_WORD_CUTOFF = 88  # retension→retention (89) passes, weather→whether (86) does not
+_ASCII_WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
+# Small kana typed for large ones (ふぁいる / ふあいる) and the reverse meet; one for one.
+_SMALL = str.maketrans("ぁぃぅぇぉっゃゅょゎゕゖ", "あいうえおつやゆよわかけ")
+
+
+def fold(text: str) -> str:
+    """Katakana to hiragana and small kana to large, one character for one."""
+    return fold_kana(text).translate(_SMALL)
+
+
+@functools.lru_cache(maxsize=65536)
+def _stem(word: str) -> str:
+    # Light suffix stripping: enough to meet "deleted"/"deletes"/"deleting" at "delet".
+    for suffix in ("ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+@dataclass
+class _Doc:
+    """What the matcher needs of one piece of text: weighted features and a canonical string."""
+
+    features: dict[str, float]  # feature -> script weight (before idf)
+    canonical: str  # folded text with concepts written as one token, boilerplate removed
+    labels: dict[str, str]  # feature -> the words that produced it, for "why"
+
+
+class Analyzer:
+    """Turns text into features: synonym concepts, English words, Japanese character pairs."""
+
+    def __init__(self, synonyms: Iterable[tuple[str, ...]], boilerplate: Iterable[str]) -> None:
+        self.concept_of: dict[str, str] = {}
+        for terms in synonyms:
+            canon = normalise_keep_script(terms[0])
+            for term in terms:
+                form = fold(normalise_keep_script(term))
+                if form:
+                    self.concept_of[form] = canon
+        bp = {fold(normalise_keep_script(p)) for p in boilerplate}
+        self._sources = (_alternation_source(self.concept_of), _alternation_source(bp))
+        self._compile()
+        # Boilerplate words are known words: never "corrected" into a policy term.
+        self.stopwords = {w for p in bp for w in _ASCII_WORD.findall(p)}
+        self.vocabulary: set[str] = set()
+        self._vocab_list: list[str] = []
+        self._run_cache: dict[str, list[tuple[str, float, str]]] = {}
+
+    def _compile(self) -> None:
+        concepts, boilerplate = self._sources
+        self._concepts = re.compile(concepts) if concepts else None
+        self._boilerplate = re.compile(boilerplate) if boilerplate else None
+
+    def state(self) -> tuple[Any, ...]:
+        """Plain data (for marshal) from which `from_state` rebuilds this analyzer."""
+        return (self.concept_of, self._sources, sorted(self.stopwords), sorted(self.vocabulary))
+
+    @classmethod
+    def from_state(cls, state: tuple[Any, ...]) -> Analyzer:
+        self = cls.__new__(cls)
+        self.concept_of, sources, stopwords, vocabulary = state
+        self._sources = tuple(sources)
+        self._compile()
+        self.stopwords = set(stopwords)
+        self.vocabulary = set(vocabulary)
+        self._vocab_list = sorted(w for w in self.vocabulary - self.stopwords if len(w) >= 4)
+        self._run_cache = {}
+        return self
+
+    def clear_cache(self) -> None:
+        self._run_cache.clear()
+
+    def set_vocabulary(self, words: set[str]) -> None:
+        words = words | {w for t in self.concept_of if t.isascii() for w in t.split()}
+        self.vocabulary = words | self.stopwords
+        self._vocab_list = sorted(w for w in words if len(w) >= 4)
+
+    def _correct(self, text: str) -> str:
+        """Replace unknown English words by the nearest known one (retension -> retention)."""
+
+        tries = [0]
+
+        def fix(m: re.Match[str]) -> str:
+            word = m.group()
+            if len(word) < 4 or word in self.vocabulary or _stem(word) in self.vocabulary:
+                return word
+            # A long message has many words the knowledge does not use; correcting a few is
+            # enough and keeps a pasted e-mail fast with thousands of entries.
+            tries[0] += 1
+            if tries[0] > MAX_CORRECTIONS:
+                return word
+            best = process.extractOne(
+                word, self._vocab_list, scorer=fuzz.ratio, score_cutoff=FUZZY_WORD_CUTOFF
+            )
+            return best[0] if best else word
+
+        return _ASCII_WORD.sub(fix, text) if self._vocab_list else text
+
+    def analyze(self, text: str, query: bool = True) -> _Doc:
+        """Features of a text. `query=False` (building the index) skips spelling correction."""
+        kept = normalise_keep_script(text[:MAX_QUERY_CHARS] if query else text)
+        if query:
+            kept = self._correct(kept)
+        folded = fold(kept)  # one character for one: positions line up with `kept`
+        features: dict[str, float] = {}
+        labels: dict[str, str] = {}
+        pieces: list[str] = []
+        rest = folded
+        if self._concepts:
+            spans = []
+            for m in self._concepts.finditer(folded):
+                form = m.group()
+                key = "c:" + (self.concept_of.get(form) or self.concept_of[form[:-1]])
+                features[key] = 1.0
+                labels.setdefault(key, kept[m.start() : m.end()])
+                spans.append((m.start(), m.end()))
+            if spans:
+                mask = list(folded)
+                for a, b in spans:
+                    mask[a:b] = " " * (b - a)
+                rest = "".join(mask)
+        if self._boilerplate:
+            rest = self._boilerplate.sub(_blank, rest)
+        # Runs of the remaining text, read against the unfolded copy to know their script.
+        for m in _RUN.finditer(rest):
+            self._run_features(m.group(), kept[m.start() : m.end()], features, labels, pieces)
+        canon_tokens = sorted(k[2:] for k in features if k[0] == "c")
+        return _Doc(features, " ".join(canon_tokens + pieces), labels)
+
+    def _run_features(
+        self,
+        run: str,
+        orig: str,
+        features: dict[str, float],
+        labels: dict[str, str],
+        pieces: list[str],
+    ) -> None:
+        for part in _PART.finditer(run):
+            chunk = part.group()
+            pieces.append(chunk)
+            if chunk[0].isascii():
+                if len(chunk) == 1 and not chunk.isdigit():
+                    pieces.pop()
+                    continue  # the "s" of "what's", a stray "u"
+                key = "w:" + _stem(chunk)
+                features[key] = 1.0
+                labels.setdefault(key, chunk)
+                continue
+            src = orig[part.start() : part.end()]
+            for key, weight, label in self._japanese(src):
+                if weight > features.get(key, 0.0):
+                    features[key] = weight
+                labels.setdefault(key, label)
+
+    def _japanese(self, src: str) -> list[tuple[str, float, str]]:
+        """Character features of one Japanese run, cached: example questions repeat words."""
+        cached = self._run_cache.get(src)
+        if cached is not None:
+            return cached
+        out: list[tuple[str, float, str]] = []
+        if len(src) == 1:
+            out.append(("u:" + fold(src), HIRAGANA_WEIGHT if is_hiragana(src) else 1.0, src))
+        else:
+            # A long katakana word should not outweigh a two-kanji word just by its length.
+            kana_len = _katakana_lengths(src)
+            for i in range(len(src) - 1):
+                pair = src[i : i + 2]
+                if is_hiragana(pair[0]):
+                    weight = HIRAGANA_WEIGHT if is_hiragana(pair[1]) else MIXED_WEIGHT
+                elif kana_len[i] >= 3 and kana_len[i + 1] == kana_len[i]:
+                    weight = min(1.0, 2 / (kana_len[i] - 1))
+                else:
+                    weight = 1.0  # 遅い, 消す: a kanji with its okurigana is still the word
+                out.append(("b:" + fold(pair), weight, pair))
+        # Single kanji carry meaning of their own (消 in 消したい and 消去).
+        out.extend(("k:" + ch, KANJI_WEIGHT, ch) for ch in src if is_kanji(ch))
+        if len(self._run_cache) < RUN_CACHE_SIZE:
+            self._run_cache[src] = out
+        return out
+
+
+def _katakana_lengths(src: str) -> list[int]:
+    """For each character, the length of the katakana word it is part of (0 if none)."""
+    out = [0] * len(src)
+    i = 0
+    while i < len(src):
+        if is_katakana(src[i]):
+            j = i
+            while j < len(src) and is_katakana(src[j]):
+                j += 1
+            out[i:j] = [j - i] * (j - i)
+            i = j
+        else:
+            i += 1
+    return out
+
+
+def _blank(m: re.Match[str]) -> str:
+    return " " * len(m.group())
+
+
+_RUN = re.compile(r"\S+")
+_PART = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*|[^a-z0-9]+")
+RUN_CACHE_SIZE = 200_000
+
+
+def _alternation_source(terms: Iterable[str]) -> str:
+    """One regex for many terms, built as a trie so it stays fast with hundreds of terms.
+
+    Japanese terms match anywhere; ASCII terms match whole words only. Japanese terms come
+    first so "apiデータ" wins over "api" at the same place; within a trie longer wins.
+    """
+    terms = {t for t in terms if t}
+    japanese = _trie({t for t in terms if not t.isascii()})
+    ascii_ = _trie({t for t in terms if t.isascii()})
+    parts = []
+    if japanese:
+        parts.append(japanese)
+    if ascii_:
+        # An optional plural "s" spares the synonym table every plural of a phrase.
+        parts.append(rf"(?<![a-z0-9]){ascii_}s?(?![a-z0-9])")
+    return "|".join(parts)
+
+
+def _trie(terms: set[str]) -> str:
+    root: dict[str, dict] = {}
+    for term in terms:
+        node = root
+        for ch in term:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict[str, dict]) -> str:
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        # Greedy optional: the longer term is tried first, the shorter one still matches.
+        return f"(?:{body})?" if "" in node else body
+
+    return build(root)

@@ -1,0 +1,111 @@
+"""The built index saved on disk with marshal, so `kotae ask` does not rebuild it each time.
+
+The key is a hash of everything the index is built from (entries, synonyms, boilerplate,
+out-of-scope topics), of the matcher's own source and of the Python version. Files live in the
+user cache directory (KOTAE_CACHE_DIR overrides it), are written atomically, and a file that is
+unreadable, corrupt or stale is ignored and rebuilt without a word.
+"""
+
+from __future__ import annotations
+
+import functools
+import marshal
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from app.core.knowledge import KnowledgeBase
+
+try:  # the built-in module: hashlib would load OpenSSL first, a few ms of every start
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - other Python builds
+    from hashlib import blake2b
+
+FORMAT = 1
+_CODE = ("analyzer.py", "index.py", "text.py", "cache.py", "splitter.py")
+
+
+def cache_dir() -> Path:
+    env = os.environ.get("KOTAE_CACHE_DIR")
+    if env:
+        return Path(env)
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("kotae"))
+
+
+@functools.lru_cache(maxsize=1)
+def _code_hash() -> bytes:
+    here = Path(__file__).parent
+    h = blake2b(digest_size=16)
+    for name in _CODE:
+        try:
+            h.update((here / name).read_bytes())
+        except OSError:
+            h.update(name.encode())
+    return h.digest()
+
+
+def key(kb: KnowledgeBase) -> str:
+    content = (
+        FORMAT,
+        sys.version,
+        tuple(
+            (
+                e.id,
+                e.quote,
+                e.ja.title,
+                e.ja.answer,
+                e.ja.questions,
+                e.en.title,
+                e.en.answer,
+                e.en.questions,
+            )
+            for e in kb.entries.values()
+        ),
+        tuple(kb.synonyms),
+        kb.boilerplate,
+        tuple(sorted(kb.message.phrases.items())),
+        tuple(
+            (t.id, t.ja.title, t.ja.questions, t.en.title, t.en.questions)
+            for t in kb.out_of_scope.values()
+        ),
+    )
+    h = blake2b(marshal.dumps(content), digest_size=20)
+    h.update(_code_hash())
+    return h.hexdigest()
+
+
+def _path(kb: KnowledgeBase) -> Path:
+    return cache_dir() / f"index-{key(kb)}.marshal"
+
+
+def load(kb: KnowledgeBase) -> dict[str, Any] | None:
+    try:
+        data = marshal.loads(_path(kb).read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        return None
+    return data
+
+
+def save(kb: KnowledgeBase, data: dict[str, Any]) -> None:
+    """Write atomically (temporary file, then rename); a cache that cannot be written is skipped."""
+    import tempfile  # only when writing: keeps `kotae ask` start-up short
+
+    try:
+        folder = cache_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        payload = marshal.dumps({**data, "format": FORMAT})
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".index-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(payload)
+            os.replace(tmp, _path(kb))
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except (OSError, ValueError):
+        return

@@ -1,0 +1,97 @@
+"""How sure the matcher is that an entry answers a question: a small logistic model over
+signals that mean the same for any entry, so an entry added by an editor needs no refit.
+
+The model is fit in pure Python by bench/calibrate.py on example questions of the knowledge held
+out of their entry, questions about an entry removed from the index altogether (what a question
+the knowledge does not cover looks like), out-of-scope topics' examples with the topic removed,
+and the dev split of the labelled questions — never the test split. The fitted numbers live in
+`app/core/match/model_params.py`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from app.core.match import model_params
+
+FEATURES = (
+    "coverage",  # share of the question's BM25F weight the entry explains
+    "evidence",  # log(1 + BM25F score): absolute evidence, not diluted by context words
+    "margin",  # lead over the best other entry, relative to the score
+    "oos_ratio",  # best out-of-scope topic's score over this entry's
+    "nearest",  # cosine to the entry's nearest example question
+    "oos_nearest",  # cosine to the nearest out-of-scope example
+    "closeness",  # rapidfuzz ratio to that nearest example
+    "asking",  # share of the asking sentences' weight the entry knows
+    "unknown",  # share of the question's weight no document knows
+    "nearest_lead",  # nearest-example cosine minus the best other entry's
+    "oos_only",  # share of the question's weight only out-of-scope topics know
+)
+
+
+def probability(x: Sequence[float], params: Sequence[float] | None = None) -> float:
+    w = params if params is not None else model_params.WEIGHTS
+    z = w[0] + sum(a * b for a, b in zip(w[1:], x, strict=True))
+    return 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def fit(
+    rows: Sequence[Sequence[float]],
+    labels: Sequence[int],
+    weights: Sequence[float] | None = None,
+    ridge: float = 1.0,
+    iterations: int = 25,
+) -> list[float]:
+    """Weighted logistic regression by Newton's method (IRLS) with an L2 penalty."""
+    k = len(rows[0]) + 1
+    xs = [[1.0, *r] for r in rows]
+    sw = weights or [1.0] * len(rows)
+    beta = [0.0] * k
+    for _ in range(iterations):
+        grad = [0.0] * k
+        hess = [[0.0] * k for _ in range(k)]
+        for x, y, s in zip(xs, labels, sw, strict=True):
+            z = sum(a * b for a, b in zip(beta, x, strict=True))
+            p = 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
+            g = s * (y - p)
+            h = s * p * (1 - p)
+            for i in range(k):
+                grad[i] += g * x[i]
+                hi = h * x[i]
+                row = hess[i]
+                for j in range(i, k):
+                    row[j] += hi * x[j]
+        for i in range(k):
+            for j in range(i):
+                hess[i][j] = hess[j][i]
+            if i:  # no penalty on the intercept
+                grad[i] -= ridge * beta[i]
+                hess[i][i] += ridge
+        step = _solve(hess, grad)
+        beta = [b + d for b, d in zip(beta, step, strict=True)]
+        if max(abs(d) for d in step) < 1e-6:
+            break
+    return beta
+
+
+def _solve(a: list[list[float]], b: list[float]) -> list[float]:
+    """Gaussian elimination with partial pivoting (the system is small and positive definite)."""
+    n = len(b)
+    m = [[*row, v] for row, v in zip(a, b, strict=True)]
+    for c in range(n):
+        p = max(range(c, n), key=lambda r: abs(m[r][c]))
+        m[c], m[p] = m[p], m[c]
+        if abs(m[c][c]) < 1e-12:
+            continue
+        for r in range(c + 1, n):
+            f = m[r][c] / m[c][c]
+            if f:
+                for j in range(c, n + 1):
+                    m[r][j] -= f * m[c][j]
+    out = [0.0] * n
+    for r in range(n - 1, -1, -1):
+        if abs(m[r][r]) < 1e-12:
+            continue
+        out[r] = (m[r][n] - sum(m[r][j] * out[j] for j in range(r + 1, n))) / m[r][r]
+    return out

@@ -1,0 +1,177 @@
+"""The search index: field-weighted BM25 (BM25F) over everything an entry says, plus an index of
+single example questions for the nearest-example signal.
+
+Documents are the entries followed by the out-of-scope topics, so a question about prices finds
+the pricing topic as positively as a question about retention finds its entry. Fields: title,
+answer, quote and example questions, both languages in each. The per-term BM25F contribution
+does not depend on the question, so it is computed here once; a query only sums postings.
+
+Everything is plain data (dicts, lists, bytes) so the index can be saved with marshal.
+"""
+
+from __future__ import annotations
+
+import math
+from array import array
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from app.core.knowledge import KnowledgeBase
+from app.core.match.analyzer import Analyzer
+
+FIELDS = ("title", "answer", "quote", "examples")
+# Weights and length normalisation per field; chosen on held-out example questions
+# (bench/calibrate.py), not on any labelled question set.
+FIELD_WEIGHT = {"title": 1.0, "answer": 0.5, "quote": 0.3, "examples": 1.0}
+FIELD_B = {"title": 0.3, "answer": 0.5, "quote": 0.5, "examples": 0.3}
+K1 = 5.0
+
+
+def doc_fields(kb: KnowledgeBase) -> tuple[list[str], int, list[dict[str, list[str]]]]:
+    """(doc ids, number of entries, texts per field per doc). Topics are ids 'oos:NAME'."""
+    ids: list[str] = []
+    fields: list[dict[str, list[str]]] = []
+    for e in kb.entries.values():
+        ids.append(e.id)
+        fields.append(
+            {
+                "title": [e.ja.title, e.en.title],
+                "answer": [e.ja.answer, e.en.answer],
+                "quote": [e.quote],
+                "examples": [*e.ja.questions, *e.en.questions],
+            }
+        )
+    n_entries = len(ids)
+    for t in kb.out_of_scope.values():
+        ids.append("oos:" + t.id)
+        fields.append(
+            {"title": [t.ja.title, t.en.title], "examples": [*t.ja.questions, *t.en.questions]}
+        )
+    return ids, n_entries, fields
+
+
+def _idf(n: int, df: int) -> float:
+    return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+
+def build(kb: KnowledgeBase, analyzer: Analyzer) -> dict[str, Any]:
+    ids, n_entries, fields = doc_fields(kb)
+    n = len(ids)
+    # Per doc and field: feature -> summed script weight; field lengths.
+    tf: list[dict[str, dict[str, float]]] = []
+    lengths: dict[str, list[float]] = {f: [] for f in FIELDS}
+    examples: list[tuple[int, dict[str, float], str]] = []
+    words: set[str] = set()
+    for d, per_field in enumerate(fields):
+        doc_tf: dict[str, dict[str, float]] = {}
+        for fname in FIELDS:
+            counts: dict[str, float] = defaultdict(float)
+            for text in per_field.get(fname, ()):
+                a = analyzer.analyze(text, query=False)
+                for f, s in a.features.items():
+                    counts[f] += s
+                words.update(w for w in a.canonical.split() if w.isascii())
+                if fname == "examples" and a.features:
+                    examples.append((d, a.features, a.canonical))
+            doc_tf[fname] = counts
+            lengths[fname].append(sum(counts.values()))
+        tf.append(doc_tf)
+    analyzer.set_vocabulary(words)
+    avg = {f: (sum(v) / max(1, sum(1 for x in v if x))) or 1.0 for f, v in lengths.items()}
+    df: dict[str, int] = defaultdict(int)
+    for doc_tf in tf:
+        for f in {f for counts in doc_tf.values() for f in counts}:
+            df[f] += 1
+    idf = {f: _idf(n, c) for f, c in df.items()}
+    post_docs: dict[str, array[int]] = {}
+    post_vals: dict[str, array[float]] = {}
+    for d, doc_tf in enumerate(tf):
+        combined: dict[str, float] = defaultdict(float)
+        for fname, counts in doc_tf.items():
+            norm = 1 - FIELD_B[fname] + FIELD_B[fname] * lengths[fname][d] / avg[fname]
+            for f, c in counts.items():
+                combined[f] += FIELD_WEIGHT[fname] * c / norm
+        for f, t in combined.items():
+            if f not in post_docs:
+                post_docs[f], post_vals[f] = array("i"), array("f")
+            post_docs[f].append(d)
+            post_vals[f].append(idf[f] * t * (K1 + 1) / (K1 + t))
+    # Example level: nearest example question by idf-weighted cosine.
+    ex_docs: dict[str, array[int]] = {}
+    ex_vals: dict[str, array[float]] = {}
+    owner, norms, canonical = array("i"), array("f"), []
+    for x, (d, feats, canon) in enumerate(examples):
+        sq = 0.0
+        for f, s in feats.items():
+            if f not in ex_docs:
+                ex_docs[f], ex_vals[f] = array("i"), array("f")
+            ex_docs[f].append(x)
+            ex_vals[f].append(s * idf[f])
+            sq += (s * idf[f]) ** 2
+        owner.append(d)
+        norms.append(math.sqrt(sq) or 1.0)
+        canonical.append(canon)
+    # Features that only out-of-scope topics use (azure, 料金): evidence of an off-topic question.
+    oos_only = sorted(f for f, docs in post_docs.items() if min(docs) >= n_entries)
+    return {
+        "oos_only": oos_only,
+        "ids": ids,
+        "n_entries": n_entries,
+        "idf": idf,
+        "unknown_idf": _idf(n, 1),
+        "postings": {f: (post_docs[f].tobytes(), post_vals[f].tobytes()) for f in post_docs},
+        "ex_postings": {f: (ex_docs[f].tobytes(), ex_vals[f].tobytes()) for f in ex_docs},
+        "owner": owner.tobytes(),
+        "norms": norms.tobytes(),
+        "canonical": canonical,
+        "analyzer": analyzer.state(),
+    }
+
+
+class Index:
+    """The built index in memory; postings are unpacked lazily, on first use of a feature."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.ids: list[str] = data["ids"]
+        self.n_entries: int = data["n_entries"]
+        self.idf: dict[str, float] = data["idf"]
+        self.unknown_idf: float = data["unknown_idf"]
+        self._raw = data["postings"]
+        self._raw_ex = data["ex_postings"]
+        self.owner = _ints(data["owner"])
+        self.norms = _floats(data["norms"])
+        self.canonical: list[str] = data["canonical"]
+        self.oos_only: frozenset[str] = frozenset(data["oos_only"])
+        self._post: dict[str, tuple[array[int], array[float]]] = {}
+        self._ex: dict[str, tuple[array[int], array[float]]] = {}
+
+    def postings(self, f: str) -> tuple[Iterable[int], Iterable[float]]:
+        got = self._post.get(f)
+        if got is None:
+            raw = self._raw.get(f)
+            if raw is None:
+                return (), ()
+            got = self._post[f] = (_ints(raw[0]), _floats(raw[1]))
+        return got
+
+    def ex_postings(self, f: str) -> tuple[Iterable[int], Iterable[float]]:
+        got = self._ex.get(f)
+        if got is None:
+            raw = self._raw_ex.get(f)
+            if raw is None:
+                return (), ()
+            got = self._ex[f] = (_ints(raw[0]), _floats(raw[1]))
+        return got
+
+
+def _ints(raw: bytes) -> array[int]:
+    a = array("i")
+    a.frombytes(raw)
+    return a
+
+
+def _floats(raw: bytes) -> array[float]:
+    a = array("f")
+    a.frombytes(raw)
+    return a

@@ -1,0 +1,204 @@
+"""Split a message into the sentences worth matching.
+
+A pasted e-mail or chat message carries a greeting, a self-introduction, context, the question,
+a sign-off and a signature with a phone number. Greetings, sign-offs, introductions and fillers
+are data (knowledge/boilerplate.toml); contact details are recognised by their shape. What is
+left is a list of sentences, each marked as asking or as context.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from app.core.match.text import normalise_keep_script
+from app.core.scope import BOILERPLATE_KINDS, MessageBoilerplate
+
+# Boilerplate is stripped from this much of a message before matching caps what is left.
+MAX_MESSAGE_CHARS = 4000
+# What is left after stripping is matched up to this length (asking sentences first).
+MAX_KEPT_CHARS = 1000
+
+_CONTACT = re.compile(
+    r"https?://\S+|www\.\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+    r"|(?:tel|fax|phone|mobile|mob|電話|携帯|ＴＥＬ|ＦＡＸ)\s*[:：.]?\s*(?=[+\d(（０-９])"
+    r"|〒?\s*\d{3}[-‐－]\d{4}(?!\d)"
+    r"|\+?[\d０-９(（][\d０-９()（）\s\-‐－]{6,}[\d０-９]",
+    re.IGNORECASE,
+)
+_BREAK = re.compile(r"(?<=[。！？!?．])|[\n\r|｜•]+|(?<=[.;])\s+|\s{3,}")
+_SPACE = re.compile(r"\s+")
+# Two questions in one sentence: split before a conjunction that starts a new question.
+_EN_JOIN = re.compile(
+    r",?\s+(?:and|also|plus)\s+(?:also\s+)?"
+    r"(?=(?:how|what|where|when|who|which|why|is|are|do|does|can|could|will|would|should|"
+    r"has|have|did)\b)",
+    re.IGNORECASE,
+)
+_EN_JOIN2 = re.compile(
+    r"\s*\+\s*|,?\s+and\s+(?:also\s+|on top of that\s+|then\s+)?|,\s*also\s+|\s+as well as\s+",
+    re.IGNORECASE,
+)
+_JA_JOIN = re.compile(
+    r"(?:[、,]\s*(?:また|あと|それと|それから|加えて|さらに|ついでに)[、,]?|それと[、,]?|あと[、,]|"
+    r"(?<=[^\s])[とて][、,]|[、,]\s*(?=(?:それに|あわせて|併せて)))"
+)
+# A sentence that ends the way a question ends.
+_STRONG = re.compile(
+    r"(?:\?|？|か|かな|の|でしょ|って|いい|大丈夫|ください|下さい|教えて|おしえて|ご教示|幸いです|願います|たい|ですか|ますか)"
+    r"[\s。．.!！]*$"
+)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str  # normalised, greeting and sign-off removed
+    asking: bool
+    raw: str = ""  # as written, for splitting two questions at their conjunction
+
+
+def _is_symbol(ch: str) -> bool:
+    # Emoji and pictographs say nothing the matcher can use.
+    return unicodedata.category(ch) in ("So", "Sk", "Cs", "Co") or ch in "\ufe0f\u200d"
+
+
+class Splitter:
+    def __init__(self, boilerplate: MessageBoilerplate | None, state: dict | None = None) -> None:
+        """From the boilerplate data, or from `state()` saved with the index (no re-normalising)."""
+        forms = state if state is not None else self.forms(boilerplate or MessageBoilerplate())
+        self._state = forms
+        self._greeting = _starts(forms["greeting"])
+        self._signoff_en = _starts([p for p in forms["signoff"] if p.isascii()])
+        self._signoff_ja = _anywhere([p for p in forms["signoff"] if not p.isascii()])
+        self._intro = _anywhere(forms["introduction"], words=True)
+        self._asking = _anywhere(forms["asking"], words=True)
+        self._question_start = _starts(forms["question_start"])
+        self._filler = _anywhere(forms["filler"], words=True)
+
+    @staticmethod
+    def forms(boilerplate: MessageBoilerplate) -> dict[str, list[str]]:
+        """Normalised phrases per kind, longest first."""
+        return {
+            kind: sorted(
+                {normalise_keep_script(p) for p in boilerplate.get(kind)} - {""},
+                key=len,
+                reverse=True,
+            )
+            for kind in BOILERPLATE_KINDS
+        }
+
+    def state(self) -> dict[str, list[str]]:
+        return self._state
+
+    def split(self, message: str) -> list[Sentence]:
+        text = message[:MAX_MESSAGE_CHARS]
+        text = "".join(" " if _is_symbol(ch) else ch for ch in text)
+        text = _CONTACT.sub(" ", text)
+        out: list[Sentence] = []
+        signed_off = False
+        for raw in _BREAK.split(text):
+            sentence = _SPACE.sub(" ", raw).strip()
+            if not sentence:
+                continue
+            marked = "?" in sentence or "？" in sentence
+            norm = normalise_keep_script(sentence)
+            if signed_off and not (marked or self._asks(norm)):
+                continue
+            norm, ended = self._strip(norm)
+            signed_off = signed_off or ended
+            if not norm:
+                continue
+            asking = marked or self._asks(norm)
+            if not asking and self._has(self._intro, norm):
+                continue
+            if self._filler:
+                norm = _SPACE.sub(" ", self._filler.sub(" ", norm)).strip()
+            if norm:
+                out.append(Sentence(norm, asking, sentence))
+        return out
+
+    def _strip(self, norm: str) -> tuple[str, bool]:
+        """Remove a leading greeting and a sign-off with what follows it."""
+        ended = False
+        for _ in range(2):
+            m = self._greeting.match(norm) if self._greeting else None
+            if not m:
+                break
+            rest = norm[m.end() :].lstrip()
+            # "Hi team," / "Dear Ms Sato," : a short address up to the first comma goes too.
+            head, comma, tail = rest.partition(",") if "," in rest[:30] else ("", "", rest)
+            norm = tail.strip() if comma and len(head) <= 25 else rest
+            if len(norm) <= 12 and not self._has(self._asking, norm):
+                norm = ""
+        m = self._signoff_en.match(norm) if self._signoff_en and norm else None
+        if m is None and self._signoff_ja and norm:
+            m = self._signoff_ja.search(norm)
+        if m is not None:
+            norm, ended = norm[: m.start()].strip(), True
+        return norm, ended
+
+    def _asks(self, norm: str) -> bool:
+        if _STRONG.search(norm) or self._has(self._asking, norm):
+            return True
+        return bool(self._question_start and self._question_start.match(norm))
+
+    @staticmethod
+    def _has(pattern: re.Pattern[str] | None, text: str) -> bool:
+        return bool(pattern and pattern.search(text))
+
+    def parts(self, sentences: list[Sentence]) -> list[str]:
+        """The separate questions of a message: its asking sentences, or the halves of one
+        asking sentence joined by "and how …" / 「、また」."""
+        asking = [s for s in sentences if s.asking]
+        strong = [s for s in asking if "?" in s.raw or "？" in s.raw or _STRONG.search(s.text)]
+        if len(strong) >= 2:
+            return [s.raw for s in strong]
+        if len(asking) >= 2:
+            return [s.raw for s in asking]
+        for s in asking:
+            pieces = [p for p in _split_joins(s.raw) if len(p.strip()) >= 3]
+            if len(pieces) >= 2:
+                return pieces
+        return [s.raw for s in asking]
+
+
+def _split_joins(text: str) -> list[str]:
+    pieces = _EN_JOIN.split(text)
+    if len(pieces) == 1:
+        pieces = _EN_JOIN2.split(text) if text.isascii() else _JA_JOIN.split(text)
+    return [p.strip() for p in pieces if p.strip()]
+
+
+def _starts(phrases: list[str]) -> re.Pattern[str] | None:
+    if not phrases:
+        return None
+    body = "|".join(re.escape(p) for p in phrases)
+    return re.compile(rf"(?:{body})(?![a-z0-9])")
+
+
+def _anywhere(phrases: Iterable[str], words: bool = False) -> re.Pattern[str] | None:
+    phrases = list(phrases)
+    if not phrases:
+        return None
+    alts = []
+    for p in phrases:
+        if p.isascii() and words:
+            alts.append(rf"(?<![a-z0-9]){re.escape(p)}(?![a-z0-9])")
+        else:
+            alts.append(re.escape(p))
+    return re.compile("|".join(alts))
+
+
+def kept_text(sentences: list[Sentence]) -> list[tuple[str, bool]]:
+    """Sentences to analyse, asking ones first, within MAX_KEPT_CHARS in all."""
+    ordered = [s for s in sentences if s.asking] + [s for s in sentences if not s.asking]
+    out, used = [], 0
+    for s in ordered:
+        if used >= MAX_KEPT_CHARS:
+            break
+        piece = s.text[: MAX_KEPT_CHARS - used]
+        used += len(piece)
+        out.append((piece, s.asking))
+    return out

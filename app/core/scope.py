@@ -1,0 +1,143 @@
+"""The knowledge files around the entries that shape matching: out-of-scope topics
+(`out_of_scope.toml`) and message boilerplate (`boilerplate.toml`). Loaded and checked here so
+`kotae check` names file, topic and field of every mistake.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from app.core.tomldata import LANGS, unknown_keys
+from app.core.tomldata import string as _str
+
+OUT_OF_SCOPE_FILE = "out_of_scope.toml"
+BOILERPLATE_FILE = "boilerplate.toml"
+MIN_TOPIC_QUESTIONS = 6
+TOPIC_ID = re.compile(r"^[a-z][a-z0-9-]*$")
+BOILERPLATE_KINDS = ("greeting", "signoff", "introduction", "asking", "question_start", "filler")
+
+
+@dataclass(frozen=True)
+class ScopeText:
+    title: str
+    redirect: str
+    questions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class OutOfScopeTopic:
+    """A subject the policy does not cover, with a polite pointer to where it is answered."""
+
+    id: str
+    ja: ScopeText
+    en: ScopeText
+
+    def text(self, lang: str) -> ScopeText:
+        return self.ja if lang == "ja" else self.en
+
+
+@dataclass(frozen=True)
+class MessageBoilerplate:
+    """Phrases per kind (greeting, signoff, …), both languages together."""
+
+    phrases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def get(self, kind: str) -> tuple[str, ...]:
+        return self.phrases.get(kind, ())
+
+
+def load_out_of_scope(root: Path, read: Any, add_problem: Any) -> dict[str, OutOfScopeTopic]:
+    """Topics from out_of_scope.toml (optional file). `read(path)` parses TOML or returns None;
+    `add_problem(entry, field, message)` records a mistake."""
+    path = root / OUT_OF_SCOPE_FILE
+    topics: dict[str, OutOfScopeTopic] = {}
+    if not path.exists():
+        return topics
+    data = read(path)
+    if data is None:
+        return topics
+    for key in sorted(set(data) - {"topic"}):
+        add_problem("-", key, "unknown top-level key (expected [[topic]])")
+    raw_topics = data.get("topic", [])
+    if not isinstance(raw_topics, list):
+        add_problem("-", "topic", "must be an array of tables ([[topic]])")
+        return topics
+    for i, raw in enumerate(raw_topics):
+        name = raw.get("id") if isinstance(raw, dict) and isinstance(raw.get("id"), str) else None
+        label = name or f"topic[{i}]"
+
+        def add(fld: str, msg: str, label: str = label) -> None:
+            add_problem(label, fld, msg)
+
+        if not isinstance(raw, dict):
+            add("-", "must be a table ([[topic]])")
+            continue
+        unknown_keys(raw, {"id", *LANGS}, add)
+        tid = _str(raw, "id", add)
+        if tid and not TOPIC_ID.match(tid):
+            add("id", f"{tid!r} must be lower case letters, digits and '-'")
+        texts = [_scope_text(raw.get(lang), lang, add) for lang in LANGS]
+        if not tid:
+            continue
+        if tid in topics:
+            add("id", "duplicate topic id")
+            continue
+        topics[tid] = OutOfScopeTopic(tid, texts[0], texts[1])
+    return topics
+
+
+def _scope_text(raw: Any, lang: str, add: Any) -> ScopeText:
+    if not isinstance(raw, dict):
+        add(lang, "missing" if raw is None else "must be a table")
+        return ScopeText("", "", ())
+
+    def add_lang(key: str, msg: str) -> None:
+        add(f"{lang}.{key}", msg)
+
+    unknown_keys(raw, {"title", "redirect", "questions"}, add_lang)
+    title = _str(raw, "title", add_lang)
+    redirect = _str(raw, "redirect", add_lang)
+    questions = raw.get("questions")
+    if not isinstance(questions, list) or not all(isinstance(q, str) for q in questions):
+        add_lang("questions", "must be a list of strings")
+        return ScopeText(title, redirect, ())
+    if len(questions) < MIN_TOPIC_QUESTIONS:
+        add_lang("questions", f"has {len(questions)} examples; needs {MIN_TOPIC_QUESTIONS}")
+    seen: set[str] = set()
+    for j, q in enumerate(questions):
+        if not q.strip():
+            add_lang(f"questions[{j}]", "is empty")
+        elif q in seen:
+            add_lang("questions", f"lists {q!r} twice")
+        seen.add(q)
+    return ScopeText(title, redirect, tuple(q for q in questions if q.strip()))
+
+
+def load_boilerplate(root: Path, read: Any, add_problem: Any) -> MessageBoilerplate:
+    path = root / BOILERPLATE_FILE
+    if not path.exists():
+        return MessageBoilerplate()
+    data = read(path)
+    if data is None:
+        return MessageBoilerplate()
+    phrases: dict[str, tuple[str, ...]] = {}
+    for kind in sorted(set(data) - set(BOILERPLATE_KINDS)):
+        add_problem(kind, "-", f"unknown table (expected one of {', '.join(BOILERPLATE_KINDS)})")
+    for kind in BOILERPLATE_KINDS:
+        raw = data.get(kind, {})
+        if not isinstance(raw, dict):
+            add_problem(kind, "-", "must be a table with ja / en lists")
+            continue
+        found: list[str] = []
+        for lang, items in raw.items():
+            if lang not in LANGS:
+                add_problem(kind, lang, "unknown language (ja or en)")
+            elif not isinstance(items, list) or not all(isinstance(p, str) for p in items):
+                add_problem(kind, lang, "must be a list of strings")
+            else:
+                found.extend(p for p in items if p.strip())
+        phrases[kind] = tuple(found)
+    return MessageBoilerplate(phrases)

@@ -1,0 +1,175 @@
+"""Questions as customers write them: long e-mails, two questions in one, out-of-scope topics,
+and an entry added by an editor that the decision model has never seen."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from app.core.knowledge import load_knowledge
+from app.core.match import cache
+from app.core.match.matcher import Matcher
+
+FILLER_JA = "弊社では現在、社内の問い合わせ対応の効率化に向けた検討を進めております。" * 30
+EMAIL_JA = (
+    "お世話になっております。株式会社みなと物流 情報システム部の佐藤です。"
+    + FILLER_JA
+    + "API に送信したデータは何日間保持されるのでしょうか。ご教示いただけますと幸いです。"
+    "何卒よろしくお願いいたします。 佐藤 花子 株式会社みなと物流 03-1234-5678 sato@example.jp"
+)
+FILLER_EN = "We are evaluating several vendors for our customer-support tooling this quarter. " * 12
+EMAIL_EN = (
+    "Hi team, I hope this email finds you well. My name is Jane Doe and I work at Acme GmbH. "
+    + FILLER_EN
+    + "Could you tell us how long you keep the data we send through the API? "
+    "Best regards, Jane Doe | Acme GmbH | +49 30 1234567 | jane@example.com"
+)
+
+
+@pytest.mark.parametrize("email", [EMAIL_JA, EMAIL_EN], ids=["ja", "en"])
+def test_long_email_with_the_question_last_is_answered(matcher: Matcher, email: str) -> None:
+    assert len(email) >= 1000
+    result = matcher.ask(email)
+    assert result.answer_ids == ("policy.retention-30-days",), result.candidates[:3]
+
+
+def test_splitter_drops_greeting_signature_and_contact_lines(matcher: Matcher) -> None:
+    kept = " ".join(s.text for s in matcher.splitter.split(EMAIL_EN))
+    assert "jane@example.com" not in kept and "1234567" not in kept
+    assert "best regards" not in kept and "hope this email" not in kept
+    assert "how long you keep the data" in kept
+    asking = [s.text for s in matcher.splitter.split(EMAIL_EN) if s.asking]
+    assert asking == ["could you tell us how long you keep the data we send through the api"]
+
+
+def test_emoji_are_not_evidence(matcher: Matcher) -> None:
+    plain = matcher.ask("ok so files stay forever??")
+    emoji = matcher.ask("ok so files stay forever?? 🤔😅")
+    assert plain.answer_ids == emoji.answer_ids
+
+
+def test_two_questions_get_two_answers(matcher: Matcher) -> None:
+    result = matcher.ask("Is my data used for training by default, and how long do you keep it?")
+    assert result.decision == "answer" and result.reason == "two_questions"
+    assert result.answer_ids == ("policy.no-training-by-default", "policy.retention-30-days")
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("How much does the API cost per token?", "pricing"),
+        ("ChatGPT Plus を解約したい", "consumer-accounts"),
+        ("My fine-tuning job failed, what went wrong?", "fine-tuning-howto"),
+    ],
+)
+def test_out_of_scope_topics_are_recognised(matcher: Matcher, question: str, topic: str) -> None:
+    result = matcher.ask(question)
+    assert (result.decision, result.reason, result.out_of_scope) == (
+        "decline",
+        "out_of_scope_topic",
+        topic,
+    )
+
+
+QUOTE = (
+    "OpenAI には、プラットフォームの悪用が疑われるデータにフラグを立てる"
+    "コンテンツ分類子がまだある可能性があります。"
+)
+NEW_ENTRY = """
+[[entry]]
+id = "policy.content-classifier"
+topic = "access"
+source = "データ使用ポリシー"
+quote = "QUOTE"
+related = ["policy.zero-retention"]
+
+[entry.ja]
+title = "コンテンツ分類子による悪用の検知"
+answer = "悪用が疑われるデータにフラグを立てるコンテンツ分類子が残っている可能性があります。"
+questions = ["コンテンツ分類子とは", "分類子は何をしますか", "自動でフラグが立つ仕組み",
+             "分類子がデータを見ますか", "悪用の自動検知", "分類子は残りますか",
+             "ぶんるいきって何", "フラグを立てる分類器"]
+
+[entry.en]
+title = "Content classifiers that flag abuse"
+answer = "OpenAI may still run content classifiers that flag data suspected of platform abuse."
+questions = ["What is the content classifier?", "what do classifiers do with my data",
+             "automatic abuse flagging", "classifier flags", "is there a classifier",
+             "content classifier abuse", "do classifiers still run", "classifiers that flag data"]
+""".replace("QUOTE", QUOTE)
+
+
+def test_an_added_entry_is_answered_without_refitting(kb_copy: Path) -> None:
+    (kb_copy / "entries" / "extra.toml").write_text(NEW_ENTRY, encoding="utf-8")
+    kb = load_knowledge(kb_copy)
+    matcher = Matcher(kb, use_cache=False)
+    for question in (
+        "Do you run an automated classifier that flags my prompts as abusive?",
+        "分類子によって自分のデータにフラグが付けられることはありますか",
+    ):
+        result = matcher.ask(question)
+        assert result.answer_ids == ("policy.content-classifier",), result.candidates[:3]
+
+
+def test_index_cache_is_written_reused_and_rebuilt_when_corrupt(
+    kb_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KOTAE_CACHE_DIR", str(tmp_path / "cache"))
+    kb = load_knowledge(kb_copy)
+    first = Matcher(kb).ask("保存期間は？")
+    files = list((tmp_path / "cache").iterdir())
+    assert [f.suffix for f in files] == [".marshal"]  # no temporary file left behind
+    assert cache.load(kb) is not None
+    files[0].write_bytes(b"\x00garbage")
+    assert cache.load(kb) is None
+    again = Matcher(kb).ask("保存期間は？")
+    assert again.answer_ids == first.answer_ids
+    assert cache.load(kb) is not None  # rebuilt and saved again
+
+
+def test_index_cache_key_follows_the_knowledge(kb_copy: Path) -> None:
+    kb = load_knowledge(kb_copy)
+    before = cache.key(kb)
+    (kb_copy / "entries" / "extra.toml").write_text(NEW_ENTRY, encoding="utf-8")
+    assert cache.key(load_knowledge(kb_copy)) != before
+
+
+def test_unwritable_cache_dir_is_not_an_error(
+    kb_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("KOTAE_CACHE_DIR", str(blocker / "cache"))
+    result = Matcher(load_knowledge(kb_copy)).ask("保存期間は？")
+    assert result.decision == "answer"
+    assert sorted(os.listdir(tmp_path)) == ["file", "knowledge"]
+
+
+def test_check_names_file_topic_and_field_of_a_broken_out_of_scope_topic(kb_copy: Path) -> None:
+    from app.core.knowledge import check_knowledge
+
+    path = kb_copy / "out_of_scope.toml"
+    path.write_text(
+        path.read_text(encoding="utf-8")
+        + '\n[[topic]]\nid = "Bad Id"\n[topic.ja]\ntitle = "x"\nquestions = ["a"]\n',
+        encoding="utf-8",
+    )
+    _, problems = check_knowledge(kb_copy)
+    text = "\n".join(str(p) for p in problems)
+    assert "out_of_scope.toml: Bad Id: id:" in text
+    assert "out_of_scope.toml: Bad Id: ja.redirect: missing" in text
+    assert "out_of_scope.toml: Bad Id: ja.questions: has 1 examples" in text
+    assert "out_of_scope.toml: Bad Id: en: missing" in text
+
+
+def test_a_follow_up_can_lean_on_the_previous_answer(matcher: Matcher) -> None:
+    question = "その場合はどうなりますか？"
+    assert matcher.ask(question).decision != "answer"
+    followed = matcher.ask(question, previous="policy.retention-30-days")
+    assert followed.answer_ids == ("policy.retention-30-days",)
+    assert followed.reason == "follow_up" and followed.query == question
+    # Context never turns an off-topic question into an answer.
+    priced = matcher.ask("and the price?", previous="policy.retention-30-days")
+    assert priced.decision == "decline"
