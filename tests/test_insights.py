@@ -121,3 +121,12 @@ def test_insights_command_shows_declined_questions(
     assert "price per token" in out and "保存期間" not in out
     assert main(["--data-dir", data, "insights", "--since", "soon"]) == 2
     assert "7d" in capsys.readouterr().err
+
+
+def test_a_group_names_its_out_of_scope_topic(matcher: Matcher) -> None:
+    logged = [
+        ql.LoggedQuestion(i, "2026-11-29T00:00:00Z", "web", "en", q, "decline", "", None, 0.0)
+        for i, q in enumerate(("What is the price per token?", "price per token for gpt-4"), 1)
+    ]
+    (group,) = build(matcher, logged).groups
+    assert group.topic == "pricing" and group.closest is None

@@ -108,3 +108,16 @@ def test_copy_then_add_from_the_log(
 def test_copy_knowledge_copies_everything(tmp_path: Path) -> None:
     dest = copy_knowledge(tmp_path / "k")
     assert load_knowledge(dest).entries.keys() == load_knowledge().entries.keys()
+
+
+def test_a_question_can_teach_an_out_of_scope_topic(kb_copy: Path) -> None:
+    question = "Do you charge extra for Japanese text?"
+    paraphrase = "is Japanese text charged extra"
+    before = (kb_copy / "out_of_scope.toml").read_text(encoding="utf-8")
+    assert Matcher(load_knowledge(kb_copy)).ask(paraphrase).out_of_scope != "pricing"
+    path = add_example(kb_copy, "pricing", "en", question)
+    assert path.name == "out_of_scope.toml"
+    after = path.read_text(encoding="utf-8")
+    assert after.replace(f'    "{question}",\n', "", 1) == before
+    result = Matcher(load_knowledge(kb_copy)).ask(paraphrase)
+    assert (result.decision, result.out_of_scope) == ("decline", "pricing")

@@ -44,7 +44,9 @@ def add_insights_parser(subparsers: Any) -> None:
     sub = parser.add_subparsers(dest="insights_command", metavar="COMMAND")
     p = sub.add_parser("add", help=_("add a logged question as an example question of an entry"))
     p.add_argument("question_id", type=int, metavar="ID", help=_("the number shown by insights"))
-    p.add_argument("entry_id", metavar="ENTRY", help=_("the entry id, e.g. faq.dpa"))
+    p.add_argument(
+        "entry_id", metavar="ENTRY", help=_("an entry id (faq.dpa) or an out-of-scope topic id")
+    )
     p.add_argument(
         "--lang", dest="example_lang", choices=("ja", "en"), help=_("default: the question's")
     )
@@ -164,6 +166,8 @@ def _report(args: argparse.Namespace) -> int:
             if g.closest
             else _("no entry is close")
         )
+        if g.topic:
+            closest += "; " + _("out of scope: {topic}").format(topic=g.topic)
         print(f"  [{g.count}] {closest}")
         for qid, text in g.examples:
             print(f"      #{qid} {printable(text)}")

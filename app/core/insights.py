@@ -103,8 +103,9 @@ class Group:
     examples: tuple[tuple[int, str], ...]  # (logged question id, masked text), distinct texts
     question_ids: tuple[int, ...]
     decisions: dict[str, int]
-    closest: str | None  # the entry Kotae thinks is closest, by its top candidates
+    closest: str | None  # the entry closest to the group's questions
     closest_score: float
+    topic: str | None = None  # the out-of-scope topic the matcher recognised in most of them
 
 
 @dataclass
@@ -125,6 +126,7 @@ class Insights:
                     "decisions": g.decisions,
                     "closest": g.closest,
                     "closest_score": g.closest_score,
+                    "out_of_scope": g.topic,
                 }
                 for g in self.groups
             ],
@@ -153,6 +155,8 @@ def build(matcher: Any, logged: Sequence[Any], votes: Sequence[Any] = ()) -> Ins
     for idx in group_texts(matcher, [q.question for q in unanswered]):
         members = [unanswered[i] for i in idx]
         closest, score = _closest([_vector(matcher, q.question) for q in members], examples)
+        topics = Counter(getattr(matcher.ask(q.question), "out_of_scope", None) for q in members)
+        topic = next((t for t, _n in topics.most_common() if t), None)
         groups.append(
             Group(
                 len(members),
@@ -163,6 +167,7 @@ def build(matcher: Any, logged: Sequence[Any], votes: Sequence[Any] = ()) -> Ins
                 dict(Counter(q.decision for q in members)),
                 closest if score >= CLOSE_AT else None,
                 round(score, 3),
+                topic,
             )
         )
     low = sorted(

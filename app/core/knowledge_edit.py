@@ -75,7 +75,8 @@ def _same(a: str, b: str) -> bool:
 
 
 def add_example(root: Path | None, entry_id: str, lang: str, question: str) -> Path:
-    """Append `question` to the entry's example questions in `lang`; returns the file changed."""
+    """Append `question` to the example questions in `lang` of an entry or an out-of-scope
+    topic (`entry_id` names either); returns the file changed."""
     folder = editable_root(root)
     question = " ".join(question.split())
     if not question:
@@ -89,15 +90,20 @@ def add_example(root: Path | None, entry_id: str, lang: str, question: str) -> P
                 n=len(problems), problems="; ".join(str(p) for p in problems)
             )
         )
+    # An entry, or an out-of-scope topic (out_of_scope.toml, [[topic]]) to decline it as.
     entry = kb.entries.get(entry_id)
-    if entry is None:
+    topic = getattr(kb, "out_of_scope", {}).get(entry_id)
+    if entry is not None:
+        existing, path, array = entry.text(lang).questions, folder.parent / entry.file, "entry"
+    elif topic is not None:
+        existing, path, array = topic.text(lang).questions, folder / "out_of_scope.toml", "topic"
+    else:
         raise EditRefused(_("There is no entry {id}.").format(id=entry_id))
-    if any(_same(question, q) for q in entry.text(lang).questions):
+    if any(_same(question, q) for q in existing):
         raise EditRefused(_("{id} already has this example question.").format(id=entry_id))
-    path = folder.parent / entry.file  # entry.file is relative to the folder's parent
     original = path.read_bytes()
     doc = tomlkit.parse(original.decode("utf-8"))
-    table = next(t for t in doc["entry"] if t.get("id") == entry_id)
+    table = next(t for t in doc[array] if t.get("id") == entry_id)
     questions = table[lang]["questions"]
     if not isinstance(questions, Array):
         raise EditRefused(_("{id}: {lang}.questions is not a list.").format(id=entry_id, lang=lang))

@@ -71,12 +71,14 @@ class InsightsScreen(KotaeScreen):
         )
         options: list[Option | None] = []
         for g in report.groups:
-            closest = g.closest or ""
+            closest = g.closest or g.topic or ""
             head = f"[{g.count}] " + (
-                _("closest entry: {id} ({score:.2f})").format(id=closest, score=g.closest_score)
-                if closest
+                _("closest entry: {id} ({score:.2f})").format(id=g.closest, score=g.closest_score)
+                if g.closest
                 else _("no entry is close")
             )
+            if g.topic:
+                head += "; " + _("out of scope: {topic}").format(topic=g.topic)
             options.append(Option(plain(head, "bold"), disabled=True))
             for qid, text in g.examples:
                 key = str(qid)
@@ -86,7 +88,7 @@ class InsightsScreen(KotaeScreen):
         if options:
             yield OptionList(*options, id="insights-questions")
             yield Input(
-                placeholder=_("Entry id to add the selected question to (Enter)"),
+                placeholder=_("Entry or out-of-scope topic id to add the question to (Enter)"),
                 id="insights-entry",
             )
         else:
