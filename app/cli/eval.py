@@ -11,24 +11,16 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from app.core.evaluate import (
-    EvalFileError,
-    Outcome,
-    RevisionError,
-    Score,
-    compare,
-    is_frozen,
-    knowledge_at_revision,
-    read_rows,
-    score_rows,
-    unknown_ids,
-)
 from app.core.i18n import _
 from app.core.knowledge import KnowledgeError, load_knowledge
 from app.core.match.matcher import Matcher
 from app.core.match.text import printable
 from app.core.paths import knowledge_dir
+
+if TYPE_CHECKING:
+    from app.core.evaluate import Outcome, Score
 
 EXIT_OK, EXIT_BELOW, EXIT_USAGE, EXIT_INPUT = 0, 1, 2, 3
 
@@ -51,6 +43,16 @@ def add_eval_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run_eval(args: argparse.Namespace) -> int:
+    # Imported here: the parser is built on every `kotae` start, `kotae ask` included.
+    from app.core.evaluate import (
+        EvalFileError,
+        RevisionError,
+        is_frozen,
+        read_rows,
+        score_rows,
+        unknown_ids,
+    )
+
     if args.min is not None and not 0.0 <= args.min <= 1.0:
         print(_("--min must be between 0 and 1."), file=sys.stderr)
         return EXIT_USAGE
@@ -118,6 +120,8 @@ def run_eval(args: argparse.Namespace) -> int:
 
 
 def _output(args: argparse.Namespace, report: dict, score: Score, before: Score | None) -> None:
+    from app.core.evaluate import compare
+
     if args.json:
         if before is not None:
             cmp = compare(before, score)
@@ -139,6 +143,8 @@ def _output(args: argparse.Namespace, report: dict, score: Score, before: Score 
 
 
 def _score_other(rev: str, knowledge: Path | None, rows: list) -> Score:
+    from app.core.evaluate import knowledge_at_revision, score_rows
+
     folder = Path(rev).expanduser()
     if folder.is_dir():
         return score_rows(Matcher(load_knowledge(folder)), rows)
@@ -200,6 +206,8 @@ def _print_report(score: Score, totals_only: bool = False) -> None:
 
 
 def _print_compare(rev: str, before: Score, after: Score, totals_only: bool = False) -> None:
+    from app.core.evaluate import compare
+
     cmp = compare(before, after)
     print()
     print(

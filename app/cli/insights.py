@@ -7,10 +7,9 @@ question is actually kept, so `kotae ask` stays quick.
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -138,6 +137,9 @@ def _add(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
+    import json
+    from datetime import UTC, datetime
+
     from app.core import insights
     from app.core.knowledge import load_knowledge
     from app.core.match.matcher import Matcher
@@ -199,15 +201,19 @@ def log_asked(data_dir: Path | None, result: Any, channel: str = "cli") -> None:
         mode = _config().log_mode()
     except ConfigError:
         return  # a broken config is reported where it matters (the UI); asking still works
-    from app.store.questions import should_log
+    from app.core.config import should_log
 
     if not should_log(mode, result.decision):
         return
+    import sqlite3
+    from datetime import UTC, datetime
+
     from app.core.records import StoreError
-    from app.store.questions import log_question, transaction
+    from app.store.questions import log_question
+    from app.store.quicklog import log_connection
 
     try:
-        with _store(data_dir, channel) as store, transaction(store) as con:
+        with log_connection(data_dir, channel) as con:
             log_question(
                 con,
                 channel=channel,
@@ -219,5 +225,5 @@ def log_asked(data_dir: Path | None, result: Any, channel: str = "cli") -> None:
                 reason=getattr(result, "reason", "") or result.note,
                 now=datetime.now(UTC),
             )
-    except StoreError as exc:
+    except (StoreError, sqlite3.Error, OSError) as exc:
         print(_("The question was not logged: {error}").format(error=exc), file=sys.stderr)

@@ -11,8 +11,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import tomli
-
 ENV_VAR = "KOTAE_CONFIG"
 LANG_VALUES = ("ja", "en")
 ANSWER_LANG_VALUES = ("auto", "ja", "en")
@@ -51,6 +49,11 @@ class Config:
         return effective_log_mode(self.log_questions)
 
 
+def should_log(mode: str, decision: str) -> bool:
+    """Whether `log_questions = mode` keeps a question the matcher decided `decision` on."""
+    return mode == "all" or (mode == "unanswered" and decision in ("clarify", "decline"))
+
+
 def effective_log_mode(configured: str) -> str:
     """`log_questions` unless $KOTAE_LOG_QUESTIONS overrides it (the bench, the tests)."""
     env = os.environ.get(LOG_ENV_VAR, "")
@@ -74,6 +77,8 @@ def load_config(path: Path | None = None) -> Config:
         if explicit:
             raise ConfigError(f"{path}: config file not found")
         return Config()
+    import tomli  # here: `kotae ask` reads no config file when there is none
+
     try:
         with path.open("rb") as fh:
             data = tomli.load(fh)

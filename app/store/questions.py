@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
+from app.core.config import should_log as should_log  # the store's callers use it too
 from app.core.privacy import mask_question
 
 LogMode = Literal["unanswered", "all", "off"]
 LOG_MODES: tuple[str, ...] = ("unanswered", "all", "off")
-UNANSWERED = ("clarify", "decline")
 CHANNELS = ("tui", "cli", "web", "unknown")
 MAX_TEXT = 1000  # characters kept of a question or comment
 
@@ -80,12 +80,6 @@ def _run(con: Any, text: str, params: Mapping[str, Any] | None = None) -> Any:
 
 def _stamp(now: datetime | None) -> str:
     return (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def should_log(mode: str, decision: str) -> bool:
-    if mode == "all":
-        return True
-    return mode == "unanswered" and decision in UNANSWERED
 
 
 def _clip(text: str) -> str:
