@@ -28,6 +28,8 @@ test: $(STAMP) mo
 # Long runs that do not fit the test budget: the seeded fuzzing of tests/test_fuzz.py, 20x.
 soak: $(STAMP) mo
 	KOTAE_FUZZ_SCALE=20 $(BIN)/pytest -q -p no:cacheprovider tests/test_fuzz.py -k fuzz
+	# 8 PostgreSQL clients x 200 operations, then with SIGKILLs and a server restart.
+	KOTAE_SOAK=1 $(BIN)/pytest -q -s -p no:cacheprovider tests/test_pg_soak.py
 
 bench: $(STAMP) mo
 	$(BIN)/python -m bench

@@ -311,6 +311,10 @@ def main() -> None:
     from bench.web_load import run as web_load
 
     web_load()
+    print("\n== request store throughput ==")
+    from bench.store_bench import store_throughput
+
+    store_throughput()
 
 
 if __name__ == "__main__":

@@ -52,3 +52,7 @@ def _no_user_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KOTAE_DATA_DIR", str(tmp_path / "default-data"))
     # Tests never keep questions unless a test of the question log asks for it.
     monkeypatch.setenv("KOTAE_LOG_QUESTIONS", "off")
+
+
+# The PostgreSQL server and the store fixtures parametrised over both backends.
+from pg_cluster import pg_cluster, pg_url, store_target  # noqa: E402, F401

@@ -231,3 +231,40 @@ def test_sql_is_written_once_for_both_drivers() -> None:
     assert ql._sql(sqlite3.connect(":memory:"), text) == text
     assert all("AUTOINCREMENT" not in s and "PRAGMA" not in s for s in ql.POSTGRESQL_DDL)
     assert "IDENTITY" in ql.POSTGRESQL_DDL[0]
+
+
+def test_both_backends_keep_votes_and_questions(store_target: str) -> None:
+    """The same functions and migrations on SQLite and on PostgreSQL."""
+    from app.store.factory import open_store
+
+    with open_store(store_target) as s:
+        with ql.transaction(s) as con:
+            qid = ql.log_question(
+                con,
+                channel="web",
+                lang="en",
+                question="What about 50% off? Mail a@b.co",
+                decision="decline",
+                confidence=0.1,
+                now=NOW - timedelta(days=40),
+            )
+            ql.record_feedback(
+                con,
+                channel="tui",
+                lang="ja",
+                entry_id="faq.dpa",
+                decision="answer",
+                confidence=0.7,
+                helpful=False,
+                comment="ドイツ語版が欲しい",
+                question_log_id=qid,
+                now=NOW,
+            )
+        with ql.transaction(s) as con:
+            assert [q.question for q in ql.questions(con)] == ["What about 50% off?"]
+            assert [(v.entry_id, v.no, v.comments) for v in ql.votes(con)] == [
+                ("faq.dpa", 1, ("ドイツ語版が欲しい",))
+            ]
+        assert ql.purge_questions(s, 30, now=NOW) >= 1
+        with ql.transaction(s) as con:
+            assert ql.count_rows(con) == (0, 1)

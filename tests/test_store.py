@@ -1,5 +1,6 @@
-"""The SQLite request store: references under concurrency, drafts that survive SIGKILL,
-status machines, the append-only event log, purge and file permissions."""
+"""The request store on both backends (SQLite, and PostgreSQL when the server is installed):
+references under concurrency, drafts that survive SIGKILL, status machines, the append-only
+event log, purge; and what is SQLite's own: file permissions, WAL contents, migrations."""
 
 from __future__ import annotations
 
@@ -24,6 +25,8 @@ from app.core.paths import knowledge_dir
 from app.core.records import StoreError
 from app.core.statuses import INITIAL, TRANSITIONS, IllegalTransition
 from app.core.workflow.engine import WizardSession, load_workflow
+from app.store.base import StoreBase
+from app.store.factory import open_store
 from app.store.sqlite import DB_NAME, MIGRATIONS, RequestStore
 from app.store.submit import IncompleteRequest, submit_run
 
@@ -37,9 +40,31 @@ def regimes() -> dict[str, Regime]:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> RequestStore:
+def store(store_target: str) -> StoreBase:
+    with open_store(store_target) as s:
+        yield s
+
+
+@pytest.fixture
+def sqlite_store(tmp_path: Path) -> RequestStore:
     with RequestStore(tmp_path / "data") as s:
         yield s
+
+
+def _raw(store: StoreBase, sql: str) -> list[tuple[object, ...]]:
+    """Run SQL on the store's database directly, around the store."""
+    if isinstance(store, RequestStore):
+        con = sqlite3.connect(store.path)
+        try:
+            return con.execute(sql).fetchall()
+        finally:
+            con.commit()
+            con.close()
+    import sqlalchemy as sa
+
+    with store.engine.begin() as conn:  # type: ignore[attr-defined]
+        result = conn.execute(sa.text(sql))
+        return [tuple(r) for r in result] if result.returns_rows else []
 
 
 def _new(
@@ -54,10 +79,12 @@ def _new(
     ).reference
 
 
-def _python(code: str, *args: str) -> subprocess.Popen[str]:
+def _python(code: str, target: str, *args: str) -> subprocess.Popen[str]:
+    # The target goes through the environment: a URL carries the test server's password.
     return subprocess.Popen(
         [sys.executable, "-c", textwrap.dedent(code), *args],
         cwd=REPO,
+        env={**os.environ, "STORE_TARGET": target},
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -69,20 +96,21 @@ WRITER = """
     import sys
     from app.core.deadlines import load_regimes
     from app.core.paths import knowledge_dir
-    from app.store.sqlite import RequestStore
+    import os
+    from app.store.factory import open_store
     regime = load_regimes(knowledge_dir())["other"]
     print("ready", flush=True)
     sys.stdin.readline()  # start together
-    store = RequestStore(sys.argv[1])
+    store = open_store(os.environ["STORE_TARGET"])
     refs = [store.create_request("deletion", {"n": i}, lang="en", regime=regime,
-                                 actor=sys.argv[2]).reference for i in range(200)]
+                                 actor=sys.argv[1]).reference for i in range(200)]
     print("\\n".join(refs))
 """
 
 
-def test_four_processes_submitting_at_once_get_distinct_references(tmp_path: Path) -> None:
-    data = tmp_path / "data"  # fresh: the processes also race to create the schema
-    procs = [_python(WRITER, str(data), f"p{i}") for i in range(4)]
+def test_four_processes_submitting_at_once_get_distinct_references(store_target: str) -> None:
+    data = store_target  # SQLite: fresh, so the processes also race to create the schema
+    procs = [_python(WRITER, data, f"p{i}") for i in range(4)]
     for p in procs:
         assert p.stdout.readline().strip() == "ready"
     for p in procs:
@@ -97,18 +125,18 @@ def test_four_processes_submitting_at_once_get_distinct_references(tmp_path: Pat
     assert len(set(refs)) == 800
     year = refs[0].split("-")[1]
     assert set(refs) == {f"DEL-{year}-{n:06d}" for n in range(1, 801)}
-    with RequestStore(data) as store:
+    with open_store(data) as store:
         assert len(store.list_requests()) == 800
         actors = [store.events(r)[0].actor for r in sorted(refs)]
         assert {a: actors.count(a) for a in set(actors)} == {f"p{i}": 200 for i in range(4)}
 
 
 WIZARD = """
-    import sys, time
+    import os, time
     from app.core.knowledge import check_knowledge
-    from app.store.sqlite import RequestStore
+    from app.store.factory import open_store
     from app.core.workflow.engine import WizardSession, load_workflow
-    store = RequestStore(sys.argv[1])
+    store = open_store(os.environ["STORE_TARGET"])
     run = WizardSession(load_workflow("deletion", check_knowledge()[0]))
 
     def answer(field, value):
@@ -128,16 +156,16 @@ WIZARD = """
 """
 
 
-def test_a_wizard_killed_with_sigkill_resumes_from_its_draft(tmp_path: Path) -> None:
-    data = tmp_path / "data"
-    proc = _python(WIZARD, str(data))
+def test_a_wizard_killed_with_sigkill_resumes_from_its_draft(store_target: str) -> None:
+    data = store_target
+    proc = _python(WIZARD, data)
     assert proc.stdout.readline().strip() == "ready", proc.stderr.read()
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=10)
     assert proc.returncode == -signal.SIGKILL
 
     workflow = load_workflow("deletion", check_knowledge()[0])
-    with RequestStore(data) as store:
+    with open_store(data) as store:
         draft = store.get_draft("deletion")
         assert draft is not None
         run = WizardSession.from_dict(workflow, draft)
@@ -153,9 +181,9 @@ def test_a_wizard_killed_with_sigkill_resumes_from_its_draft(tmp_path: Path) -> 
 
 
 HAMMER = """
-    import sys
-    from app.store.sqlite import RequestStore
-    store = RequestStore(sys.argv[1])
+    import os
+    from app.store.factory import open_store
+    store = open_store(os.environ["STORE_TARGET"])
     store.save_draft("dpa", {"n": 0, "pad": "x" * 5000})
     print("ready", flush=True)
     n = 0
@@ -165,9 +193,9 @@ HAMMER = """
 """
 
 
-def test_sigkill_during_draft_writes_leaves_a_readable_draft(tmp_path: Path) -> None:
-    data = tmp_path / "data"
-    proc = _python(HAMMER, str(data))
+def test_sigkill_during_draft_writes_leaves_a_readable_draft(store_target: str) -> None:
+    data = store_target
+    proc = _python(HAMMER, data)
     assert proc.stdout.readline().strip() == "ready", proc.stderr.read()
     proc.stdout.close()
     try:
@@ -175,10 +203,12 @@ def test_sigkill_during_draft_writes_leaves_a_readable_draft(tmp_path: Path) -> 
     except subprocess.TimeoutExpired:
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(timeout=10)
-    with RequestStore(data) as store:
+    with open_store(data) as store:
         draft = store.get_draft("dpa")
         assert draft is not None and draft["n"] >= 0 and len(draft["pad"]) == 5000
-    con = sqlite3.connect(data / DB_NAME)
+    if "://" in data:
+        return
+    con = sqlite3.connect(Path(data) / DB_NAME)
     assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     con.close()
 
@@ -286,9 +316,7 @@ def test_lists_show_a_masked_contact_only(store: RequestStore, regimes: dict[str
     _new(store, regimes)
     [request] = store.list_requests()
     assert request.contact == "t***@example.com"
-    con = sqlite3.connect(store.path)
-    [(contact,)] = con.execute("SELECT contact FROM requests").fetchall()
-    con.close()
+    [(contact,)] = _raw(store, "SELECT contact FROM requests")
     assert contact == "t***@example.com"
 
 
@@ -314,26 +342,37 @@ def test_purge_removes_answers_of_old_closed_requests_and_keeps_the_log(
     assert store.get(recent_closed).answers == ANSWERS
     assert store.get(still_open).answers == ANSWERS
     assert store.purge(30, now=datetime(2026, 3, 10)) == []  # nothing twice
+    assert _raw(
+        store, f"SELECT answers, contact FROM requests WHERE reference = '{old_closed}'"
+    ) == [(None, None)]
+
+
+def test_purged_answers_are_not_left_in_the_files(
+    sqlite_store: RequestStore, regimes: dict[str, Regime]
+) -> None:
+    store = sqlite_store
+    secret = {"email": "old@example.com", "note": "old-secret-note"}
+    old_closed = _new(store, regimes, now=datetime(2026, 1, 5), answers=secret)
+    store.transition(old_closed, "withdrawn", note="changed mind", now=datetime(2026, 1, 6))
+    _new(store, regimes, now=datetime(2026, 3, 1))
+    _new(store, regimes, now=datetime(2026, 1, 5))
+    assert store.purge(30, now=datetime(2026, 3, 10)) == [old_closed]
     # Nothing recoverable from the files either: freed space is zeroed and the WAL emptied.
     raw = store.path.read_bytes() + Path(f"{store.path}-wal").read_bytes()
     assert b"old-secret-note" not in raw and b"old@example.com" not in raw
     assert raw.count(b"call me") == 2
 
 
-def test_event_log_refuses_update_and_delete(
-    store: RequestStore, regimes: dict[str, Regime]
-) -> None:
+def test_event_log_refuses_update_and_delete(store: StoreBase, regimes: dict[str, Regime]) -> None:
     _new(store, regimes)
-    con = sqlite3.connect(store.path)
-    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-        con.execute("UPDATE events SET note = 'rewritten'")
-    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-        con.execute("DELETE FROM events")
-    assert con.execute("SELECT count(*) FROM events").fetchone() == (1,)
-    con.close()
+    for sql in ("UPDATE events SET note = 'rewritten'", "DELETE FROM events"):
+        with pytest.raises(Exception, match="append-only"):
+            _raw(store, sql)
+    assert _raw(store, "SELECT count(*) FROM events") == [(1,)]
 
 
-def test_database_files_are_private(store: RequestStore, regimes: dict[str, Regime]) -> None:
+def test_database_files_are_private(sqlite_store: RequestStore, regimes: dict[str, Regime]) -> None:
+    store = sqlite_store
     _new(store, regimes)
     for suffix in ("", "-wal", "-shm"):
         path = Path(f"{store.path}{suffix}")

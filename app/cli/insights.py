@@ -7,6 +7,7 @@ question is actually kept, so `kotae ask` stays quick.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 from datetime import timedelta
@@ -65,9 +66,17 @@ def _config() -> Any:
 
 
 def _store(data_dir: Path | None, channel: str = "cli") -> Any:
-    from app.store.sqlite import RequestStore
+    """The configured store: the shared PostgreSQL database, else the local SQLite one."""
+    from app.store.factory import choose_database, open_store
 
-    return RequestStore(data_dir, channel=channel)
+    config = _config()
+    return open_store(
+        choose_database(None, config.database),
+        data_dir=data_dir,
+        channel=channel,
+        agent=config.agent,
+        password_file=config.password_file,
+    )
 
 
 def run_insights(args: argparse.Namespace) -> int:
@@ -205,15 +214,23 @@ def log_asked(data_dir: Path | None, result: Any, channel: str = "cli") -> None:
 
     if not should_log(mode, result.decision):
         return
-    import sqlite3
     from datetime import UTC, datetime
 
-    from app.core.records import StoreError
     from app.store.questions import log_question
     from app.store.quicklog import log_connection
 
+    opened = None
     try:
-        with log_connection(data_dir, channel) as con:
+        config = _config()
+        if config.database or os.environ.get("KOTAE_DATABASE_URL"):
+            # The shared database: through the store (its engine, roles and retries).
+            from app.store.questions import transaction
+
+            opened = _store(data_dir, channel)
+            connection = transaction(opened)
+        else:
+            connection = log_connection(data_dir, channel)
+        with connection as con:
             log_question(
                 con,
                 channel=channel,
@@ -225,5 +242,8 @@ def log_asked(data_dir: Path | None, result: Any, channel: str = "cli") -> None:
                 reason=getattr(result, "reason", "") or result.note,
                 now=datetime.now(UTC),
             )
-    except (StoreError, sqlite3.Error, OSError) as exc:
+    except Exception as exc:  # whatever the store says, the answer stands
         print(_("The question was not logged: {error}").format(error=exc), file=sys.stderr)
+    finally:
+        if opened is not None:
+            opened.close()

@@ -1,4 +1,4 @@
-"""Command line: `kotae` (the terminal UI), `kotae ask`, `kotae check`, `kotae requests …`.
+"""Command line: `kotae` (the terminal UI), `ask`, `check`, `requests …`, `db …`.
 
 Textual is imported only when the UI starts, so `kotae ask` stays quick.
 """
@@ -41,6 +41,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--knowledge", type=Path, metavar="DIR", help=_("knowledge folder"))
     parser.add_argument("--data-dir", type=Path, metavar="DIR", help=_("request store folder"))
     parser.add_argument("--lang", choices=i18n.LANGUAGES, help=_("interface / answer language"))
+    parser.add_argument(
+        "--database",
+        metavar="URL",
+        help=_("shared request store, postgresql://user@host/db (no password here)"),
+    )
     sub = parser.add_subparsers(dest="command")
 
     ask = sub.add_parser("ask", help=_("answer one question, or a file of them"))
@@ -75,6 +80,9 @@ def build_parser() -> argparse.ArgumentParser:
         pass
     else:
         add_requests_parser(sub)
+        from app.cli.db import add_db_parser
+
+        add_db_parser(sub)
     return parser
 
 
@@ -133,6 +141,10 @@ def _main(argv: Sequence[str] | None = None) -> int:
             from app.cli.requests import run_requests
 
             return run_requests(args)
+        if args.command == "db":
+            from app.cli.db import run_db
+
+            return run_db(args)
         if args.command == "serve":
             from app.web.serve import serve  # Starlette and uvicorn load only here
 
@@ -273,6 +285,19 @@ def cmd_ui(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     except ConfigError as exc:
         print(printable(str(exc)), file=sys.stderr)
         return EXIT_USAGE
+    if args.database:
+        # The interface opens its store later, from the environment or the config file.
+        import os
+
+        from app.core.records import StoreError
+        from app.store.factory import ENV_DATABASE_URL, refuse_password_on_command_line
+
+        try:
+            refuse_password_on_command_line(args.database)
+        except StoreError as exc:
+            print(exc.message(i18n.current_language()), file=sys.stderr)
+            return EXIT_USAGE
+        os.environ[ENV_DATABASE_URL] = args.database
     from app.core import deadlines
 
     deadlines.set_timezone(config.timezone)

@@ -1,6 +1,6 @@
 """`kotae requests …`: the queue of deletion and DPA requests, from the command line.
 
-Exit codes: 0 ok, 1 invalid answers / refused change / unusable store or knowledge,
+Exit codes: 0 ok, 1 invalid answers / refused change or conflict / unusable store or knowledge,
 2 usage (argparse), 3 unknown reference or unreadable file.
 
 Only the parser lives here: `kotae` builds it on every start, so the store, the workflow engine
@@ -28,6 +28,8 @@ def add_requests_parser(subparsers: Any) -> None:
     p.add_argument("--status", choices=all_statuses(), help=_("only this status"))
     p.add_argument("--kind", choices=KINDS, help=_("only this kind"))
     p.add_argument("--overdue", action="store_true", help=_("only open requests past due"))
+    p.add_argument("--mine", action="store_true", help=_("only requests assigned to me"))
+    p.add_argument("--unassigned", action="store_true", help=_("only unassigned requests"))
 
     p = sub.add_parser("show", help=_("show one request (personal data masked)"))
     p.add_argument("reference", metavar="REF")
@@ -91,6 +93,10 @@ def add_requests_parser(subparsers: Any) -> None:
         help=_("the requester's language (default: the interface language)"),
     )
 
+    from app.cli.team import add_team_parser
+
+    add_team_parser(sub)
+
 
 def _days(text: str) -> int:
     try:
@@ -104,16 +110,17 @@ def _days(text: str) -> int:
 
 def run_requests(args: argparse.Namespace) -> int:
     """Run a `requests` command; returns the exit code. Reads --data-dir, --knowledge, --lang."""
+    from app.cli.db import open_from_args
     from app.cli.requests_commands import COMMANDS, Context
+    from app.cli.team import TEAM_COMMANDS
     from app.core.knowledge import KnowledgeError
     from app.core.messages import KotaeError
     from app.core.records import RequestNotFound
-    from app.store.sqlite import RequestStore
 
     if getattr(args, "lang", None):
         i18n.set_language(args.lang)
     lang = i18n.current_language()
-    command = COMMANDS[args.requests_command]
+    command = {**COMMANDS, **TEAM_COMMANDS}[args.requests_command]
     from app.core import deadlines
     from app.core.config import ConfigError, load_config
 
@@ -123,7 +130,7 @@ def run_requests(args: argparse.Namespace) -> int:
         err(str(exc))
         return EXIT_USAGE
     try:
-        with RequestStore(getattr(args, "data_dir", None)) as store:
+        with open_from_args(args) as store:
             return command(args, Context(store, lang, getattr(args, "knowledge", None)))
     except RequestNotFound as exc:
         err(exc.message(lang))
@@ -132,6 +139,6 @@ def run_requests(args: argparse.Namespace) -> int:
         for problem in exc.problems:
             err(str(problem))
         return EXIT_INVALID
-    except KotaeError as exc:  # refused changes, an unusable store
+    except KotaeError as exc:  # refused changes (a Conflict shows the new state), no store
         err(exc.message(lang))
         return EXIT_INVALID

@@ -31,7 +31,7 @@ from app.core.records import Request
 from app.core.statuses import KIND_LABELS, status_label
 from app.core.workflow.engine import WizardSession, Workflow, load_workflow
 from app.core.workflow.template import answers_template, expected_value
-from app.store.sqlite import RequestStore
+from app.store.base import StoreBase
 from app.store.submit import submit_run
 
 
@@ -39,7 +39,7 @@ from app.store.submit import submit_run
 class Context:
     """What the commands share; the knowledge base is read only when a command needs it."""
 
-    store: RequestStore
+    store: StoreBase
     lang: str
     knowledge: Path | None
     _kb: KnowledgeBase | None = None
@@ -73,6 +73,8 @@ def cmd_list(args: argparse.Namespace, ctx: Context) -> int:
     found = ctx.store.list_requests(kind=args.kind, status=args.status)
     if args.overdue:
         found = [r for r in found if r.is_overdue(today)]
+    if getattr(args, "mine", False) or getattr(args, "unassigned", False):
+        found = [r for r in found if r.assignee == (ctx.store.agent if args.mine else None)]
     regimes = ctx.regimes() if found else {}
     if args.json:
         rows_json = [_summary(r, today, regimes.get(r.regime)) for r in found]
@@ -119,6 +121,8 @@ def _summary(r: Request, today: date, regime: Regime | None) -> dict[str, Any]:
         "extensions": r.extensions,
         "contact": r.contact,
         "channel": r.channel,
+        "assignee": r.assignee,
+        "version": r.version,
     }
 
 

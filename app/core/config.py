@@ -1,4 +1,5 @@
-"""The user's config file: interface language, theme, answer language and key remapping.
+"""The user's config file: interface language, theme, answer language, key remapping, and for
+a team the shared database, the agent's name and where the database password is kept.
 
 Read from $KOTAE_CONFIG, else <user config dir>/kotae/config.toml. A missing default file means
 defaults; a broken one raises ConfigError naming the file and the field, for the CLI to print.
@@ -21,6 +22,9 @@ KNOWN_FIELDS = (
     "answer_lang",
     "keys",
     "timezone",
+    "database",
+    "agent",
+    "password_file",
     "log_questions",
     "question_log_days",
 )
@@ -41,6 +45,9 @@ class Config:
     keys: dict[str, str] = field(default_factory=dict)  # binding id -> key(s), "ctrl+y,f9"
     path: Path | None = None  # where it was read from, for messages
     timezone: str = DEFAULT_TIMEZONE  # IANA name; days of receipt are counted in it
+    database: str | None = None  # a postgresql:// URL; None: the local SQLite store
+    agent: str | None = None  # the name events are recorded under; None: the OS user
+    password_file: Path | None = None  # holds the database password (never the command line)
     # Which questions are kept, masked, for editors; and for how many days.
     log_questions: str = "unanswered"
     question_log_days: int = 30
@@ -115,6 +122,11 @@ def parse_config(data: dict[str, Any], path: Path) -> Config:
     timezone = data.get("timezone", DEFAULT_TIMEZONE)
     if not isinstance(timezone, str) or not _known_zone(timezone):
         raise fail("timezone", "must be an IANA time zone such as 'Asia/Tokyo' or 'UTC'")
+    database = _text(data, "database", fail, "must be a URL such as 'postgresql://agent@db/kotae'")
+    if database and not database.split(":", 1)[0].lower().startswith(("postgres", "sqlite")):
+        raise fail("database", "must be a postgresql://… or sqlite:///… URL")
+    agent = _text(data, "agent", fail, "must be a name such as 'sato'")
+    password_file = _text(data, "password_file", fail, "must be a file name")
     log_questions = _choice(data, "log_questions", LOG_QUESTIONS_VALUES, fail) or "unanswered"
     days = data.get("question_log_days", 30)
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 3650:
@@ -126,9 +138,22 @@ def parse_config(data: dict[str, Any], path: Path) -> Config:
         keys=dict(keys),
         timezone=timezone,
         path=path,
+        database=database,
+        agent=agent.strip() if agent else None,
+        # A relative name is relative to the config file.
+        password_file=path.parent / Path(password_file).expanduser() if password_file else None,
         log_questions=log_questions,
         question_log_days=days,
     )
+
+
+def _text(data: dict[str, Any], name: str, fail: Any, hint: str) -> str | None:
+    value = data.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise fail(name, hint)
+    return value
 
 
 def _known_zone(name: str) -> bool:

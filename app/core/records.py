@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from app.core.messages import KotaeError
+from app.core.messages import KotaeError, Localized
 from app.core.statuses import is_closed
 
 
@@ -16,6 +16,23 @@ class StoreError(KotaeError):
 
 class RequestNotFound(KotaeError):
     """No request has this reference."""
+
+
+class Conflict(KotaeError):
+    """Someone else changed the request since it was read; `current` is its new state."""
+
+    def __init__(self, message: Localized, current: Request) -> None:
+        super().__init__(message)
+        self.current = current
+
+
+class UncertainSubmission(KotaeError):
+    """The connection broke while a submission was committing and could not be checked;
+    `key` finds the request once the database is reachable again."""
+
+    def __init__(self, message: Localized, key: str) -> None:
+        super().__init__(message)
+        self.key = key
 
 
 @dataclass(frozen=True)
@@ -36,6 +53,8 @@ class Request:
     purged_at: datetime | None
     updated_at: datetime
     channel: str = "unknown"  # tui | cli | web | unknown (filed before channels were kept)
+    version: int = 1  # incremented by every change: a change based on an older one is refused
+    assignee: str | None = None  # the agent working on it; None: unassigned
 
     @property
     def closed(self) -> bool:
@@ -51,8 +70,9 @@ class Event:
     reference: str
     at: datetime
     actor: str
-    action: str  # submitted | status | extended | exported | purged
+    action: str  # submitted | status | extended | exported | purged | assigned
     from_status: str | None
     to_status: str | None
     note: str
     reason: str | None
+    db_user: str | None = None  # the database account that wrote it (the OS user on SQLite)

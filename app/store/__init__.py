@@ -1,1 +1,1 @@
-"""The request store: records and their SQLite backend."""
+"""The request store: one interface (app.store.base), SQLite (embedded default) and PostgreSQL."""

@@ -2,7 +2,8 @@
 
 Functions take a DB-API connection and do not commit: the caller owns the transaction. The SQL
 is written once with `:name` parameters and no SQLite-only syntax (RETURNING is SQLite ≥ 3.35 and
-PostgreSQL); `_sql` turns the parameters into psycopg's `%(name)s`. Only masked text is stored
+PostgreSQL); `_sql` turns the parameters into psycopg's `%(name)s`, and a SQLAlchemy connection
+(the PostgreSQL store) takes them as they are. Only masked text is stored
 (app.core.privacy.mask_question), never an address of the asker.
 """
 
@@ -73,6 +74,12 @@ def _sql(con: Any, text: str) -> str:
 
 
 def _run(con: Any, text: str, params: Mapping[str, Any] | None = None) -> Any:
+    """Execute on a DB-API connection (sqlite3, psycopg) or a SQLAlchemy connection; the result
+    has fetchone(), fetchall() and rowcount either way."""
+    if type(con).__module__.split(".")[0] == "sqlalchemy":
+        import sqlalchemy as sa  # only ever here for the PostgreSQL store
+
+        return con.execute(sa.text(text), dict(params or {}))
     cur = con.cursor()
     cur.execute(_sql(con, text), dict(params or {}))
     return cur
@@ -310,12 +317,28 @@ def count_rows(con: Any) -> tuple[int, int]:
 def transaction(store: Any) -> Iterator[Any]:
     """A connection of the store inside one write transaction.
 
-    A store offers either `transaction()` (a context manager yielding a DB-API connection) or,
-    like the SQLite store, `_write()`.
+    The SQLite store: its own connection under its lock (BEGIN IMMEDIATE). The PostgreSQL store:
+    a SQLAlchemy connection of its engine. Anything else offering `transaction()` as a context
+    manager yielding a connection works too.
     """
-    opener = getattr(store, "transaction", None) or store._write
-    with opener() as con:
-        yield con
+    con, lock = getattr(store, "_con", None), getattr(store, "_lock", None)
+    if con is not None and lock is not None:
+        with lock:
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                yield con
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+            con.execute("COMMIT")
+        return
+    engine = getattr(store, "engine", None)
+    if engine is not None:
+        with engine.connect() as conn, conn.begin():
+            yield conn
+        return
+    with store.transaction() as conn:
+        yield conn
 
 
 def purge_questions(store: Any, older_than_days: int, now: datetime | None = None) -> int:

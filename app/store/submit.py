@@ -10,7 +10,7 @@ from app.core.i18n import N_
 from app.core.messages import KotaeError, localized
 from app.core.records import Request
 from app.core.workflow.engine import WizardSession
-from app.store.sqlite import RequestStore
+from app.store.base import StoreBase
 
 
 class IncompleteRequest(KotaeError):
@@ -18,7 +18,7 @@ class IncompleteRequest(KotaeError):
 
 
 def submit_run(
-    store: RequestStore,
+    store: StoreBase,
     run: WizardSession,
     regimes: Mapping[str, Regime],
     *,
@@ -29,12 +29,13 @@ def submit_run(
     channel: str | None = None,
     owner: str | None = None,
     access_token_hash: str | None = None,
+    idempotency_key: str | None = None,
 ) -> Request:
     """Store the request of a complete session; its legal regime sets the due date.
 
     `lang` is the requester's language (exports are written in it). The owner's draft of the
     kind is discarded in the same transaction unless `clear_draft` is False. `channel`, `owner`
-    and `access_token_hash` are passed to `RequestStore.create_request`.
+    `access_token_hash` and `idempotency_key` are passed to `create_request`.
     """
     if not run.is_complete:
         raise IncompleteRequest(
@@ -55,4 +56,5 @@ def submit_run(
         channel=channel,
         owner=owner,
         access_token_hash=access_token_hash,
+        idempotency_key=idempotency_key,
     )

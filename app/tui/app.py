@@ -64,7 +64,7 @@ class KotaeApp(App[int]):
         self.kb = kb
         self.config = config or Config()
         self.data_dir = data_dir
-        self.services = Services(kb, data_dir)
+        self.services = Services(kb, data_dir, self.config)
         self.wizard: WizardScreen | None = None  # the open request form, if any
         self.lang = lang if lang in LANGUAGE_NAMES else "en"
         self.answer_pin = (

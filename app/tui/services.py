@@ -10,21 +10,35 @@ from datetime import date
 from functools import cached_property
 from pathlib import Path
 
+from app.core.config import Config
 from app.core.deadlines import Regime, load_regimes
 from app.core.knowledge import KnowledgeBase, KnowledgeError
 from app.core.workflow.engine import Workflow, load_workflow
-from app.store.sqlite import RequestStore
+from app.store.base import StoreBase
 
 
 class Services:
-    def __init__(self, kb: KnowledgeBase, data_dir: Path | None) -> None:
+    def __init__(
+        self, kb: KnowledgeBase, data_dir: Path | None, config: Config | None = None
+    ) -> None:
         self.kb = kb
         self.data_dir = data_dir
+        self.config = config or Config()
         self._workflows: dict[str, Workflow] = {}
 
     @cached_property
-    def store(self) -> RequestStore:
-        return RequestStore(self.data_dir, channel="tui")
+    def store(self) -> StoreBase:
+        # The shared database when one is configured ($KOTAE_DATABASE_URL, the config file),
+        # else the local SQLite store.
+        from app.store.factory import choose_database, open_store
+
+        return open_store(
+            choose_database(None, self.config.database),
+            data_dir=self.data_dir,
+            channel="tui",
+            agent=self.config.agent,
+            password_file=self.config.password_file,
+        )
 
     @cached_property
     def regimes(self) -> dict[str, Regime]:

@@ -24,7 +24,7 @@ from app.core.deadlines import load_regimes
 from app.core.i18n import N_, gettext_for
 from app.core.knowledge import load_knowledge
 from app.core.match.matcher import Matcher
-from app.store.sqlite import RequestStore
+from app.store.factory import choose_database, open_store
 from app.web import ask, feedback, forms, questionlog, status
 from app.web.ratelimit import RateLimiter
 from app.web.render import negotiate, page, page_lang
@@ -123,7 +123,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.kb = kb
     app.state.matcher = Matcher(kb)
     app.state.regimes = load_regimes(kb.root)
-    app.state.store = RequestStore(settings.data_dir, channel="web")
+    # The team's shared database when $KOTAE_DATABASE_URL names one, else the local store.
+    app.state.store = open_store(
+        choose_database(None, None), data_dir=settings.data_dir, channel="web", agent="web"
+    )
     app.state.limiter = RateLimiter(settings.data_dir, settings.secret_key)
     app.state.jinja = build_env()
     app.state.workflows = {}

@@ -20,6 +20,7 @@ from app.core.messages import KotaeError, format_day
 from app.core.records import Event
 from app.core.records import Request as FiledRequest
 from app.core.statuses import KIND_LABELS, REASON_LABELS, status_label
+from app.store.base import requester_token
 from app.web.forms import deadline_label, regime_of
 from app.web.render import page
 from app.web.security import checked_form, token_hash
@@ -48,6 +49,9 @@ def find(request: Request) -> FiledRequest:
     found = None
     if TOKEN_RE.match(token):
         found = request.app.state.store.find_by_access_token(token_hash(token))
+        # For the rest of this page, the store serves this requester (on PostgreSQL the web
+        # role then sees this request's events and may withdraw it, and nothing else).
+        requester_token.set(token_hash(token))
     if found is None:
         raise HTTPException(404)  # the same page as any unknown address
     return found

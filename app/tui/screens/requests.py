@@ -33,6 +33,8 @@ from app.tui.services import due_soon
 from app.tui.widgets.request_detail import RequestDetail
 
 ALL = "*"
+MINE, UNASSIGNED = "mine", "unassigned"
+POLL_SECONDS = 3.0  # how soon changes made by other agents show
 KIND_SHORT = {"deletion": N_("deletion"), "dpa": N_("DPA")}
 COLUMNS = (
     ("ref", N_("Reference")),
@@ -41,6 +43,7 @@ COLUMNS = (
     ("due", N_("Due")),
     ("requester", N_("Requester")),
     ("received", N_("Received")),
+    ("assignee", N_("Assignee")),
 )
 
 
@@ -60,6 +63,7 @@ class RequestsScreen(KotaeScreen):
     RequestsScreen {
         #requests-filters { height: auto; padding: 0 1; }
         #requests-filters Select { width: 26; margin: 0 2 0 0; }
+        #requests-filters #filter-holder { width: 17; }
         #requests-filters Checkbox { width: auto; }
         #requests-table { height: auto; max-height: 45%; }
         #request-detail { border-top: hkey $foreground 20%; }
@@ -84,6 +88,10 @@ class RequestsScreen(KotaeScreen):
                 compact=True,
                 id="filter-status",
             )
+            yield Select(
+                self._holder_options(), value=ALL, allow_blank=False, compact=True,
+                id="filter-holder",
+            )  # fmt: skip
             yield Checkbox(_("Overdue only"), compact=True, id="filter-overdue")
         yield DataTable(id="requests-table", cursor_type="row", fixed_columns=1)
         yield RequestDetail(id="request-detail")
@@ -92,6 +100,7 @@ class RequestsScreen(KotaeScreen):
         super().on_mount()
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self.refresh_list())
         self.refresh_list()
+        self.set_interval(POLL_SECONDS, self._poll)
 
     def on_screen_resume(self) -> None:
         super().on_screen_resume()
@@ -101,6 +110,13 @@ class RequestsScreen(KotaeScreen):
 
     def _kind_options(self) -> list[tuple[Text, str]]:
         return [(Text(_("All kinds")), ALL)] + [(Text(_(KIND_SHORT[k])), k) for k in KINDS]
+
+    def _holder_options(self) -> list[tuple[Text, str]]:
+        return [
+            (Text(_("Everyone's")), ALL),
+            (Text(_("Mine")), MINE),
+            (Text(_("Unassigned")), UNASSIGNED),
+        ]
 
     def _status_options(self, kind: str | None) -> list[tuple[Text, str]]:
         statuses = all_statuses(kind)
@@ -125,6 +141,7 @@ class RequestsScreen(KotaeScreen):
         self.refresh_list()
 
     @on(Select.Changed, "#filter-status")
+    @on(Select.Changed, "#filter-holder")
     @on(Checkbox.Changed, "#filter-overdue")
     def _filter_changed(self) -> None:
         self.refresh_list()
@@ -138,13 +155,36 @@ class RequestsScreen(KotaeScreen):
     def table(self) -> DataTable[Text]:
         return self.query_one("#requests-table", DataTable)
 
+    def _listed(self) -> list[Request]:
+        store = kotae(self).services.store
+        holder = self._filter("holder")
+        return store.list_requests(
+            kind=self._filter("kind"),
+            status=self._filter("status"),
+            assignee=store.agent if holder == MINE else None,
+            unassigned=holder == UNASSIGNED,
+        )
+
+    def _poll(self) -> None:
+        """Show changes other agents made: refresh when any listed request differs."""
+        if not self.is_current:
+            return
+        try:
+            found = self._listed()
+        except KotaeError:
+            return  # the next poll retries; refresh_list reports errors
+        if self.query_one("#filter-overdue", Checkbox).value:
+            found = [r for r in found if r.is_overdue(kotae(self).current_day())]
+        if {r.reference: r.version for r in found} != {
+            ref: r.version for ref, r in self.requests.items()
+        }:
+            self.refresh_list()
+
     def refresh_list(self) -> None:
         app = kotae(self)
         today = app.current_day()
         try:
-            found = app.services.store.list_requests(
-                kind=self._filter("kind"), status=self._filter("status")
-            )
+            found = self._listed()
         except KotaeError as exc:
             self.notify(error_text(exc), severity="error")
             found = []
@@ -182,6 +222,7 @@ class RequestsScreen(KotaeScreen):
             due,
             request.contact or "—",
             format_day(request.received_on, lang),
+            request.assignee or "—",
         ]
         return [Text(v, style=style) for v in values]
 
@@ -201,6 +242,7 @@ class RequestsScreen(KotaeScreen):
         if reference not in self.requests:
             self.query_one("#filter-kind", Select).value = ALL
             self.query_one("#filter-status", Select).value = ALL
+            self.query_one("#filter-holder", Select).value = ALL
             self.query_one("#filter-overdue", Checkbox).value = False
             self.selected = reference
             self.refresh_list()
@@ -247,7 +289,9 @@ class RequestsScreen(KotaeScreen):
 
     def _filters_on(self) -> bool:
         overdue = self.query_one("#filter-overdue", Checkbox).value
-        return bool(self._filter("kind") or self._filter("status") or overdue)
+        return bool(
+            self._filter("kind") or self._filter("status") or self._filter("holder") or overdue
+        )
 
     def action_toggle_reveal(self) -> None:
         self.revealed = not self.revealed
@@ -259,6 +303,7 @@ class RequestsScreen(KotaeScreen):
         self._set_options(
             self.query_one("#filter-status", Select), self._status_options(self._filter("kind"))
         )
+        self._set_options(self.query_one("#filter-holder", Select), self._holder_options())
         self.query_one("#filter-overdue", Checkbox).label = _("Overdue only")
         self.refresh_list()
 
@@ -292,9 +337,13 @@ class RequestsScreen(KotaeScreen):
             status, reason, note = choice
             store = kotae(self).services.store
             try:
-                done = store.transition(request.reference, status, note=note, reason=reason)
-            except KotaeError as exc:
+                done = store.transition(
+                    request.reference, status, note=note, reason=reason,
+                    expected_version=request.version,
+                )  # fmt: skip
+            except KotaeError as exc:  # a Conflict says what the request is now
                 self.notify(error_text(exc), severity="error")
+                self.refresh_list()
                 return
             self.notify(
                 _("{reference} is now {status}.").format(
@@ -316,10 +365,12 @@ class RequestsScreen(KotaeScreen):
             services = kotae(self).services
             try:
                 done = services.store.extend(
-                    request.reference, reason=reason, regimes=services.regimes
-                )
+                    request.reference, reason=reason, regimes=services.regimes,
+                    expected_version=request.version,
+                )  # fmt: skip
             except (KotaeError, KnowledgeError) as exc:
                 self.notify(error_text(exc), severity="error")
+                self.refresh_list()
                 return
             self.notify(
                 _("{reference} is now due on {date}.").format(
