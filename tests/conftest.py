@@ -50,6 +50,8 @@ def _index_cache_in_tmp(tmp_path_factory: pytest.TempPathFactory) -> None:
 def _no_user_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A test that forgets its data_dir must not write to the real request store."""
     monkeypatch.setenv("KOTAE_DATA_DIR", str(tmp_path / "default-data"))
+    # Tests never keep questions unless a test of the question log asks for it.
+    monkeypatch.setenv("KOTAE_LOG_QUESTIONS", "off")
 
 
 # The PostgreSQL server and the store fixtures parametrised over both backends.

@@ -22,6 +22,7 @@ from app.cli.main import main
 from app.core.deadlines import Regime, load_regimes
 from app.core.paths import knowledge_dir
 from app.core.records import RequestNotFound, StoreError, UncertainSubmission
+from app.store import schema
 from app.store.factory import open_store
 from app.store.postgres import PgStore
 
@@ -60,8 +61,9 @@ def team(pg_cluster: Cluster, tmp_path_factory: pytest.TempPathFactory) -> dict[
         for role in ("migrator", "agent", "web")
     }
     with PgStore(urls["migrator"], check_schema=False) as store:
-        assert store.upgrade() == (0, 3)
-        assert store.upgrade() == (3, 3)  # again: nothing to do, grants re-applied
+        assert store.upgrade() == (0, schema.LATEST)
+        # again: nothing to do, grants re-applied
+        assert store.upgrade() == (schema.LATEST, schema.LATEST)
     return urls
 
 

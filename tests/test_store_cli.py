@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from app.cli.main import main
+from app.store.schema import LATEST
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -70,7 +71,7 @@ def test_team_commands_on_the_local_store(
     assert run(capsys, "requests", "claim")[1].startswith(ref)
     assert run(capsys, "requests", "lookup", "no-such-key")[0] == 3
     code, out, _ = run(capsys, "db", "status")
-    assert code == 0 and "Schema version: 3 (this Kotae: 3)" in out
+    assert code == 0 and f"Schema version: {LATEST} (this Kotae: {LATEST})" in out
     assert "Requests: 1 (1 open, 0 unassigned)" in out
 
 

@@ -117,7 +117,7 @@ def test_a_store_of_release_0_1_0_upgrades_keeping_everything(tmp_path: Path) ->
     assert con.execute("PRAGMA user_version").fetchone() == (2,)
     con.close()
     with RequestStore(data) as store:
-        assert store.upgrade() == (2, 3) and len(MIGRATIONS) == 3
+        assert store.upgrade() == (2, len(MIGRATIONS))
         requests = store.list_requests()
         assert [r.reference for r in requests] == [
             "DEL-2026-000001",

@@ -67,6 +67,13 @@ def build_parser() -> argparse.ArgumentParser:
         help=_("trust X-Forwarded-* headers from these addresses (a TLS reverse proxy)"),
     )
 
+    from app.cli.eval import add_eval_parser
+    from app.cli.insights import add_insights_parser
+    from app.cli.knowledge import add_knowledge_parser
+
+    add_eval_parser(sub)
+    add_insights_parser(sub)
+    add_knowledge_parser(sub)
     try:
         from app.cli.requests import add_requests_parser
     except ImportError:  # the request store is optional in a stripped-down build
@@ -118,6 +125,18 @@ def _main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "check":
             return cmd_check(args.check_knowledge or args.knowledge)
+        if args.command == "eval":
+            from app.cli.eval import run_eval
+
+            return run_eval(args)
+        if args.command == "insights":
+            from app.cli.insights import run_insights
+
+            return run_insights(args)
+        if args.command == "knowledge":
+            from app.cli.knowledge import run_knowledge
+
+            return run_knowledge(args)
         if args.command == "requests":
             from app.cli.requests import run_requests
 
@@ -212,6 +231,10 @@ def cmd_ask(args: argparse.Namespace, kb: KnowledgeBase) -> int:
         print(json_line(result_to_json(result, kb, lang)))
     else:
         print(describe(result, kb, lang))
+    sys.stdout.flush()  # the answer first; keeping the question must not delay it
+    from app.cli.insights import log_asked
+
+    log_asked(args.data_dir, result)
     return EXIT_OK
 
 

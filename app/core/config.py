@@ -12,11 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import tomli
-
 ENV_VAR = "KOTAE_CONFIG"
 LANG_VALUES = ("ja", "en")
 ANSWER_LANG_VALUES = ("auto", "ja", "en")
+LOG_QUESTIONS_VALUES = ("unanswered", "all", "off")
 KNOWN_FIELDS = (
     "lang",
     "theme",
@@ -26,8 +25,12 @@ KNOWN_FIELDS = (
     "database",
     "agent",
     "password_file",
+    "log_questions",
+    "question_log_days",
 )
 DEFAULT_TIMEZONE = "Asia/Tokyo"  # the office's: it decides the day a request is received
+# Overrides `log_questions` (the bench and the test suite set it to "off").
+LOG_ENV_VAR = "KOTAE_LOG_QUESTIONS"
 
 
 class ConfigError(Exception):
@@ -45,6 +48,23 @@ class Config:
     database: str | None = None  # a postgresql:// URL; None: the local SQLite store
     agent: str | None = None  # the name events are recorded under; None: the OS user
     password_file: Path | None = None  # holds the database password (never the command line)
+    # Which questions are kept, masked, for editors; and for how many days.
+    log_questions: str = "unanswered"
+    question_log_days: int = 30
+
+    def log_mode(self) -> str:
+        return effective_log_mode(self.log_questions)
+
+
+def should_log(mode: str, decision: str) -> bool:
+    """Whether `log_questions = mode` keeps a question the matcher decided `decision` on."""
+    return mode == "all" or (mode == "unanswered" and decision in ("clarify", "decline"))
+
+
+def effective_log_mode(configured: str) -> str:
+    """`log_questions` unless $KOTAE_LOG_QUESTIONS overrides it (the bench, the tests)."""
+    env = os.environ.get(LOG_ENV_VAR, "")
+    return env if env in LOG_QUESTIONS_VALUES else configured
 
 
 def default_path() -> Path:
@@ -64,6 +84,8 @@ def load_config(path: Path | None = None) -> Config:
         if explicit:
             raise ConfigError(f"{path}: config file not found")
         return Config()
+    import tomli  # here: `kotae ask` reads no config file when there is none
+
     try:
         with path.open("rb") as fh:
             data = tomli.load(fh)
@@ -105,6 +127,10 @@ def parse_config(data: dict[str, Any], path: Path) -> Config:
         raise fail("database", "must be a postgresql://… or sqlite:///… URL")
     agent = _text(data, "agent", fail, "must be a name such as 'sato'")
     password_file = _text(data, "password_file", fail, "must be a file name")
+    log_questions = _choice(data, "log_questions", LOG_QUESTIONS_VALUES, fail) or "unanswered"
+    days = data.get("question_log_days", 30)
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 3650:
+        raise fail("question_log_days", "must be a whole number of days from 1 to 3650")
     return Config(
         lang=lang,
         theme=theme,
@@ -116,6 +142,8 @@ def parse_config(data: dict[str, Any], path: Path) -> Config:
         agent=agent.strip() if agent else None,
         # A relative name is relative to the config file.
         password_file=path.parent / Path(password_file).expanduser() if password_file else None,
+        log_questions=log_questions,
+        question_log_days=days,
     )
 
 

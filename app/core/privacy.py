@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from app.core.i18n import N_
 
 REDACTED = N_("[redacted]")
@@ -13,3 +16,112 @@ def mask_email(email: str) -> str:
     if not at or not local or not domain:
         return "***"
     return f"{local[0]}***@{domain}"
+
+
+# -- questions and comments kept for editors ---------------------------------------------------
+# Everything is matched after NFKC, so full-width ＠, digits and hyphens are caught too; the text
+# that is kept is the NFKC form. Placeholders say what was there, never any part of it.
+
+_SEP = r"[\s.\-‐‑‒–—―−ー]"  # separators people put in phone numbers, after NFKC
+_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"(?i)\b(?:https?://|ftp://|www\.)[^\s<>\"'、。「」]+"), "[url]"),
+    (
+        re.compile(
+            r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+            r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*"
+        ),
+        "[email]",
+    ),
+    # API keys and account / file ids: sk-…, sk-proj-…, org-…, file-…, user-…, proj_…
+    (re.compile(r"(?i)(?<![a-z0-9])(?:sk|org|file|user|proj)[-_][a-z0-9_-]{4,}"), "[id]"),
+    (re.compile(r"(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?![\d.])"), "[ip]"),
+    # International: +81 90-1234-5678, +49 (0)30 1234567, +1 415 555 0123.
+    (
+        re.compile(rf"\+\d{{1,3}}(?:{_SEP}*\(0\))?(?:{_SEP}*\(?\d{{1,5}}\)?){{2,5}}(?!\d)"),
+        "[phone]",
+    ),
+    # Domestic: 090-1234-5678, 03-1234-5678, (03) 1234-5678, 0120 123 456.
+    (
+        re.compile(rf"(?<![\dA-Za-z])\(?0\d{{1,4}}\)?{_SEP}*\d{{1,4}}{_SEP}*\d{{3,4}}(?!\d)"),
+        "[phone]",
+    ),
+    (re.compile(r"\d{6,}"), "[number]"),  # card, account, order and ticket numbers
+)
+
+
+def mask_personal(text: str) -> str:
+    """Replace e-mail addresses, phone numbers, long numbers, ids, IP addresses and URLs."""
+    text = unicodedata.normalize("NFKC", text)
+    for pattern, placeholder in _PATTERNS:
+        text = pattern.sub(placeholder, text)
+    return text
+
+
+# -- sentences that say who someone is rather than what they ask -------------------------------
+# The matcher's splitter (app/core/match/splitter.py) prepares text for matching: it drops
+# punctuation and case, and left "taro" of "Hi Taro," and "5678" of a phone number in a trial on
+# tests/data/realistic_dev.tsv. What editors read must stay readable and hold less, so the log
+# keeps this rule of its own (`fallback_marks`, the one function to change).
+
+_GREETING = re.compile(
+    r"(?i)^(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|greetings|thanks?(?: you)?"
+    r"(?: (?:so much|in advance|for your help))?|many thanks|best|regards|best regards|kind regards"
+    r"|sincerely|cheers|br|sent from my \w+|--+)\b[\w\s.,'-]{0,30}$"
+    r"|^(?:いつも)?お世話になって(?:おります|います)|^お疲れ様です|^こんにちは|^はじめまして"
+    r"|^(?:どうぞ)?よろしくお願い(?:いた|致)?します|^以上、?よろしく"
+)
+_SELF_INTRO = re.compile(
+    r"(?:と申します|と言います|^(?:i am|i'm|this is|my name is) .{1,40})$"
+    # "…部の佐藤です": a name after where the sender works (not "ファイルの話です")
+    r"|(?:会社|部|課|室|事務所|法人|担当|大学|病院|グループ|チーム|センター)"
+    r"(?:の|\s)[^\s。、]{1,8}(?:です|でございます)$",
+    re.IGNORECASE,
+)
+# "Thanks, Marco Bellini | Infrastructure Engineer | …": a sign-off and whatever follows it.
+_SIGN_OFF = re.compile(
+    r"(?i)^(?:thanks|thank you|many thanks|best|regards|best regards|kind regards|cheers"
+    r"|sincerely|yours)\s*[,!]\s*\S"
+)
+_CLOSING = re.compile(r"よろしくお願い|宜しくお願い|ありがとうございま|失礼いたします|失礼します")
+_CONTACT_WORDS = re.compile(
+    r"(?i)e-?mail|mail address|phone|call me|reach me|contact me|mobile|tel\b|"
+    r"メール|電話|連絡先|携帯|住所"
+)
+_SENTENCE_END = re.compile(r"(?<=[。！？\n])|(?<=[!?])(?=[^\x00-\x7f])|(?<=[.!?])\s+")
+_LEADING_GREETING = re.compile(r"(?i)^(?:hi|hello|hey|dear)\b[^,、]{0,30}[,、]\s*")
+
+
+def split_sentences(text: str) -> list[str]:
+    return [s for s in (p.strip() for p in _SENTENCE_END.split(text)) if s]
+
+
+def fallback_marks(text: str) -> list[tuple[str, str | None]]:
+    """Each sentence with its mark: "greeting", "signature", "contact" or None."""
+    out: list[tuple[str, str | None]] = []
+    sentences = split_sentences(unicodedata.normalize("NFKC", text))
+    for i, sentence in enumerate(sentences):
+        bare = sentence.rstrip("。.!！?？ ").strip()
+        personal = mask_personal(bare) != bare
+        mark: str | None = None
+        asks = sentence.rstrip().endswith("?")  # a question is never a greeting or signature
+        if asks:
+            mark = "contact" if personal and _CONTACT_WORDS.search(bare) else None
+        elif _GREETING.search(bare) or (_CLOSING.search(bare) and len(bare) <= 40):
+            mark = "greeting"
+        elif _SIGN_OFF.search(bare) or (_SELF_INTRO.search(bare) and len(bare) <= 60):
+            mark = "signature"
+        elif personal and _CONTACT_WORDS.search(bare):
+            mark = "contact"
+        elif personal and 0 < i == len(sentences) - 1 and not sentence.endswith(("。", ".", "!")):
+            mark = "signature"  # "佐藤 花子 株式会社… 03-1234-5678" at the end of an e-mail
+        if mark is None:
+            sentence = _LEADING_GREETING.sub("", sentence)  # "Hi Taro, how long …"
+        out.append((sentence, mark))
+    return out
+
+
+def mask_question(text: str) -> str:
+    """What may be kept of a question or comment: its sentences minus greetings, signatures and
+    contact details, with the personal data left in them masked."""
+    kept = [s for s, mark in fallback_marks(text) if mark is None]
+    return mask_personal(" ".join(kept)) if kept else ""

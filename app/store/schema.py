@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.store.questions import POSTGRESQL_DDL, SQLITE_DDL
+
 
 @dataclass(frozen=True)
 class Both:
@@ -135,6 +137,8 @@ VERSIONS: list[list[str | Both]] = [
             FOR EACH ROW EXECUTE FUNCTION kotae_events_db_user()""",
         ),
     ],
+    # The question log and answer feedback for knowledge editors (app/store/questions.py).
+    [Both(a, b) if a != b else a for a, b in zip(SQLITE_DDL, POSTGRESQL_DDL, strict=True)],
 ]
 
 
@@ -164,12 +168,14 @@ BEGIN
   ALTER TABLE events ENABLE ROW LEVEL SECURITY;
   ALTER TABLE drafts ENABLE ROW LEVEL SECURITY;
   REVOKE ALL ON requests, events, drafts, counters, schema_version FROM PUBLIC;
+  REVOKE ALL ON question_log, feedback FROM PUBLIC;
   IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'agent') THEN
     GRANT SELECT, INSERT, UPDATE ON requests, counters TO agent;
     GRANT SELECT, INSERT ON events TO agent;
     GRANT SELECT, INSERT, UPDATE, DELETE ON drafts TO agent;
     GRANT SELECT ON schema_version TO agent;
     GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO agent;
+    GRANT SELECT, INSERT, UPDATE, DELETE ON question_log, feedback TO agent;
     DROP POLICY IF EXISTS agent_requests ON requests;
     CREATE POLICY agent_requests ON requests TO agent USING (true) WITH CHECK (true);
     DROP POLICY IF EXISTS agent_events ON events;
@@ -184,6 +190,7 @@ BEGIN
     GRANT SELECT, INSERT, UPDATE, DELETE ON drafts TO web;
     GRANT SELECT ON schema_version TO web;
     GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO web;
+    GRANT SELECT, INSERT, UPDATE, DELETE ON question_log, feedback TO web;
     DROP POLICY IF EXISTS web_requests_read ON requests;
     CREATE POLICY web_requests_read ON requests FOR SELECT TO web
       USING (access_token_hash = current_setting('kotae.token', true));

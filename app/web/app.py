@@ -25,7 +25,7 @@ from app.core.i18n import N_, gettext_for
 from app.core.knowledge import load_knowledge
 from app.core.match.matcher import Matcher
 from app.store.factory import choose_database, open_store
-from app.web import ask, forms, status
+from app.web import ask, feedback, forms, questionlog, status
 from app.web.ratelimit import RateLimiter
 from app.web.render import negotiate, page, page_lang
 from app.web.security import Guard
@@ -111,6 +111,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         *ask.routes(),
         *forms.routes(),
         *status.routes(),
+        *feedback.routes(),
     ]
     app = Starlette(
         routes=routes,
@@ -130,6 +131,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.jinja = build_env()
     app.state.workflows = {}
     app.state.last_purge = float("-inf")
+    questionlog.maybe_purge(app.state, force=True)  # logged questions past question_log_days
     return app
 
 

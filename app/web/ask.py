@@ -13,6 +13,7 @@ from starlette.routing import Route
 from app.core.i18n import N_, gettext_for
 from app.core.knowledge import Entry, KnowledgeBase
 from app.core.match.matcher import Result
+from app.web.questionlog import log_question
 from app.web.render import page
 from app.web.security import checked_form
 from app.web.settings import MAX_QUESTION
@@ -116,12 +117,14 @@ async def ask(request: Request) -> Response:
         return page(request, "home.html", context, status_code=400)
     check_rate(request, "ask")
     result: Result = request.app.state.matcher.ask(question)
+    log_question(request, result)
     ids = answer_ids(result)
     context = {
         "question": question,
         "decision": "answer" if ids else result.decision,
         "cards": [card(kb, kb.get(i), lang) for i in ids if i in kb.entries],
         "confidence": gettext_for(lang, confidence_words(result.confidence)),
+        "score": round(result.confidence, 3),
         "suggestions": titles(kb, list(result.suggestions[:3]), lang),
         "redirect": out_of_scope_text(kb, result, lang),
         "topic_names": [kb.topic_label(t, lang) for t in kb.by_topic()],

@@ -69,6 +69,8 @@ def page(
         "csrf": csrf_token(request),
         "kb": request.app.state.kb,
         "contact": request.app.state.settings.contact,
+        "log_questions": request.app.state.settings.log_questions,
+        "question_log_days": request.app.state.settings.question_log_days,
         **(context or {}),
     }
     html = env.get_template(template).render(values)

@@ -44,6 +44,8 @@ class Settings:
     draft_hours: float = 24.0
     contact: str = ""  # a human contact shown when Kotae has no answer
     timezone: str = "Asia/Tokyo"  # days of receipt (and so due dates) are counted in it
+    log_questions: str = "unanswered"  # config log_questions: which questions are kept
+    question_log_days: int = 30  # config question_log_days: then they are purged
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -51,6 +53,7 @@ class Settings:
         data_dir = default_data_dir(env.get("KOTAE_DATA_DIR"))
         knowledge = env.get("KOTAE_WEB_KNOWLEDGE")
         config_path = Path(env["KOTAE_CONFIG"]) if env.get("KOTAE_CONFIG") else None
+        config = load_config(config_path)
         return cls(
             data_dir=data_dir,
             secret_key=load_secret(data_dir, env),
@@ -61,7 +64,9 @@ class Settings:
             draft_hours=float(env.get("KOTAE_WEB_DRAFT_HOURS", "24")),
             contact=env.get("KOTAE_WEB_CONTACT", ""),
             # The same office time zone as the agents' (config file), so due dates agree.
-            timezone=load_config(config_path).timezone,
+            timezone=config.timezone,
+            log_questions=config.log_mode(),
+            question_log_days=config.question_log_days,
         )
 
 

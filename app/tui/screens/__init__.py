@@ -65,6 +65,14 @@ SCREENS: tuple[ScreenSpec, ...] = (
         N_("The deletion and DPA requests taken, with their deadlines"),
         footer_from=96,
     ),
+    ScreenSpec(
+        "insights",
+        N_("Insights"),
+        "f6",
+        "app.tui.screens.insights:InsightsScreen",
+        N_("Questions Kotae could not answer; add one as an example"),
+        in_footer=False,
+    ),
     ScreenSpec("help", N_("Help"), "f1", "app.tui.screens.help:HelpScreen", N_("Keys and topics")),
 )
 HOME = "ask"

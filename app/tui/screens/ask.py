@@ -14,6 +14,7 @@ from app.tui.messages import ShowEntry
 from app.tui.screens.base import KotaeScreen
 from app.tui.widgets.cards import WelcomeCard
 from app.tui.widgets.conversation import Conversation
+from app.tui.widgets.feedback import log_result
 from app.tui.widgets.history_input import HistoryInput
 
 
@@ -50,7 +51,9 @@ class AskScreen(KotaeScreen):
             self.ask(question)
 
     def ask(self, question: str) -> None:
-        self.conversation.add_result(kotae(self).matcher.ask(question))
+        result = kotae(self).matcher.ask(question)
+        self.conversation.add_result(result)
+        self.call_after_refresh(log_result, self, result)  # after the answer is painted
 
     @on(ShowEntry)
     def _show_entry(self, message: ShowEntry) -> None:

@@ -25,6 +25,7 @@ from app.tui.localized import Localized, kotae
 from app.tui.messages import OpenTopic, ShowEntry, StartWorkflow
 from app.tui.text import number, plain
 from app.tui.widgets.confidence import MetaLine
+from app.tui.widgets.feedback import FeedbackBar
 from app.tui.widgets.prose import Prose, break_offsets
 
 MAX_SUGGESTIONS = 3
@@ -203,6 +204,8 @@ class AnswerCard(Card):
             yield Prose(_("Related questions"), classes="card-heading")
             for other in related:
                 yield EntryLink(other, self.lang, "related")
+        if self.confidence is not None or self.note:  # in the conversation, not in Browse
+            yield FeedbackBar(self.entry.id, self.lang, self.confidence)
 
     def _quote(self) -> list[Widget]:
         return [

@@ -1,0 +1,60 @@
+"""'Did this answer your question?' on the web, and the web's question log.
+
+A vote is stored with the entry, confidence, channel and language; a "no" keeps the question
+and the comment, masked, as `log_questions` allows. No IP address is stored.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from app.store.questions import record_feedback, transaction
+from app.web import questionlog
+from app.web.ask import check_rate
+from app.web.render import page
+from app.web.security import checked_form
+from app.web.settings import MAX_QUESTION
+
+MAX_COMMENT = 500
+
+
+def _confidence(value: Any) -> float:
+    try:
+        return min(1.0, max(0.0, float(value)))
+    except (TypeError, ValueError):
+        return 0.0
+
+
+async def feedback(request: Request) -> Response:
+    lang = request.path_params["lang"]
+    form = await checked_form(request)
+    check_rate(request, "ask")
+    state = request.app.state
+    entry_id = str(form.get("entry", ""))
+    helpful = form.get("helpful")
+    if entry_id not in state.kb.entries or helpful not in ("yes", "no"):
+        raise HTTPException(400)
+    with transaction(state.store) as con:
+        record_feedback(
+            con,
+            channel="web",
+            lang=lang,
+            entry_id=entry_id,
+            decision="answer",
+            confidence=_confidence(form.get("confidence")),
+            helpful=helpful == "yes",
+            comment=str(form.get("comment", ""))[:MAX_COMMENT],
+            question=str(form.get("q", ""))[:MAX_QUESTION],
+            mode=questionlog.mode(state),
+        )
+    title = state.kb.entries[entry_id].text(lang).title
+    return page(request, "feedback.html", {"entry_id": entry_id, "entry_title": title})
+
+
+def routes() -> list[Route]:
+    return [Route("/{lang:lang}/feedback", feedback, methods=["POST"])]
