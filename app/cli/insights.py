@@ -216,7 +216,7 @@ def log_asked(data_dir: Path | None, result: Any, channel: str = "cli") -> None:
         return
     from datetime import UTC, datetime
 
-    from app.store.questions import log_question
+    from app.store.questions import log_question, result_fields
     from app.store.quicklog import log_connection
 
     opened = None
@@ -231,17 +231,7 @@ def log_asked(data_dir: Path | None, result: Any, channel: str = "cli") -> None:
         else:
             connection = log_connection(data_dir, channel)
         with connection as con:
-            log_question(
-                con,
-                channel=channel,
-                lang=result.lang,
-                question=result.query,
-                decision=result.decision,
-                confidence=result.confidence,
-                answer_id=result.answer_id,
-                reason=getattr(result, "reason", "") or result.note,
-                now=datetime.now(UTC),
-            )
+            log_question(con, channel=channel, now=datetime.now(UTC), **result_fields(result))
     except Exception as exc:  # whatever the store says, the answer stands
         print(_("The question was not logged: {error}").format(error=exc), file=sys.stderr)
     finally:

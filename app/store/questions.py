@@ -153,6 +153,18 @@ def log_question(
     return int(cur.fetchone()[0])
 
 
+def result_fields(result: Any) -> dict[str, Any]:
+    """What the log keeps of a matcher Result (any object with its attributes)."""
+    return {
+        "lang": result.lang,
+        "question": result.query,
+        "decision": result.decision,
+        "confidence": result.confidence,
+        "answer_id": result.answer_id,
+        "reason": getattr(result, "reason", "") or result.note,
+    }
+
+
 def log_if_wanted(con: Any, mode: str, **fields: Any) -> int | None:
     """log_question when the config's `log_questions` mode keeps this decision."""
     if not should_log(mode, fields["decision"]):

@@ -9,7 +9,13 @@ from typing import Any
 from starlette.requests import Request
 
 from app.core.config import effective_log_mode
-from app.store.questions import log_if_wanted, purge_questions, should_log, transaction
+from app.store.questions import (
+    log_if_wanted,
+    purge_questions,
+    result_fields,
+    should_log,
+    transaction,
+)
 
 PURGE_EVERY = 24 * 3600.0
 
@@ -32,14 +38,4 @@ def log_question(request: Request, result: Any) -> None:
     if not should_log(mode(state), result.decision):
         return  # no write transaction for an answered question
     with transaction(state.store) as con:
-        log_if_wanted(
-            con,
-            mode(state),
-            channel="web",
-            lang=result.lang,
-            question=result.query,
-            decision=result.decision,
-            confidence=result.confidence,
-            answer_id=result.answer_id,
-            reason=getattr(result, "reason", "") or result.note,
-        )
+        log_if_wanted(con, mode(state), channel="web", **result_fields(result))

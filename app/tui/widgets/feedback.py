@@ -35,24 +35,14 @@ def _with_store(node: Any, work: Any) -> Any:
 
 def log_result(node: Any, result: Any) -> None:
     """Keep an Ask question as the config says (default: the unanswered ones)."""
-    from app.store.questions import log_if_wanted, should_log
+    from app.store.questions import log_if_wanted, result_fields, should_log
 
     mode = kotae(node).config.log_mode()
     if not should_log(mode, result.decision):
         return
     _with_store(
         node,
-        lambda con: log_if_wanted(
-            con,
-            mode,
-            channel="tui",
-            lang=result.lang,
-            question=result.query,
-            decision=result.decision,
-            confidence=result.confidence,
-            answer_id=result.answer_id,
-            reason=getattr(result, "reason", "") or result.note,
-        ),
+        lambda con: log_if_wanted(con, mode, channel="tui", **result_fields(result)),
     )
 
 
