@@ -32,11 +32,17 @@ FUZZY_WORD_CUTOFF = 88  # retension→retention (89) passes, weather→whether (
 _ASCII_WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
 # Small kana typed for large ones (ふぁいる / ふあいる) and the reverse meet; one for one.
 _SMALL = str.maketrans("ぁぃぅぇぉっゃゅょゎゕゖ", "あいうえおつやゆよわかけ")
+# Both folds as one table, so a text is translated once: ァ -> ぁ -> あ.
+_FOLD_ALL = {
+    code: ord(folded.translate(_SMALL))
+    for code in range(0x3000, 0x3100)
+    if (folded := fold_kana(chr(code)).translate(_SMALL)) != chr(code)
+}
 
 
 def fold(text: str) -> str:
     """Katakana to hiragana and small kana to large, one character for one."""
-    return fold_kana(text).translate(_SMALL)
+    return text.translate(_FOLD_ALL)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -194,6 +200,7 @@ class Analyzer:
         else:
             # A long katakana word should not outweigh a two-kanji word just by its length.
             kana_len = _katakana_lengths(src)
+            folded = fold(src)  # one character for one, so pairs line up with `src`
             for i in range(len(src) - 1):
                 pair = src[i : i + 2]
                 if is_hiragana(pair[0]):
@@ -202,7 +209,7 @@ class Analyzer:
                     weight = min(1.0, 2 / (kana_len[i] - 1))
                 else:
                     weight = 1.0  # 遅い, 消す: a kanji with its okurigana is still the word
-                out.append(("b:" + fold(pair), weight, pair))
+                out.append(("b:" + folded[i : i + 2], weight, pair))
         # Single kanji carry meaning of their own (消 in 消したい and 消去).
         out.extend(("k:" + ch, KANJI_WEIGHT, ch) for ch in src if is_kanji(ch))
         if len(self._run_cache) < RUN_CACHE_SIZE:

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from app.core.knowledge import KnowledgeBase
-from app.core.match.analyzer import Analyzer
+from app.core.match.analyzer import Analyzer, _Doc
 
 FIELDS = ("title", "answer", "quote", "examples")
 # Weights and length normalisation per field; chosen on held-out example questions
@@ -63,15 +63,19 @@ def build(kb: KnowledgeBase, analyzer: Analyzer) -> dict[str, Any]:
     lengths: dict[str, list[float]] = {f: [] for f in FIELDS}
     examples: list[tuple[int, dict[str, float], str]] = []
     words: set[str] = set()
+    seen: dict[str, _Doc] = {}
     for d, per_field in enumerate(fields):
         doc_tf: dict[str, dict[str, float]] = {}
         for fname in FIELDS:
             counts: dict[str, float] = defaultdict(float)
             for text in per_field.get(fname, ()):
-                a = analyzer.analyze(text, query=False)
+                a = seen.get(text)
+                if a is None:
+                    # Texts repeat across entries (a shared quote, "…"); analysis is pure.
+                    a = seen[text] = analyzer.analyze(text, query=False)
+                    words.update(w for w in a.canonical.split() if w.isascii())
                 for f, s in a.features.items():
                     counts[f] += s
-                words.update(w for w in a.canonical.split() if w.isascii())
                 if fname == "examples" and a.features:
                     examples.append((d, a.features, a.canonical))
             doc_tf[fname] = counts
@@ -84,8 +88,9 @@ def build(kb: KnowledgeBase, analyzer: Analyzer) -> dict[str, Any]:
         for f in {f for counts in doc_tf.values() for f in counts}:
             df[f] += 1
     idf = {f: _idf(n, c) for f, c in df.items()}
-    post_docs: dict[str, array[int]] = {}
-    post_vals: dict[str, array[float]] = {}
+    # Plain lists while collecting (appending to an array is slower); arrays once, at the end.
+    post_docs: dict[str, list[int]] = {}
+    post_vals: dict[str, list[float]] = {}
     for d, doc_tf in enumerate(tf):
         combined: dict[str, float] = defaultdict(float)
         for fname, counts in doc_tf.items():
@@ -94,18 +99,18 @@ def build(kb: KnowledgeBase, analyzer: Analyzer) -> dict[str, Any]:
                 combined[f] += FIELD_WEIGHT[fname] * c / norm
         for f, t in combined.items():
             if f not in post_docs:
-                post_docs[f], post_vals[f] = array("i"), array("f")
+                post_docs[f], post_vals[f] = [], []
             post_docs[f].append(d)
             post_vals[f].append(idf[f] * t * (K1 + 1) / (K1 + t))
     # Example level: nearest example question by idf-weighted cosine.
-    ex_docs: dict[str, array[int]] = {}
-    ex_vals: dict[str, array[float]] = {}
+    ex_docs: dict[str, list[int]] = {}
+    ex_vals: dict[str, list[float]] = {}
     owner, norms, canonical = array("i"), array("f"), []
     for x, (d, feats, canon) in enumerate(examples):
         sq = 0.0
         for f, s in feats.items():
             if f not in ex_docs:
-                ex_docs[f], ex_vals[f] = array("i"), array("f")
+                ex_docs[f], ex_vals[f] = [], []
             ex_docs[f].append(x)
             ex_vals[f].append(s * idf[f])
             sq += (s * idf[f]) ** 2
@@ -120,8 +125,8 @@ def build(kb: KnowledgeBase, analyzer: Analyzer) -> dict[str, Any]:
         "n_entries": n_entries,
         "idf": idf,
         "unknown_idf": _idf(n, 1),
-        "postings": {f: (post_docs[f].tobytes(), post_vals[f].tobytes()) for f in post_docs},
-        "ex_postings": {f: (ex_docs[f].tobytes(), ex_vals[f].tobytes()) for f in ex_docs},
+        "postings": {f: _packed(post_docs[f], post_vals[f]) for f in post_docs},
+        "ex_postings": {f: _packed(ex_docs[f], ex_vals[f]) for f in ex_docs},
         "owner": owner.tobytes(),
         "norms": norms.tobytes(),
         "canonical": canonical,
@@ -163,6 +168,10 @@ class Index:
                 return (), ()
             got = self._ex[f] = (_ints(raw[0]), _floats(raw[1]))
         return got
+
+
+def _packed(docs: list[int], vals: list[float]) -> tuple[bytes, bytes]:
+    return array("i", docs).tobytes(), array("f", vals).tobytes()
 
 
 def _ints(raw: bytes) -> array[int]:
