@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import math
 from array import array
-from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
@@ -67,7 +66,7 @@ def build(kb: KnowledgeBase, analyzer: Analyzer) -> dict[str, Any]:
     for d, per_field in enumerate(fields):
         doc_tf: dict[str, dict[str, float]] = {}
         for fname in FIELDS:
-            counts: dict[str, float] = defaultdict(float)
+            counts: dict[str, float] = {}
             for text in per_field.get(fname, ()):
                 a = seen.get(text)
                 if a is None:
@@ -75,7 +74,7 @@ def build(kb: KnowledgeBase, analyzer: Analyzer) -> dict[str, Any]:
                     a = seen[text] = analyzer.analyze(text, query=False)
                     words.update(w for w in a.canonical.split() if w.isascii())
                 for f, s in a.features.items():
-                    counts[f] += s
+                    counts[f] = counts.get(f, 0.0) + s
                 if fname == "examples" and a.features:
                     examples.append((d, a.features, a.canonical))
             doc_tf[fname] = counts
@@ -83,25 +82,26 @@ def build(kb: KnowledgeBase, analyzer: Analyzer) -> dict[str, Any]:
         tf.append(doc_tf)
     analyzer.set_vocabulary(words)
     avg = {f: (sum(v) / max(1, sum(1 for x in v if x))) or 1.0 for f, v in lengths.items()}
-    df: dict[str, int] = defaultdict(int)
-    for doc_tf in tf:
-        for f in {f for counts in doc_tf.values() for f in counts}:
-            df[f] += 1
-    idf = {f: _idf(n, c) for f, c in df.items()}
-    # Plain lists while collecting (appending to an array is slower); arrays once, at the end.
+    # One pass gives each feature its documents (so its df) and BM25F term weight; the
+    # saturated values need idf, so they follow per feature.
     post_docs: dict[str, list[int]] = {}
-    post_vals: dict[str, list[float]] = {}
+    post_tf: dict[str, list[float]] = {}
     for d, doc_tf in enumerate(tf):
-        combined: dict[str, float] = defaultdict(float)
+        combined: dict[str, float] = {}
         for fname, counts in doc_tf.items():
             norm = 1 - FIELD_B[fname] + FIELD_B[fname] * lengths[fname][d] / avg[fname]
+            w = FIELD_WEIGHT[fname]
             for f, c in counts.items():
-                combined[f] += FIELD_WEIGHT[fname] * c / norm
+                combined[f] = combined.get(f, 0.0) + w * c / norm
         for f, t in combined.items():
-            if f not in post_docs:
-                post_docs[f], post_vals[f] = [], []
-            post_docs[f].append(d)
-            post_vals[f].append(idf[f] * t * (K1 + 1) / (K1 + t))
+            docs = post_docs.get(f)
+            if docs is None:
+                docs = post_docs[f] = []
+                post_tf[f] = []
+            docs.append(d)
+            post_tf[f].append(t)
+    idf = {f: _idf(n, len(docs)) for f, docs in post_docs.items()}
+    post_vals = {f: [i * t * (K1 + 1) / (K1 + t) for t in post_tf[f]] for f, i in idf.items()}
     # Example level: nearest example question by idf-weighted cosine.
     ex_docs: dict[str, list[int]] = {}
     ex_vals: dict[str, list[float]] = {}
@@ -109,11 +109,14 @@ def build(kb: KnowledgeBase, analyzer: Analyzer) -> dict[str, Any]:
     for x, (d, feats, canon) in enumerate(examples):
         sq = 0.0
         for f, s in feats.items():
-            if f not in ex_docs:
-                ex_docs[f], ex_vals[f] = [], []
-            ex_docs[f].append(x)
-            ex_vals[f].append(s * idf[f])
-            sq += (s * idf[f]) ** 2
+            v = s * idf[f]
+            docs = ex_docs.get(f)
+            if docs is None:
+                docs = ex_docs[f] = []
+                ex_vals[f] = []
+            docs.append(x)
+            ex_vals[f].append(v)
+            sq += v**2
         owner.append(d)
         norms.append(math.sqrt(sq) or 1.0)
         canonical.append(canon)
