@@ -168,7 +168,8 @@ class Analyzer:
             ops = self._ops_cache.get(orig)
             if ops is None:
                 ops = self._run_ops(m.group(), orig)
-                if len(self._ops_cache) < RUN_CACHE_SIZE:
+                # Japanese parts have their own cache; keeping their runs too costs memory.
+                if orig.isascii() and len(self._ops_cache) < RUN_CACHE_SIZE:
                     self._ops_cache[orig] = ops
             pieces.extend(ops[0])
             for key, weight, label in ops[1]:

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from app.core.knowledge import KnowledgeBase
-from app.core.match.analyzer import Analyzer, _Doc
+from app.core.match.analyzer import Analyzer
 
 FIELDS = ("title", "answer", "quote", "examples")
 # Weights and length normalisation per field; chosen on held-out example questions
@@ -62,21 +62,24 @@ def build(kb: KnowledgeBase, analyzer: Analyzer) -> dict[str, Any]:
     lengths: dict[str, list[float]] = {f: [] for f in FIELDS}
     examples: list[tuple[int, dict[str, float], str]] = []
     words: set[str] = set()
-    seen: dict[str, _Doc] = {}
+    seen: dict[str, tuple[dict[str, float], str]] = {}
     for d, per_field in enumerate(fields):
         doc_tf: dict[str, dict[str, float]] = {}
         for fname in FIELDS:
             counts: dict[str, float] = {}
             for text in per_field.get(fname, ()):
-                a = seen.get(text)
-                if a is None:
+                got = seen.get(text)
+                if got is None:
                     # Texts repeat across entries (a shared quote, "…"); analysis is pure.
-                    a = seen[text] = analyzer.analyze(text, query=False)
+                    # Only what the index keeps is remembered, not the labels.
+                    a = analyzer.analyze(text, query=False)
+                    got = seen[text] = (a.features, a.canonical)
                     words.update(w for w in a.canonical.split() if w.isascii())
-                for f, s in a.features.items():
+                feats, canon = got
+                for f, s in feats.items():
                     counts[f] = counts.get(f, 0.0) + s
-                if fname == "examples" and a.features:
-                    examples.append((d, a.features, a.canonical))
+                if fname == "examples" and feats:
+                    examples.append((d, feats, canon))
             doc_tf[fname] = counts
             lengths[fname].append(sum(counts.values()))
         tf.append(doc_tf)
