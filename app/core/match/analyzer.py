@@ -32,11 +32,17 @@ FUZZY_WORD_CUTOFF = 88  # retension→retention (89) passes, weather→whether (
 _ASCII_WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
 # Small kana typed for large ones (ふぁいる / ふあいる) and the reverse meet; one for one.
 _SMALL = str.maketrans("ぁぃぅぇぉっゃゅょゎゕゖ", "あいうえおつやゆよわかけ")
+# Both folds as one table, so a text is translated once: ァ -> ぁ -> あ.
+_FOLD_ALL = {
+    code: ord(folded.translate(_SMALL))
+    for code in range(0x3000, 0x3100)
+    if (folded := fold_kana(chr(code)).translate(_SMALL)) != chr(code)
+}
 
 
 def fold(text: str) -> str:
     """Katakana to hiragana and small kana to large, one character for one."""
-    return fold_kana(text).translate(_SMALL)
+    return text.translate(_FOLD_ALL)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -76,6 +82,7 @@ class Analyzer:
         self.vocabulary: set[str] = set()
         self._vocab_list: list[str] = []
         self._run_cache: dict[str, list[tuple[str, float, str]]] = {}
+        self._ops_cache: dict[str, tuple[list[str], list[tuple[str, float, str]]]] = {}
 
     def _compile(self) -> None:
         concepts, boilerplate = self._sources
@@ -96,10 +103,12 @@ class Analyzer:
         self.vocabulary = set(vocabulary)
         self._vocab_list = sorted(w for w in self.vocabulary - self.stopwords if len(w) >= 4)
         self._run_cache = {}
+        self._ops_cache = {}
         return self
 
     def clear_cache(self) -> None:
         self._run_cache.clear()
+        self._ops_cache.clear()
 
     def set_vocabulary(self, words: set[str]) -> None:
         words = words | {w for t in self.concept_of if t.isascii() for w in t.split()}
@@ -153,19 +162,31 @@ class Analyzer:
         if self._boilerplate:
             rest = self._boilerplate.sub(_blank, rest)
         # Runs of the remaining text, read against the unfolded copy to know their script.
+        # A run holds no blanked character, so it is exactly fold() of its unfolded copy.
         for m in _RUN.finditer(rest):
-            self._run_features(m.group(), kept[m.start() : m.end()], features, labels, pieces)
+            orig = kept[m.start() : m.end()]
+            ops = self._ops_cache.get(orig)
+            if ops is None:
+                ops = self._run_ops(m.group(), orig)
+                # Japanese parts have their own cache; keeping their runs too costs memory.
+                if orig.isascii() and len(self._ops_cache) < RUN_CACHE_SIZE:
+                    self._ops_cache[orig] = ops
+            pieces.extend(ops[0])
+            for key, weight, label in ops[1]:
+                if weight > features.get(key, 0.0):
+                    features[key] = weight
+                labels.setdefault(key, label)
         canon_tokens = sorted(k[2:] for k in features if k[0] == "c")
         return _Doc(features, " ".join(canon_tokens + pieces), labels)
 
-    def _run_features(
-        self,
-        run: str,
-        orig: str,
-        features: dict[str, float],
-        labels: dict[str, str],
-        pieces: list[str],
-    ) -> None:
+    def _run_ops(self, run: str, orig: str) -> tuple[list[str], list[tuple[str, float, str]]]:
+        """Pieces and (feature, weight, label) of one run, in order; cached, as words repeat.
+
+        Replayed as "keep the larger weight, first label": English words weigh 1.0, the most a
+        feature can, so this equals setting them.
+        """
+        pieces: list[str] = []
+        ops: list[tuple[str, float, str]] = []
         for part in _PART.finditer(run):
             chunk = part.group()
             pieces.append(chunk)
@@ -173,15 +194,10 @@ class Analyzer:
                 if len(chunk) == 1 and not chunk.isdigit():
                     pieces.pop()
                     continue  # the "s" of "what's", a stray "u"
-                key = "w:" + _stem(chunk)
-                features[key] = 1.0
-                labels.setdefault(key, chunk)
+                ops.append(("w:" + _stem(chunk), 1.0, chunk))
                 continue
-            src = orig[part.start() : part.end()]
-            for key, weight, label in self._japanese(src):
-                if weight > features.get(key, 0.0):
-                    features[key] = weight
-                labels.setdefault(key, label)
+            ops.extend(self._japanese(orig[part.start() : part.end()]))
+        return pieces, ops
 
     def _japanese(self, src: str) -> list[tuple[str, float, str]]:
         """Character features of one Japanese run, cached: example questions repeat words."""
@@ -194,6 +210,7 @@ class Analyzer:
         else:
             # A long katakana word should not outweigh a two-kanji word just by its length.
             kana_len = _katakana_lengths(src)
+            folded = fold(src)  # one character for one, so pairs line up with `src`
             for i in range(len(src) - 1):
                 pair = src[i : i + 2]
                 if is_hiragana(pair[0]):
@@ -202,7 +219,7 @@ class Analyzer:
                     weight = min(1.0, 2 / (kana_len[i] - 1))
                 else:
                     weight = 1.0  # 遅い, 消す: a kanji with its okurigana is still the word
-                out.append(("b:" + fold(pair), weight, pair))
+                out.append(("b:" + folded[i : i + 2], weight, pair))
         # Single kanji carry meaning of their own (消 in 消したい and 消去).
         out.extend(("k:" + ch, KANJI_WEIGHT, ch) for ch in src if is_kanji(ch))
         if len(self._run_cache) < RUN_CACHE_SIZE:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import math
 from array import array
-from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
@@ -63,52 +62,64 @@ def build(kb: KnowledgeBase, analyzer: Analyzer) -> dict[str, Any]:
     lengths: dict[str, list[float]] = {f: [] for f in FIELDS}
     examples: list[tuple[int, dict[str, float], str]] = []
     words: set[str] = set()
+    seen: dict[str, tuple[dict[str, float], str]] = {}
     for d, per_field in enumerate(fields):
         doc_tf: dict[str, dict[str, float]] = {}
         for fname in FIELDS:
-            counts: dict[str, float] = defaultdict(float)
+            counts: dict[str, float] = {}
             for text in per_field.get(fname, ()):
-                a = analyzer.analyze(text, query=False)
-                for f, s in a.features.items():
-                    counts[f] += s
-                words.update(w for w in a.canonical.split() if w.isascii())
-                if fname == "examples" and a.features:
-                    examples.append((d, a.features, a.canonical))
+                got = seen.get(text)
+                if got is None:
+                    # Texts repeat across entries (a shared quote, "…"); analysis is pure.
+                    # Only what the index keeps is remembered, not the labels.
+                    a = analyzer.analyze(text, query=False)
+                    got = seen[text] = (a.features, a.canonical)
+                    words.update(w for w in a.canonical.split() if w.isascii())
+                feats, canon = got
+                for f, s in feats.items():
+                    counts[f] = counts.get(f, 0.0) + s
+                if fname == "examples" and feats:
+                    examples.append((d, feats, canon))
             doc_tf[fname] = counts
             lengths[fname].append(sum(counts.values()))
         tf.append(doc_tf)
     analyzer.set_vocabulary(words)
     avg = {f: (sum(v) / max(1, sum(1 for x in v if x))) or 1.0 for f, v in lengths.items()}
-    df: dict[str, int] = defaultdict(int)
-    for doc_tf in tf:
-        for f in {f for counts in doc_tf.values() for f in counts}:
-            df[f] += 1
-    idf = {f: _idf(n, c) for f, c in df.items()}
-    post_docs: dict[str, array[int]] = {}
-    post_vals: dict[str, array[float]] = {}
+    # One pass gives each feature its documents (so its df) and BM25F term weight; the
+    # saturated values need idf, so they follow per feature.
+    post_docs: dict[str, list[int]] = {}
+    post_tf: dict[str, list[float]] = {}
     for d, doc_tf in enumerate(tf):
-        combined: dict[str, float] = defaultdict(float)
+        combined: dict[str, float] = {}
         for fname, counts in doc_tf.items():
             norm = 1 - FIELD_B[fname] + FIELD_B[fname] * lengths[fname][d] / avg[fname]
+            w = FIELD_WEIGHT[fname]
             for f, c in counts.items():
-                combined[f] += FIELD_WEIGHT[fname] * c / norm
+                combined[f] = combined.get(f, 0.0) + w * c / norm
         for f, t in combined.items():
-            if f not in post_docs:
-                post_docs[f], post_vals[f] = array("i"), array("f")
-            post_docs[f].append(d)
-            post_vals[f].append(idf[f] * t * (K1 + 1) / (K1 + t))
+            docs = post_docs.get(f)
+            if docs is None:
+                docs = post_docs[f] = []
+                post_tf[f] = []
+            docs.append(d)
+            post_tf[f].append(t)
+    idf = {f: _idf(n, len(docs)) for f, docs in post_docs.items()}
+    post_vals = {f: [i * t * (K1 + 1) / (K1 + t) for t in post_tf[f]] for f, i in idf.items()}
     # Example level: nearest example question by idf-weighted cosine.
-    ex_docs: dict[str, array[int]] = {}
-    ex_vals: dict[str, array[float]] = {}
+    ex_docs: dict[str, list[int]] = {}
+    ex_vals: dict[str, list[float]] = {}
     owner, norms, canonical = array("i"), array("f"), []
     for x, (d, feats, canon) in enumerate(examples):
         sq = 0.0
         for f, s in feats.items():
-            if f not in ex_docs:
-                ex_docs[f], ex_vals[f] = array("i"), array("f")
-            ex_docs[f].append(x)
-            ex_vals[f].append(s * idf[f])
-            sq += (s * idf[f]) ** 2
+            v = s * idf[f]
+            docs = ex_docs.get(f)
+            if docs is None:
+                docs = ex_docs[f] = []
+                ex_vals[f] = []
+            docs.append(x)
+            ex_vals[f].append(v)
+            sq += v**2
         owner.append(d)
         norms.append(math.sqrt(sq) or 1.0)
         canonical.append(canon)
@@ -120,8 +131,8 @@ def build(kb: KnowledgeBase, analyzer: Analyzer) -> dict[str, Any]:
         "n_entries": n_entries,
         "idf": idf,
         "unknown_idf": _idf(n, 1),
-        "postings": {f: (post_docs[f].tobytes(), post_vals[f].tobytes()) for f in post_docs},
-        "ex_postings": {f: (ex_docs[f].tobytes(), ex_vals[f].tobytes()) for f in ex_docs},
+        "postings": {f: _packed(post_docs[f], post_vals[f]) for f in post_docs},
+        "ex_postings": {f: _packed(ex_docs[f], ex_vals[f]) for f in ex_docs},
         "owner": owner.tobytes(),
         "norms": norms.tobytes(),
         "canonical": canonical,
@@ -163,6 +174,10 @@ class Index:
                 return (), ()
             got = self._ex[f] = (_ints(raw[0]), _floats(raw[1]))
         return got
+
+
+def _packed(docs: list[int], vals: list[float]) -> tuple[bytes, bytes]:
+    return array("i", docs).tobytes(), array("f", vals).tobytes()
 
 
 def _ints(raw: bytes) -> array[int]:
