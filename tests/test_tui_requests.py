@@ -71,6 +71,7 @@ def data_dir(tmp_path: Path, kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch)
             contact=DELETION["email"],
             now=at(5, 1),
             actor="agent",
+            channel="web",
         )
         store.create_request(
             "deletion",
@@ -164,6 +165,7 @@ async def test_japanese_list_and_detail(kb: KnowledgeBase, data_dir: Path) -> No
         first = table(app).get_row("DEL-2026-000001")
         assert first[2].plain == "受付済み" and first[3].plain == "2026/02/05 !"
         assert "（期限超過）" in detail_text(app)
+        assert "受付経路: ウェブサイト" in detail_text(app)  # filed by a customer on the web
         await pilot.press("f2")
         await settle(pilot)
         assert table(app).get_row("DEL-2026-000001")[2].plain == "submitted"

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from app.core.i18n import N_
 from app.core.messages import KotaeError, Localized
 from app.core.statuses import is_closed
 
@@ -76,3 +77,12 @@ class Event:
     note: str
     reason: str | None
     db_user: str | None = None  # the database account that wrote it (the OS user on SQLite)
+
+
+# How a request reached the queue, as agents read it.
+CHANNEL_LABELS = {
+    "tui": N_("terminal UI"),
+    "cli": N_("command line"),
+    "web": N_("web site"),
+    "unknown": N_("unknown"),
+}

@@ -15,7 +15,7 @@ from textual.widget import Widget
 
 from app.core.i18n import N_, _, current_language
 from app.core.messages import format_day
-from app.core.records import Event, Request
+from app.core.records import CHANNEL_LABELS, Event, Request
 from app.core.statuses import KIND_LABELS
 from app.tui.services import due_soon
 from app.tui.text import one_line
@@ -100,6 +100,8 @@ class RequestDetail(VerticalScroll):
             regime += f" — {record['regime_note']}"
         widgets.append(Prose(f"{_('Regime')}: {regime}"))
         widgets.append(Prose(f"{_('Contact')}: {contact}"))
+        channel = CHANNEL_LABELS.get(request.channel)
+        widgets.append(Prose(f"{_('Channel')}: {_(channel) if channel else request.channel}"))
         widgets.append(Prose(_("Answers"), classes="detail-heading"))
         if record["purged"]:
             widgets.append(
