@@ -53,6 +53,7 @@ def test_ask_json_has_the_documented_fields(capsys: pytest.CaptureFixture[str]) 
         "suggestions",
         "reason",
         "out_of_scope",
+        "context",
     }
     assert data["answers"] == [data["answer"]] and data["reason"] == "clear_lead"
     assert data["out_of_scope"] is None

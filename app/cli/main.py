@@ -53,6 +53,9 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help=_("print one JSON object"))
     ask.add_argument("--batch", metavar="FILE", help=_("one question per line; '-' for stdin"))
     ask.add_argument("--lang", dest="ask_lang", choices=i18n.LANGUAGES, help=_("answer language"))
+    ask.add_argument(
+        "--previous", metavar="ENTRY_ID", help=_("entry answered just before, read as context")
+    )
 
     check = sub.add_parser("check", help=_("validate the knowledge base"))
     check.add_argument("--knowledge", dest="check_knowledge", type=Path, metavar="DIR")
@@ -226,7 +229,13 @@ def cmd_ask(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     if not question.strip():
         print(_('The question is empty. Example: kotae ask "保存期間は？"'), file=sys.stderr)
         return EXIT_USAGE
-    result = matcher.ask(question)
+    if args.previous is not None and args.previous not in kb.entries:
+        print(
+            _("Unknown entry id for --previous: {id}").format(id=printable(args.previous)),
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    result = matcher.ask(question, previous=args.previous)
     if args.json:
         print(json_line(result_to_json(result, kb, lang)))
     else:

@@ -68,6 +68,7 @@ def result_to_json(result: Result, kb: KnowledgeBase, pinned: str | None = None)
         "answers": answers,
         "suggestions": list(result.suggestions),
         "out_of_scope": out_of_scope,
+        "context": result.context,
     }
 
 
@@ -83,6 +84,12 @@ def json_line(data: dict[str, Any]) -> str:
     return text
 
 
+def context_line(kb: KnowledgeBase, result: Result, lang: str) -> str:
+    """The visible note that a follow-up was read with the previous answer's subject."""
+    title = kb.get(result.context or "").text(lang).title
+    return gettext_for(lang, N_("Read as a follow-up to: {title}")).format(title=title)
+
+
 def describe(result: Result, kb: KnowledgeBase, pinned: str | None = None) -> str:
     """The human-readable reply of `kotae ask`, in the answer's language."""
     lang = answer_language(result.lang, pinned)
@@ -94,6 +101,8 @@ def describe(result: Result, kb: KnowledgeBase, pinned: str | None = None) -> st
         return f"{kb.get(entry_id).text(lang).title} ({entry_id})"
 
     lines = [f"Q: {printable(result.query[:200])}"]
+    if result.context in kb.entries:
+        lines.append(context_line(kb, result, lang))
     percent = f"{round(result.confidence * 100)}%"
     ids = [i for i in answer_ids(result) if i in kb.entries]
     if ids:

@@ -7,6 +7,7 @@ requester's status link). Nothing of the agents' queue is routed here.
 from __future__ import annotations
 
 import logging
+import time
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from app.core.i18n import N_, gettext_for
 from app.core.knowledge import load_knowledge
 from app.core.match.matcher import Matcher
 from app.store.factory import choose_database, open_store
-from app.web import ask, feedback, forms, questionlog, status
+from app.web import ask, feedback, forms, questionlog, reload, status
 from app.web.ratelimit import RateLimiter
 from app.web.render import negotiate, page, page_lang
 from app.web.security import Guard
@@ -132,6 +133,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.workflows = {}
     app.state.last_purge = float("-inf")
     questionlog.maybe_purge(app.state, force=True)  # logged questions past question_log_days
+    if settings.knowledge is not None:  # an editable folder; the packaged copy never changes
+        app.state.knowledge_checked = time.monotonic()
+        app.state.knowledge_print = reload.fingerprint(kb.root)
+        app.add_middleware(reload.ReloadKnowledge, state=app.state)
     return app
 
 

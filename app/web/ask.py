@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from app.core.answers import context_line
 from app.core.i18n import N_, gettext_for
 from app.core.knowledge import Entry, KnowledgeBase
 from app.core.match.matcher import Result
@@ -116,7 +117,12 @@ async def ask(request: Request) -> Response:
         context = {"topics": topics(kb, lang), "error": error, "question": question[:MAX_QUESTION]}
         return page(request, "home.html", context, status_code=400)
     check_rate(request, "ask")
-    result: Result = request.app.state.matcher.ask(question)
+    previous = str(form.get("previous", ""))  # only ever used as an entry id it names
+    previous_id = previous if previous in kb.entries else None
+    matcher = request.app.state.matcher
+    result: Result = (
+        matcher.ask(question, previous=previous_id) if previous_id else matcher.ask(question)
+    )
     log_question(request, result)
     ids = answer_ids(result)
     context = {
@@ -128,6 +134,10 @@ async def ask(request: Request) -> Response:
         "suggestions": titles(kb, list(result.suggestions[:3]), lang),
         "redirect": out_of_scope_text(kb, result, lang),
         "topic_names": [kb.topic_label(t, lang) for t in kb.by_topic()],
+        "follow_up": context_line(kb, result, lang)
+        if getattr(result, "context", None) in kb.entries
+        else "",
+        "previous": result.answer_id or "",
     }
     return page(request, "answer.html", context)
 

@@ -72,6 +72,7 @@ class Result:
     answer_ids: tuple[str, ...] = ()  # one or two entries when decision == "answer"
     reason: str = ""  # short machine code: clear_lead, two_questions, out_of_scope_topic, …
     out_of_scope: str | None = None  # the out-of-scope topic id a decline recognised
+    context: str | None = None  # the previous entry a follow-up was read with, if that was used
 
     @property
     def answer_id(self) -> str | None:
@@ -294,7 +295,7 @@ class Matcher:
         again = self._ask(f"{query}\n{entry.text(result.lang).title}")
         # Only the previous subject or an entry it names as related: context must not wander.
         if again.decision == "answer" and set(again.answer_ids) <= {previous, *entry.related}:
-            return dataclasses.replace(again, query=query, reason="follow_up")
+            return dataclasses.replace(again, query=query, reason="follow_up", context=previous)
         return result
 
     def _ask(self, query: str) -> Result:

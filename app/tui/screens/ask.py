@@ -51,7 +51,8 @@ class AskScreen(KotaeScreen):
             self.ask(question)
 
     def ask(self, question: str) -> None:
-        result = kotae(self).matcher.ask(question)
+        # The last answered entry is context for a follow-up that is unclear on its own.
+        result = kotae(self).matcher.ask(question, previous=self.conversation.previous)
         self.conversation.add_result(result)
         self.call_after_refresh(log_result, self, result)  # after the answer is painted
 

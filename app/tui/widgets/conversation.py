@@ -11,7 +11,9 @@ from dataclasses import dataclass
 
 from textual.containers import VerticalScroll
 from textual.widget import Widget
+from textual.widgets import Static
 
+from app.core.answers import context_line
 from app.core.i18n import N_, _
 from app.core.knowledge import Entry
 from app.core.match.matcher import Candidate, Result
@@ -80,6 +82,7 @@ class Conversation(VerticalScroll):
     def __init__(self, *children: Widget, id: str | None = None) -> None:
         super().__init__(*children, id=id)
         self.last_result: Result | None = None
+        self.previous: str | None = None  # entry answered last: context for a follow-up
         self.live: list[tuple[list[Widget], Past]] = []  # oldest first
 
     def add_result(self, result: Result) -> None:
@@ -88,6 +91,9 @@ class Conversation(VerticalScroll):
         self.last_result = result
         lang = app.answer_lang_for(result.lang)
         widgets: list[Widget] = [QuestionBubble(result.query)]
+        if result.context in app.kb.entries:
+            note = context_line(app.kb, result, lang)
+            widgets.append(Static(note, classes="follow-up"))
         ids = tuple(i for i in result.answer_ids if i in app.kb.entries)
         if result.decision == "answer" and ids:
             scores = {c.id: c for c in result.candidates}
@@ -128,6 +134,8 @@ class Conversation(VerticalScroll):
         return next((c for c in self.last_result.candidates if c.id == entry_id), None)
 
     def _append(self, widgets: list[Widget], past: Past) -> None:
+        if past.entry_ids:
+            self.previous = past.entry_ids[0]
         self.live.append((widgets, past))
         self.mount_all(widgets)
         while len(self.live) > LIVE:
@@ -148,6 +156,7 @@ class Conversation(VerticalScroll):
 
     def clear(self) -> None:
         self.last_result = None
+        self.previous = None
         self.live = []
         self.remove_children([c for c in self.children if not isinstance(c, WelcomeCard)])
 
