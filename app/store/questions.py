@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 from app.core.config import should_log as should_log  # the store's callers use it too
 from app.core.privacy import mask_question
+from app.store.sqlite_file import immediate
 
 LogMode = Literal["unanswered", "all", "off"]
 LOG_MODES: tuple[str, ...] = ("unanswered", "all", "off")
@@ -335,14 +336,8 @@ def transaction(store: Any) -> Iterator[Any]:
     """
     con, lock = getattr(store, "_con", None), getattr(store, "_lock", None)
     if con is not None and lock is not None:
-        with lock:
-            con.execute("BEGIN IMMEDIATE")
-            try:
-                yield con
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
-            con.execute("COMMIT")
+        with lock, immediate(con):
+            yield con
         return
     engine = getattr(store, "engine", None)
     if engine is not None:

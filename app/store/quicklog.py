@@ -7,32 +7,19 @@ opened directly; otherwise RequestStore creates or migrates it first.
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-DB_NAME = "kotae.sqlite3"  # as app.store.sqlite
-BUSY_TIMEOUT_MS = 30_000
-
-
-def _data_dir(explicit: Path | None) -> Path:
-    if explicit:
-        return Path(explicit)
-    env = os.environ.get("KOTAE_DATA_DIR")
-    if env:
-        return Path(env)
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("kotae"))
+from app.store.sqlite_file import BUSY_TIMEOUT_MS, DB_NAME, default_data_dir, immediate
 
 
 @contextmanager
 def log_connection(data_dir: Path | None, channel: str = "cli") -> Iterator[Any]:
     """A connection inside one write transaction, for logging."""
-    path = _data_dir(data_dir) / DB_NAME
+    path = default_data_dir(data_dir) / DB_NAME
     con = None
     if path.is_file():
         con = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
@@ -51,12 +38,7 @@ def log_connection(data_dir: Path | None, channel: str = "cli") -> Iterator[Any]
         return
     try:
         con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        con.execute("BEGIN IMMEDIATE")
-        try:
+        with immediate(con):
             yield con
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-        con.execute("COMMIT")
     finally:
         con.close()

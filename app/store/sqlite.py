@@ -22,8 +22,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-import platformdirs
-
 from app.core.i18n import N_
 from app.core.messages import localized
 from app.core.records import StoreError
@@ -35,12 +33,17 @@ from app.store.base import (
     agent_owner,
     current_actor,
 )
+from app.store.sqlite_file import BUSY_TIMEOUT_MS, DB_NAME, default_data_dir, immediate
 
-__all__ = ["CHANNELS", "DB_NAME", "MIGRATIONS", "RequestStore", "agent_owner", "current_actor"]
-
-DB_NAME = "kotae.sqlite3"
-ENV_DATA_DIR = "KOTAE_DATA_DIR"
-BUSY_TIMEOUT_MS = 30_000
+__all__ = [
+    "CHANNELS",
+    "DB_NAME",
+    "MIGRATIONS",
+    "RequestStore",
+    "agent_owner",
+    "current_actor",
+    "default_data_dir",
+]
 
 # One list of statements per schema version; PRAGMA user_version counts those applied.
 MIGRATIONS: list[list[str]] = schema.statements("sqlite")
@@ -60,14 +63,6 @@ def newer_schema(where: str, version: int) -> StoreError:
             latest=schema.LATEST,
         )
     )
-
-
-def default_data_dir(explicit: str | Path | None = None) -> Path:
-    """--data-dir, else $KOTAE_DATA_DIR, else the per-user data directory."""
-    if explicit:
-        return Path(explicit)
-    env = os.environ.get(ENV_DATA_DIR)
-    return Path(env) if env else Path(platformdirs.user_data_dir("kotae"))
 
 
 class _SqliteTx:
@@ -159,15 +154,8 @@ class RequestStore(StoreBase):
         return self.opened_at_version, self.schema_version()
 
     def _write(self, op: Callable[[Tx], T], *, submission: str | None = None) -> T:
-        with self._lock:
-            self._con.execute("BEGIN IMMEDIATE")
-            try:
-                result = op(_SqliteTx(self._con))
-            except BaseException:
-                self._con.execute("ROLLBACK")
-                raise
-            self._con.execute("COMMIT")
-            return result
+        with self._lock, immediate(self._con) as con:
+            return op(_SqliteTx(con))
 
     def _read(self, op: Callable[[Tx], T]) -> T:
         with self._lock:

@@ -17,6 +17,7 @@ import threading
 import time
 from pathlib import Path
 
+from app.store.sqlite_file import immediate
 from app.web.settings import Limit
 
 DB_NAME = "web-ratelimit.sqlite3"
@@ -49,30 +50,24 @@ class RateLimiter:
         now = time.time() if now is None else now
         key = hmac.new(self._secret, f"{bucket}\0{client}".encode(), hashlib.sha256).hexdigest()
         rate = limit.burst / limit.per_seconds
-        with self._lock:
-            self._con.execute("BEGIN IMMEDIATE")
-            try:
-                row = self._con.execute(
-                    "SELECT tokens, at FROM buckets WHERE key = ?", (key,)
-                ).fetchone()
-                tokens = float(limit.burst)
-                if row is not None:
-                    tokens = min(float(limit.burst), row[0] + (now - row[1]) * rate)
-                wait = 0 if tokens >= 1 else max(1, math.ceil((1 - tokens) / rate))
-                if not wait:
-                    tokens -= 1
-                self._con.execute(
-                    "INSERT INTO buckets (key, tokens, at) VALUES (?, ?, ?) "
-                    "ON CONFLICT (key) DO UPDATE SET tokens = excluded.tokens, at = excluded.at",
-                    (key, tokens, now),
-                )
-                if now - self._last_prune > 600:  # full buckets need no row
-                    self._last_prune = now
-                    self._con.execute("DELETE FROM buckets WHERE at < ?", (now - 86_400,))
-                self._con.execute("COMMIT")
-            except BaseException:
-                self._con.execute("ROLLBACK")
-                raise
+        with self._lock, immediate(self._con):
+            row = self._con.execute(
+                "SELECT tokens, at FROM buckets WHERE key = ?", (key,)
+            ).fetchone()
+            tokens = float(limit.burst)
+            if row is not None:
+                tokens = min(float(limit.burst), row[0] + (now - row[1]) * rate)
+            wait = 0 if tokens >= 1 else max(1, math.ceil((1 - tokens) / rate))
+            if not wait:
+                tokens -= 1
+            self._con.execute(
+                "INSERT INTO buckets (key, tokens, at) VALUES (?, ?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET tokens = excluded.tokens, at = excluded.at",
+                (key, tokens, now),
+            )
+            if now - self._last_prune > 600:  # full buckets need no row
+                self._last_prune = now
+                self._con.execute("DELETE FROM buckets WHERE at < ?", (now - 86_400,))
         return wait
 
     def close(self) -> None:
