@@ -7,15 +7,14 @@ folder the editor named is changed: never the copy inside the installed package.
 
 from __future__ import annotations
 
-import os
 import shutil
-import tempfile
 import unicodedata
 from pathlib import Path
 
 import tomlkit
 from tomlkit.items import Array
 
+from app.core.files import write_atomic
 from app.core.i18n import _
 from app.core.knowledge import check_knowledge
 from app.core.paths import knowledge_dir
@@ -133,13 +132,4 @@ def _indent(array: Array) -> str:
 
 
 def _write(path: Path, data: bytes) -> None:
-    # Write beside the file and rename, so a crash never leaves half a file.
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, path.stat().st_mode & 0o777)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, data, path.stat().st_mode & 0o777)  # the file keeps its permissions

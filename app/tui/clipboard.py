@@ -8,13 +8,14 @@ so it is never lost.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+
+from app.core.files import write_atomic
 
 FILE_NAME = "clipboard.txt"
 TIMEOUT = 2.0  # seconds; a clipboard program that hangs must not freeze the interface
@@ -65,17 +66,10 @@ def run_tool(command: list[str], text: str, env: Mapping[str, str]) -> bool:
 def save(text: str, folder: Path) -> Path | None:
     """Write the text to folder/clipboard.txt, readable by its owner only; None on failure."""
     path = folder / FILE_NAME
-    temp = folder / f".{FILE_NAME}.{os.getpid()}"
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(temp, path)
-        path.chmod(0o600)
+        write_atomic(path, text.encode("utf-8"), 0o600)
     except OSError:
-        with contextlib.suppress(OSError):
-            temp.unlink(missing_ok=True)
         return None
     return path
 

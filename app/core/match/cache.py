@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from app.core.files import write_atomic
 from app.core.knowledge import KnowledgeBase
 
 try:  # the built-in module: hashlib would load OpenSSL first, a few ms of every start
@@ -93,19 +94,8 @@ def load(kb: KnowledgeBase) -> dict[str, Any] | None:
 
 def save(kb: KnowledgeBase, data: dict[str, Any]) -> None:
     """Write atomically (temporary file, then rename); a cache that cannot be written is skipped."""
-    import tempfile  # only when writing: keeps `kotae ask` start-up short
-
     try:
-        folder = cache_dir()
-        folder.mkdir(parents=True, exist_ok=True)
-        payload = marshal.dumps({**data, "format": FORMAT})
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".index-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(payload)
-            os.replace(tmp, _path(kb))
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        cache_dir().mkdir(parents=True, exist_ok=True)
+        write_atomic(_path(kb), marshal.dumps({**data, "format": FORMAT}))
     except (OSError, ValueError):
         return
