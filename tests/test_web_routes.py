@@ -643,22 +643,17 @@ def test_agents_see_web_requests_with_their_channel(tmp_path: Path, capsys) -> N
 
 
 def test_a_two_part_question_shows_two_answers(client: TestClient, kb, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from dataclasses import dataclass
+    from app.core.match.matcher import Result
 
-    @dataclass
-    class TwoParts:  # what the matcher gives for a two-part question
-        query: str
-        lang: str = "en"
-        decision: str = "answer"
-        confidence: float = 0.9
-        answer_id: str = "policy.retention-30-days"
-        answer_ids: tuple[str, ...] = ("policy.retention-30-days", "faq.deletion-request")
-        suggestions: tuple[str, ...] = ()
+    two = ("policy.retention-30-days", "faq.deletion-request")
 
-    monkeypatch.setattr(client.app.state.matcher, "ask", TwoParts)  # type: ignore[attr-defined]
+    def two_parts(query: str, **_: object) -> Result:  # what the matcher gives a two-part question
+        return Result(query, "en", "answer", 0.9, answer_ids=two, reason="two_questions")
+
+    monkeypatch.setattr(client.app.state.matcher, "ask", two_parts)  # type: ignore[attr-defined]
     r = ask(client, "en", "How long is data kept, and how do I delete it?")
     assert r.text.count('<article class="card"') == 2
-    for entry_id in TwoParts.answer_ids:
+    for entry_id in two:
         assert kb.get(entry_id).text("en").answer[:30] in html.unescape(r.text)
 
 
@@ -666,6 +661,8 @@ def test_a_recognised_out_of_scope_topic_shows_its_redirect(
     client: TestClient, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
     from dataclasses import dataclass
+
+    from app.core.match.matcher import Result
 
     @dataclass
     class Text:
@@ -677,19 +674,12 @@ def test_a_recognised_out_of_scope_topic_shows_its_redirect(
         def text(self, lang: str) -> Text:
             return Text("Pricing", "Prices are on the pricing page, not in this policy.")
 
-    @dataclass
-    class Declined:
-        query: str
-        lang: str = "en"
-        decision: str = "decline"
-        confidence: float = 0.1
-        answer_id: None = None
-        suggestions: tuple[str, ...] = ()
-        out_of_scope: str = "pricing"
+    def declined(query: str, **_: object) -> Result:
+        return Result(query, "en", "decline", 0.1, out_of_scope="pricing")
 
     state = client.app.state  # type: ignore[attr-defined]
     monkeypatch.setattr(state.kb, "out_of_scope", {"pricing": Topic()}, raising=False)
-    monkeypatch.setattr(state.matcher, "ask", Declined)
+    monkeypatch.setattr(state.matcher, "ask", declined)
     text = main_text(ask(client, "en", "How much does a token cost?").text)
     assert "Pricing: Prices are on the pricing page" in text.replace(" :", ":")
     assert "The policy has no answer" in text

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from app.core.answers import answer_ids
 from app.core.match.matcher import detect_language
 
 NONE = "none"
@@ -159,10 +160,7 @@ def _outcome_json(o: Outcome) -> dict[str, Any]:
 
 def answered_ids(result: Any) -> tuple[str, ...]:
     """The entries a result answers with: several when the matcher answers a two-part question."""
-    if result.decision != "answer":
-        return ()
-    ids = getattr(result, "answer_ids", None) or ((result.answer_id,) if result.answer_id else ())
-    return tuple(sorted(ids))
+    return tuple(sorted(answer_ids(result)))
 
 
 def is_right(result: Any, expected: Sequence[str]) -> bool:

@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from app.core.answers import context_line
+from app.core.answers import answer_ids, context_line
 from app.core.i18n import N_, gettext_for
 from app.core.knowledge import Entry, KnowledgeBase
 from app.core.match.matcher import Result
@@ -36,28 +36,17 @@ CONFIDENCE = ((0.8, N_("High confidence")), (0.55, N_("Medium confidence")))
 LOW_CONFIDENCE = N_("Low confidence")
 
 
-def answer_ids(result: Result) -> tuple[str, ...]:
-    """One id, or two for a two-part question when the matcher gives them."""
-    ids = getattr(result, "answer_ids", None)
-    if ids:
-        return tuple(ids)
-    return (result.answer_id,) if result.answer_id else ()
-
-
 def confidence_words(confidence: float) -> str:
     return next((words for floor, words in CONFIDENCE if confidence >= floor), LOW_CONFIDENCE)
 
 
 def out_of_scope_text(kb: KnowledgeBase, result: Result, lang: str) -> tuple[str, str] | None:
-    """(title, redirect) of the out-of-scope topic the matcher recognised, when it names one
-    (kb.out_of_scope[topic].text(lang) has `title` and `redirect`)."""
-    topic = getattr(result, "out_of_scope", None)
-    table = getattr(kb, "out_of_scope", None)
-    if not topic or not isinstance(table, dict) or topic not in table:
+    """(title, redirect) of the out-of-scope topic the matcher recognised, when it names one."""
+    topic = kb.out_of_scope.get(result.out_of_scope or "")
+    if topic is None:
         return None
-    text = table[topic].text(lang)
-    redirect = getattr(text, "redirect", "")
-    return (getattr(text, "title", ""), redirect) if redirect else None
+    text = topic.text(lang)
+    return (text.title, text.redirect) if text.redirect else None
 
 
 def card(kb: KnowledgeBase, entry: Entry, lang: str) -> dict[str, Any]:
@@ -134,9 +123,7 @@ async def ask(request: Request) -> Response:
         "suggestions": titles(kb, list(result.suggestions[:3]), lang),
         "redirect": out_of_scope_text(kb, result, lang),
         "topic_names": [kb.topic_label(t, lang) for t in kb.by_topic()],
-        "follow_up": context_line(kb, result, lang)
-        if getattr(result, "context", None) in kb.entries
-        else "",
+        "follow_up": context_line(kb, result, lang) if result.context in kb.entries else "",
         "previous": result.answer_id or "",
     }
     return page(request, "answer.html", context)
