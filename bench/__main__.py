@@ -289,6 +289,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--quick", action="store_true", help="skip the 10,000-entry size")
     args = parser.parse_args()
+    # The bench's questions (cold starts, the web load) are no one's: never log them, whatever
+    # the user's config says. Child processes inherit this.
+    os.environ["KOTAE_LOG_QUESTIONS"] = "off"
     kb = load_knowledge()
     print("== accuracy: overall = answered right or declined out of scope; a clarify is wrong ==")
     print("   (the test split is scored in totals only; misses are listed for dev)")
