@@ -87,8 +87,32 @@ async def fill(pilot: Pilot, answers: dict[str, Any]) -> None:
     await pilot.pause()
 
 
+def _page_state(app: KotaeApp) -> list[object]:
+    """What f8 changes: the screen, the widgets of the page, or the error lists of its fields."""
+    screen = app.screen
+    if not isinstance(screen, WizardScreen):
+        return [screen]
+    body = list(screen.query_one("#wizard-body").children)
+    return [screen, *body, *(b.errors for b in screen.query(FieldBox))]
+
+
 async def next_step(pilot: Pilot) -> None:
+    """Press f8 and wait until the page has changed or shown its errors.
+
+    A fixed number of pauses is not enough on a loaded machine: the key travels through
+    several message queues before the step's page is rebuilt.
+    """
+    app = pilot.app
+    before = _page_state(app)
     await pilot.press("f8")
+    for _ in range(500):
+        after = _page_state(app)
+        changed = len(after) != len(before) or any(
+            a is not b for a, b in zip(after, before, strict=True)
+        )
+        if (changed and len(after) > 1) or not isinstance(app.screen, WizardScreen):
+            break
+        await pilot.pause(0.02)
     await pilot.pause()
 
 
