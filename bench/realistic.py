@@ -23,6 +23,8 @@ SETS = {
     "dev": DATA / "realistic_dev.tsv",
     "test": DATA / "realistic_test.tsv",
     "old": DATA / "questions.tsv",
+    # Two-in-one questions written apart from the dev and test splits, to tune the split on.
+    "multi": Path(__file__).resolve().parent / "multi_dev.tsv",
 }
 
 

@@ -229,3 +229,40 @@ def test_follow_up_context_never_breaks(matcher: Matcher, previous: str, questio
     assert result.query == question
     if previous not in matcher.kb.entries:
         assert result == matcher.ask(question)
+
+
+@pytest.mark.parametrize(
+    ("message", "halves"),
+    [
+        ("Quick ones: 1) is TLS used 2) where is the data kept", 2),
+        ("①SOC 2 はありますか ②DPA は結べますか", 2),
+        ("Q1: retention period? Q2: training use?", 2),
+        ("一つ目は保存期間、二つ目は学習への利用です。", 2),
+        ("Is TLS enforced on the API, and in which country are the servers?", 2),
+        ("データはどこの国で保存されて、何日間保持されますか", 2),
+        # Not two questions: a topic marker, "について", a version number.
+        ("あっぷしたふぁいるって、けさないとずっとあるの？", 1),
+        ("学習データについて、保持期間を教えてください", 1),
+        ("Is TLS 1.2 the minimum?", 1),
+    ],
+)
+def test_a_message_is_cut_into_its_questions(matcher: Matcher, message: str, halves: int) -> None:
+    splitter = matcher.splitter
+    assert len(splitter.parts(splitter.split(message))) == halves
+
+
+def test_two_nouns_joined_by_and_are_one_question(matcher: Matcher) -> None:
+    result = matcher.ask("Are requests and responses encrypted between my client and your servers?")
+    assert result.answer_ids == ("faq.encryption-in-transit",)
+
+
+def test_a_stated_need_beside_a_question_is_a_second_question(matcher: Matcher) -> None:
+    result = matcher.ask("Is there an on-premise version? We'd also need a signed DPA first.")
+    assert result.answer_ids == ("faq.self-hosting", "faq.dpa")
+    # Alone, a stated need is the question.
+    assert matcher.ask("We need a signed DPA before the pilot.").answer_ids == ("faq.dpa",)
+
+
+def test_a_short_half_with_one_clear_subject_counts(matcher: Matcher) -> None:
+    result = matcher.ask("Do you use API calls to train? Is TLS 1.2 the minimum?")
+    assert set(result.answer_ids) == {"policy.no-training-by-default", "faq.encryption-in-transit"}

@@ -17,7 +17,15 @@ OUT_OF_SCOPE_FILE = "out_of_scope.toml"
 BOILERPLATE_FILE = "boilerplate.toml"
 MIN_TOPIC_QUESTIONS = 6
 TOPIC_ID = re.compile(r"^[a-z][a-z0-9-]*$")
-BOILERPLATE_KINDS = ("greeting", "signoff", "introduction", "asking", "question_start", "filler")
+BOILERPLATE_KINDS = (
+    "greeting",
+    "signoff",
+    "introduction",
+    "asking",
+    "wanting",
+    "question_start",
+    "filler",
+)
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,8 @@ SECOND_AT = 0.6
 SECOND_AT_SHORT = 0.0
 TWO_AT_LEAD = 0.35  # a half naming the whole message's clear lead
 TWO_MARGIN = 0.05
+TWO_AT_CLEAR = 0.15  # a half this likely, leading its runner-up by TWO_LEAD_RATIO, is a question
+TWO_LEAD_RATIO = 2.0
 LONG_MESSAGE = 160  # characters of kept text
 VAGUE_MARGIN = 0.1
 NEAREST_MIX = 0.2
@@ -388,7 +390,13 @@ class Matcher:
             runner_up = ev.candidates[1].score if len(ev.candidates) > 1 else 0.0
             if top.id == lead.id and lead.score >= model_params.ANSWER_AT:
                 floor = TWO_AT_LEAD
-            if ev.oos_score >= ev.top_score or top.score < floor:
+            # A short half ("Is TLS 1.2 the minimum?") has little evidence but one clear subject.
+            clear = (
+                top.score >= TWO_AT_CLEAR
+                and top.score >= TWO_LEAD_RATIO * runner_up
+                and lead.score >= model_params.CLARIFY_AT
+            )
+            if ev.oos_score >= ev.top_score or (top.score < floor and not clear):
                 continue
             if top.score - runner_up < TWO_MARGIN:
                 continue  # the half fits two entries alike: it is not a question of its own

@@ -38,19 +38,41 @@ _REQUEST_REST = re.compile(
 # Two questions in one sentence: split before a conjunction that starts a new question.
 _EN_JOIN = re.compile(
     r",?\s+(?:and|also|plus)\s+(?:also\s+)?"
-    r"(?=(?:how|what|where|when|who|which|why|is|are|do|does|can|could|will|would|should|"
-    r"has|have|did)\b)",
+    r"(?=(?:(?:in|on|for|from|at|to|with|by|under)\s+(?:which|what|whom)|how|what|where|when|"
+    r"who|which|why|is|are|do|does|can|could|will|would|should|has|have|did)\b)",
     re.IGNORECASE,
 )
+# A bare "and" joins two questions only when a new clause follows ("…, and can we …"), not
+# two nouns ("requests and responses").
 _EN_JOIN2 = re.compile(
-    r"\s*\+\s*|,?\s+and\s+(?:also\s+|on top of that\s+|then\s+)?|,\s*also\s+|\s+as well as\s+",
+    r"\s*\+\s*|,\s*also\s+|,?\s+and\s+(?:also\s+|on top of that\s+|then\s+|separately\s*,?\s+)?"
+    r"(?=(?:i|i'd|i'm|we|we'd|we're|you|u|my|our|your|it|they|there|that|this|if|whether|"
+    r"what|how|where|when|who|which|why|is|are|do|does|can|could|will|would|should)\b)",
     re.IGNORECASE,
 )
+_EN_AND = re.compile(r"\s+and\s+", re.IGNORECASE)  # last resort: "the list and the form"
 _JA_JOIN = re.compile(
     r"(?:[、,]\s*(?:また|あと|それと|それから|加えて|さらに|ついでに)[、,]?|それと[、,]?|あと[、,]|"
-    r"(?<=[^\s])[とて][、,]|[、,]\s*(?=(?:それに|あわせて|併せて)))"
+    r"(?<=[^\s])と[、,]|[、,]\s*(?=(?:それに|あわせて|併せて))"
+    # 「保存されて、何日…」 but not 「…について、」「…として、」「ファイルって、」.
+    r"|(?<=[^\sっ])(?<!つい)(?<!とし)(?<!とっ)(?<!関し)(?<!対し)(?<!おい)(?<!よっ)(?<!たっ)"
+    r"(?<!際し)て[、,])"
 )
-_JA_AND = re.compile(r"(?<=[^\sとはもをがにで])と(?=\s?[A-Za-z0-9\u30a0-\u30ff\u4e00-\u9fff])")
+# 「A と B」 joins two subjects, not 「ごと」「こと」「もっと」 or 「…と思う / 聞いた」.
+_JA_AND = re.compile(
+    r"(?<=[^\sとはもをがにでごこっひ])と(?![言思聞考書記])"
+    r"(?=\s?[A-Za-z0-9\u30a0-\u30ff\u4e00-\u9fff])"
+)
+# Numbered or ordinal questions: "1) … 2) …", "①…②", "Q1 … Q2", "(a) … (b)", "First, … Second, …",
+# 「一つ目は…二つ目は…」.
+_ENUM = re.compile(
+    r"(?:(?<=\s)|^)(?:\(?[1-9a-d][)）]|[1-9][.．](?=\s*[^\d\s])|q[1-9][:.：]?)\s*"
+    r"|[①-⑨]|[(（][1-9１-９][)）]"
+    r"|(?<![a-z])(?:first(?:ly)?|second(?:ly)?|third(?:ly)?)(?:\s+(?:question|thing))?\s*[,:]"
+    r"|(?<![a-z])(?:second|another|next) question\b[,:]?"
+    r"|(?:一つ目|ひとつ目|ひとつめ|二つ目|ふたつ目|ふたつめ|三つ目|[1-3１-３一二三]点目)(?:は|として)?[、,]?",
+    re.IGNORECASE,
+)
 # A sentence that starts by adding to the one before asks a second question:
 # "Also, the retention period." / 「あと保存場所も」.
 _ADDS = re.compile(
@@ -69,6 +91,7 @@ class Sentence:
     text: str  # normalised, greeting and sign-off removed
     asking: bool
     raw: str = ""  # as written, for splitting two questions at their conjunction
+    wants: bool = False  # states a want or need: a question only beside another one
 
 
 def _is_symbol(ch: str) -> bool:
@@ -86,6 +109,7 @@ class Splitter:
         self._signoff_ja = _anywhere([p for p in forms["signoff"] if not p.isascii()])
         self._intro = _anywhere(forms["introduction"], words=True)
         self._asking = _anywhere(forms["asking"], words=True)
+        self._wanting = _anywhere(forms.get("wanting", ()), words=True)
         self._question_start = _starts(forms["question_start"])
         self._filler = _anywhere(forms["filler"], words=True)
 
@@ -134,7 +158,7 @@ class Splitter:
                 prev = out[-1]
                 out[-1] = Sentence(prev.text, True, f"{prev.raw} {sentence}")
                 continue
-            out.append(Sentence(norm, asking, sentence))
+            out.append(Sentence(norm, asking, sentence, self._has(self._wanting, norm)))
         return out
 
     def _request_only(self, norm: str) -> bool:
@@ -178,25 +202,31 @@ class Splitter:
         # A message with no asking mark at all still asks: all of it is the question.
         asking = [s for s in sentences if s.asking] or sentences
         strong = [s for s in asking if "?" in s.raw or "？" in s.raw or _STRONG.search(s.text)]
-        if len(strong) >= 2:
-            return [s.raw for s in strong]
-        if len(asking) >= 2:
-            return [s.raw for s in asking]
-        for s in asking:
-            pieces = [p for p in _split_joins(s.raw) if len(p.strip()) >= 3]
-            if len(pieces) >= 2:
-                return pieces
+        chosen = strong if len(strong) >= 2 else asking
+        if len(chosen) == 1 and any(s.wants and not s.asking for s in sentences):
+            chosen = [s for s in sentences if s.asking or s.wants]
+        # Each sentence may itself hold two questions ("…, and how long …?", "1) … 2) …").
+        pieces = [p for s in chosen for p in _split_joins(s.raw) if len(p.strip()) >= 3]
+        if len(pieces) >= 2:
+            return pieces
         for s in asking:
             # 「SOC 2 の状況と DPA の締結方法を教えて」: two subjects joined by 「と」. Each half
             # must still be clearly answered by a different entry (matcher), so a split of
             # 「30 日と聞きました」 answers nothing twice.
-            pieces = [p for p in _JA_AND.split(s.raw) if len(p.strip()) >= 4]
+            split = _EN_AND.split if s.raw.isascii() else _JA_AND.split
+            pieces = [p for p in split(s.raw) if len(p.strip()) >= 4]
             if len(pieces) == 2:
                 return pieces
         return [s.raw for s in asking]
 
 
 def _split_joins(text: str) -> list[str]:
+    marks = list(_ENUM.finditer(text))
+    if len(marks) >= 2:
+        text = text[marks[0].start() :]  # "Two quick ones: 1) … 2) …": the lead-in asks nothing
+    numbered = [p for p in _ENUM.split(text) if len(p.strip()) >= 3]
+    if len(numbered) >= 2:
+        return [q for p in numbered for q in _split_joins(p)]
     pieces = _EN_JOIN.split(text)
     if len(pieces) == 1:
         pieces = _EN_JOIN2.split(text) if text.isascii() else _JA_JOIN.split(text)
