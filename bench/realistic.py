@@ -23,8 +23,9 @@ SETS = {
     "dev": DATA / "realistic_dev.tsv",
     "test": DATA / "realistic_test.tsv",
     "old": DATA / "questions.tsv",
-    # Two-in-one questions written apart from the dev and test splits, to tune the split on.
+    # Two-in-one and casual questions written apart from the dev and test splits, to tune on.
     "multi": Path(__file__).resolve().parent / "multi_dev.tsv",
+    "casual": Path(__file__).resolve().parent / "casual_dev.tsv",
 }
 
 

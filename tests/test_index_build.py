@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "23fead1c91bcc60ae978e86a64728159e3b381ad1474ba53ec82b48cb482aa23"
-SYNTHETIC_300 = "02e6a76c1a3ce7eefabb2b178f9566ff96ab7373fe49a76ca9083308dc2fca53"
+SHIPPED = "51be6026e61bea92edeb91d270b6e0a32139866338ea9fd4961dbe67e299fa4a"
+SYNTHETIC_300 = "744087141370bb6aca33f25fd4e8c56ad432adc6da225d2afca76f4d6e6d37c4"
 
 
 def _canonical(value: Any) -> Any:
@@ -31,7 +31,7 @@ def _canonical(value: Any) -> Any:
 
 
 def digest(kb: KnowledgeBase) -> str:
-    data = build(kb, Analyzer(kb.synonyms, kb.boilerplate))
+    data = build(kb, Analyzer(kb.synonyms, kb.boilerplate, kb.readings))
     return hashlib.sha256(repr(_canonical(data)).encode()).hexdigest()
 
 

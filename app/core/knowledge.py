@@ -16,6 +16,7 @@ import tomli
 
 from app.core.match.text import normalise, printable
 from app.core.paths import knowledge_dir
+from app.core.readings import READINGS_FILE, load_readings
 from app.core.scope import (
     MessageBoilerplate,
     OutOfScopeTopic,
@@ -105,6 +106,8 @@ class KnowledgeBase:
     out_of_scope: dict[str, OutOfScopeTopic] = field(default_factory=dict)
     # Greetings, sign-offs and asking phrases of whole messages (boilerplate.toml).
     message: MessageBoilerplate = field(default_factory=MessageBoilerplate)
+    # Kana readings of kanji words (readings.toml): 保存 = ほぞん.
+    readings: dict[str, str] = field(default_factory=dict)
 
     def get(self, entry_id: str) -> Entry:
         return self.entries[entry_id]
@@ -348,6 +351,11 @@ def check_knowledge(root: Path | None = None) -> tuple[KnowledgeBase, list[Probl
         lambda p: _read_toml(p, root, problems),
         _adder(root / "boilerplate.toml", root, problems),
     )
+    readings = load_readings(
+        root,
+        lambda p: _read_toml(p, root, problems),
+        _adder(root / READINGS_FILE, root, problems),
+    )
     kb = KnowledgeBase(
         entries,
         topics,
@@ -358,6 +366,7 @@ def check_knowledge(root: Path | None = None) -> tuple[KnowledgeBase, list[Probl
         boilerplate,
         out_of_scope,
         message,
+        readings,
     )
     problems.extend(_cross_check(kb))
     return kb, problems

@@ -27,6 +27,7 @@ from app.core.match.text import (
 HIRAGANA_WEIGHT = 0.1
 MIXED_WEIGHT = 0.4  # a particle before a kanji (を指, は取) says less than two kanji
 KANJI_WEIGHT = 0.5
+READING_WEIGHT = 0.6
 MAX_CORRECTIONS = 8
 FUZZY_WORD_CUTOFF = 88  # retension→retention (89) passes, weather→whether (86) does not
 _ASCII_WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
@@ -66,7 +67,18 @@ class _Doc:
 class Analyzer:
     """Turns text into features: synonym concepts, English words, Japanese character pairs."""
 
-    def __init__(self, synonyms: Iterable[tuple[str, ...]], boilerplate: Iterable[str]) -> None:
+    def __init__(
+        self,
+        synonyms: Iterable[tuple[str, ...]],
+        boilerplate: Iterable[str],
+        readings: dict[str, str] | None = None,
+    ) -> None:
+        # A question typed in kana (ほぞんきかん, ホゾン) is read as the knowledge writes it.
+        # Small kana stay small here: でしょうか must not read as 使用 (しよう).
+        self.reading_of = {
+            fold_kana(normalise_keep_script(kana)): normalise_keep_script(word)
+            for word, kana in (readings or {}).items()
+        }
         self.concept_of: dict[str, str] = {}
         for terms in synonyms:
             canon = normalise_keep_script(terms[0])
@@ -75,7 +87,11 @@ class Analyzer:
                 if form:
                     self.concept_of[form] = canon
         bp = {fold(normalise_keep_script(p)) for p in boilerplate}
-        self._sources = (_alternation_source(self.concept_of), _alternation_source(bp))
+        self._sources = (
+            _alternation_source(self.concept_of),
+            _alternation_source(bp),
+            _alternation_source(self.reading_of),
+        )
         self._compile()
         # Boilerplate words are known words: never "corrected" into a policy term.
         self.stopwords = {w for p in bp for w in _ASCII_WORD.findall(p)}
@@ -85,18 +101,25 @@ class Analyzer:
         self._ops_cache: dict[str, tuple[list[str], list[tuple[str, float, str]]]] = {}
 
     def _compile(self) -> None:
-        concepts, boilerplate = self._sources
+        concepts, boilerplate, readings = self._sources
         self._concepts = re.compile(concepts) if concepts else None
         self._boilerplate = re.compile(boilerplate) if boilerplate else None
+        self._readings = re.compile(readings) if readings else None
 
     def state(self) -> tuple[Any, ...]:
         """Plain data (for marshal) from which `from_state` rebuilds this analyzer."""
-        return (self.concept_of, self._sources, sorted(self.stopwords), sorted(self.vocabulary))
+        return (
+            self.concept_of,
+            self.reading_of,
+            self._sources,
+            sorted(self.stopwords),
+            sorted(self.vocabulary),
+        )
 
     @classmethod
     def from_state(cls, state: tuple[Any, ...]) -> Analyzer:
         self = cls.__new__(cls)
-        self.concept_of, sources, stopwords, vocabulary = state
+        self.concept_of, self.reading_of, sources, stopwords, vocabulary = state
         self._sources = tuple(sources)
         self._compile()
         self.stopwords = set(stopwords)
@@ -176,6 +199,16 @@ class Analyzer:
                 if weight > features.get(key, 0.0):
                     features[key] = weight
                 labels.setdefault(key, label)
+        if query and self._readings is not None:
+            # Kana written for a kanji word of the knowledge (ほぞん, ホゾン) also counts as
+            # that word; the kana stays, as a reading may be a slice of grammar (しないように).
+            for m in self._readings.finditer(fold_kana(kept)):
+                word = self.reading_of[m.group()]
+                for key, weight in self.analyze(word, query=False).features.items():
+                    weight *= READING_WEIGHT
+                    if weight > features.get(key, 0.0):
+                        features[key] = weight
+                        labels.setdefault(key, kept[m.start() : m.end()])
         canon_tokens = sorted(k[2:] for k in features if k[0] == "c")
         return _Doc(features, " ".join(canon_tokens + pieces), labels)
 

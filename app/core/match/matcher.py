@@ -130,7 +130,7 @@ class Matcher:
         self.kb = kb
         data = cache.load(kb) if use_cache else None
         if data is None:
-            analyzer = Analyzer(kb.synonyms, kb.boilerplate)
+            analyzer = Analyzer(kb.synonyms, kb.boilerplate, kb.readings)
             data = build(kb, analyzer)
             analyzer.clear_cache()
             data["splitter"] = Splitter.forms(kb.message)
