@@ -195,3 +195,20 @@ def test_declines_rarely_suggest_the_entry_asked_about(matcher: Matcher) -> None
         ):
             bad.append(r.question)
     assert len(bad) <= 0.05 * len(rows), bad
+
+
+@pytest.mark.parametrize(
+    ("confidence", "expected"), [(0.95, "high"), (0.8, "high"), (0.7, "medium"), (0.4, "low")]
+)
+def test_every_face_shows_the_same_confidence_band(confidence: float, expected: str) -> None:
+    from rich.style import Style
+
+    from app.core.match.decision import band
+    from app.tui.widgets.confidence import meta_text
+    from app.web.ask import CONFIDENCE, confidence_words
+
+    assert band(confidence) == expected
+    assert confidence_words(confidence) == CONFIDENCE[expected]
+    used: list[str] = []
+    meta_text(confidence, (), lambda name: used.append(name) or Style())
+    assert f"meta--{expected}" in used

@@ -13,6 +13,7 @@ from starlette.routing import Route
 from app.core.answers import answer_ids, context_line
 from app.core.i18n import N_, gettext_for
 from app.core.knowledge import Entry, KnowledgeBase
+from app.core.match.decision import band
 from app.core.match.matcher import Result
 from app.web.questionlog import log_question
 from app.web.render import page
@@ -32,12 +33,15 @@ class LangConvertor(Convertor[str]):
 
 register_url_convertor("lang", LangConvertor())
 
-CONFIDENCE = ((0.8, N_("High confidence")), (0.55, N_("Medium confidence")))
-LOW_CONFIDENCE = N_("Low confidence")
+CONFIDENCE = {
+    "high": N_("High confidence"),
+    "medium": N_("Medium confidence"),
+    "low": N_("Low confidence"),
+}
 
 
 def confidence_words(confidence: float) -> str:
-    return next((words for floor, words in CONFIDENCE if confidence >= floor), LOW_CONFIDENCE)
+    return CONFIDENCE[band(confidence)]
 
 
 def out_of_scope_text(kb: KnowledgeBase, result: Result, lang: str) -> tuple[str, str] | None:

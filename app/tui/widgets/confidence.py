@@ -12,15 +12,11 @@ from rich.style import Style
 from rich.text import Text
 
 from app.core.i18n import _, current_language
+from app.core.match.decision import band
 from app.tui.text import percent, safe
 from app.tui.widgets.prose import Prose
 
 BAR_CELLS = 10
-
-
-def band(value: float) -> str:
-    # Only the colour of the bar; whether to answer at all is the matcher's decision.
-    return "high" if value >= 0.75 else "mid" if value >= 0.5 else "low"
 
 
 def meta_text(value: float, matched: tuple[str, ...], style: Callable[[str], Style]) -> Text:
@@ -28,7 +24,7 @@ def meta_text(value: float, matched: tuple[str, ...], style: Callable[[str], Sty
     filled = round(max(0.0, min(1.0, value)) * BAR_CELLS)
     text = Text()
     text.append(_("Confidence") + " ", style("meta--muted"))
-    text.append("█" * filled, style(f"meta--{band(value)}"))
+    text.append("█" * filled, style(f"meta--{band(value)}"))  # the web's words, as a colour
     text.append("░" * (BAR_CELLS - filled), style("meta--empty"))
     text.append(" " + percent(value, current_language()))
     if matched:
@@ -38,13 +34,13 @@ def meta_text(value: float, matched: tuple[str, ...], style: Callable[[str], Sty
 
 
 class MetaLine(Prose):
-    COMPONENT_CLASSES = {"meta--muted", "meta--empty", "meta--high", "meta--mid", "meta--low"}
+    COMPONENT_CLASSES = {"meta--muted", "meta--empty", "meta--high", "meta--medium", "meta--low"}
     DEFAULT_CSS = """
     MetaLine {
         & > .meta--muted { color: $text-muted; }
         & > .meta--empty { color: $text-muted 40%; }
         & > .meta--high { color: $text-success; }
-        & > .meta--mid { color: $text-warning; }
+        & > .meta--medium { color: $text-warning; }
         & > .meta--low { color: $text-error; }
     }
     """
