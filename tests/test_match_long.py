@@ -266,3 +266,19 @@ def test_a_stated_need_beside_a_question_is_a_second_question(matcher: Matcher) 
 def test_a_short_half_with_one_clear_subject_counts(matcher: Matcher) -> None:
     result = matcher.ask("Do you use API calls to train? Is TLS 1.2 the minimum?")
     assert set(result.answer_ids) == {"policy.no-training-by-default", "faq.encryption-in-transit"}
+
+
+def test_each_answer_of_a_two_part_question_has_its_own_confidence_and_words(
+    matcher: Matcher,
+) -> None:
+    from app.core.answers import describe, result_to_json
+
+    result = matcher.ask("Is there an on-premise version? We'd also need a signed DPA first.")
+    answers = result_to_json(result, matcher.kb)["answers"]
+    assert [a["id"] for a in answers] == ["faq.self-hosting", "faq.dpa"]
+    # Each half's words, not the whole message's: "dpa" belongs to the second answer only.
+    assert not any("dpa" in w.lower() for w in answers[0]["matched"])
+    assert any("dpa" in w.lower() for w in answers[1]["matched"])
+    assert result.confidence == min(a["confidence"] for a in answers)
+    text = describe(result, matcher.kb)
+    assert text.count("[confidence ") == 2 and text.count("Matched: ") == 2

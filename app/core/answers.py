@@ -7,7 +7,7 @@ from typing import Any
 
 from app.core.i18n import N_, gettext_for
 from app.core.knowledge import Entry, KnowledgeBase
-from app.core.match.matcher import Result
+from app.core.match.matcher import Candidate, Result
 from app.core.match.text import printable
 
 
@@ -48,9 +48,21 @@ def _answer_json(entry: Entry, lang: str) -> dict[str, Any]:
     }
 
 
+def _how_sure(candidate: Candidate | None, fallback: float) -> dict[str, Any]:
+    """One answer's own confidence and matched words (a two-part question's half has its own)."""
+    if candidate is None:
+        return {"confidence": round(fallback, 3), "matched": []}
+    return {"confidence": round(candidate.score, 3), "matched": list(candidate.matched)}
+
+
 def result_to_json(result: Result, kb: KnowledgeBase, pinned: str | None = None) -> dict[str, Any]:
     lang = answer_language(result.lang, pinned)
-    answers = [_answer_json(kb.get(i), lang) for i in answer_ids(result) if i in kb.entries]
+    sure = {c.id: c for c in result.answered}
+    answers = [
+        {**_answer_json(kb.get(i), lang), **_how_sure(sure.get(i), result.confidence)}
+        for i in answer_ids(result)
+        if i in kb.entries
+    ]
     topic = kb.out_of_scope.get(result.out_of_scope or "")
     out_of_scope = None
     if topic is not None:
@@ -103,18 +115,19 @@ def describe(result: Result, kb: KnowledgeBase, pinned: str | None = None) -> st
     lines = [f"Q: {printable(result.query[:200])}"]
     if result.context in kb.entries:
         lines.append(context_line(kb, result, lang))
-    percent = f"{round(result.confidence * 100)}%"
     ids = [i for i in answer_ids(result) if i in kb.entries]
     if ids:
+        sure = {c.id: c for c in result.answered}
         for n, entry_id in enumerate(ids, 1):
             if len(ids) > 1:
                 lines.append(
                     ("" if n == 1 else "\n") + tr(N_("Answer {n} of {total}:"), n=n, total=len(ids))
                 )
-            lines += _entry_lines(kb, kb.get(entry_id), lang, percent if n == 1 else "", tr)
-            if n == 1 and result.candidates and result.candidates[0].matched:
-                matched = ", ".join(result.candidates[0].matched)
-                lines.append(tr(N_("Matched: {terms}"), terms=matched))
+            how = _how_sure(sure.get(entry_id), result.confidence)
+            percent = f"{round(how['confidence'] * 100)}%"
+            lines += _entry_lines(kb, kb.get(entry_id), lang, percent, tr)
+            if how["matched"]:
+                lines.append(tr(N_("Matched: {terms}"), terms=", ".join(how["matched"])))
         return "\n".join(lines)
     topic = kb.out_of_scope.get(result.out_of_scope or "")
     if result.decision == "clarify":

@@ -118,12 +118,18 @@ async def ask(request: Request) -> Response:
     )
     log_question(request, result)
     ids = answer_ids(result)
+    sure = {c.id: c.score for c in result.answered}
+    cards = []
+    for i in ids:
+        if i in kb.entries:
+            score = sure.get(i, result.confidence)  # each half of a two-part question its own
+            words = gettext_for(lang, confidence_words(score))
+            extra = {"confidence": words, "score": round(score, 3)}
+            cards.append({**card(kb, kb.get(i), lang), **extra})
     context = {
         "question": question,
         "decision": "answer" if ids else result.decision,
-        "cards": [card(kb, kb.get(i), lang) for i in ids if i in kb.entries],
-        "confidence": gettext_for(lang, confidence_words(result.confidence)),
-        "score": round(result.confidence, 3),
+        "cards": cards,
         "suggestions": titles(kb, list(result.suggestions[:3]), lang),
         "redirect": out_of_scope_text(kb, result, lang),
         "topic_names": [kb.topic_label(t, lang) for t in kb.by_topic()],

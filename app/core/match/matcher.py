@@ -75,6 +75,9 @@ class Result:
     reason: str = ""  # short machine code: clear_lead, two_questions, out_of_scope_topic, …
     out_of_scope: str | None = None  # the out-of-scope topic id a decline recognised
     context: str | None = None  # the previous entry a follow-up was read with, if that was used
+    # One per answer, in answer_ids order: the confidence and matched words of that answer (for
+    # a two-part question, of its own half).
+    answered: tuple[Candidate, ...] = ()
 
     @property
     def answer_id(self) -> str | None:
@@ -319,7 +322,15 @@ class Matcher:
         two = self._two_questions(query, cands)
         if two:
             return Result(
-                query, lang, "answer", top.score, cands, (), answer_ids=two, reason="two_questions"
+                query,
+                lang,
+                "answer",
+                min(c.score for c in two),
+                cands,
+                (),
+                answer_ids=tuple(c.id for c in two),
+                reason="two_questions",
+                answered=two,
             )
         if top.score >= model_params.ANSWER_AT:
             return Result(
@@ -331,6 +342,7 @@ class Matcher:
                 (),
                 answer_ids=(top.id,),
                 reason="clear_lead",
+                answered=(top,),
             )
         plausible = [c.id for c in cands if c.score >= model_params.CLARIFY_AT]
         reason = "close_candidates"
@@ -368,7 +380,7 @@ class Matcher:
         reason = "no_evidence" if not cands or cands[0].signals[1] < 1.0 else "low_confidence"
         return Result(query, lang, "decline", confidence, cands, suggestions, reason=reason)
 
-    def _two_questions(self, query: str, cands: tuple[Candidate, ...]) -> tuple[str, ...]:
+    def _two_questions(self, query: str, cands: tuple[Candidate, ...]) -> tuple[Candidate, ...]:
         sentences = self.splitter.split(query)
         parts = self.splitter.parts(sentences)
         if len(parts) < 2:
@@ -377,7 +389,7 @@ class Matcher:
         # second answer must also be plausible for the whole message, not only for its half.
         long = sum(len(s.text) for s in sentences) > LONG_MESSAGE
         near = {c.id for c in cands[:4] if c.score >= (SECOND_AT if long else SECOND_AT_SHORT)}
-        found: list[str] = []
+        found: list[Candidate] = []
         lead = cands[0]
         for part in parts[:3]:
             ev = self._evidence(self._query(part, split=False), 2)
@@ -400,6 +412,6 @@ class Matcher:
                 continue
             if top.score - runner_up < TWO_MARGIN:
                 continue  # the half fits two entries alike: it is not a question of its own
-            if top.id not in found and top.id in near:
-                found.append(top.id)
+            if top.id not in {c.id for c in found} and top.id in near:
+                found.append(top)
         return tuple(found[:2]) if len(found) >= 2 else ()

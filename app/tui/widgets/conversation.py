@@ -96,7 +96,8 @@ class Conversation(VerticalScroll):
             widgets.append(Static(note, classes="follow-up"))
         ids = tuple(i for i in result.answer_ids if i in app.kb.entries)
         if result.decision == "answer" and ids:
-            scores = {c.id: c for c in result.candidates}
+            # Each answer's own confidence (a two-part question's half has its own).
+            scores = {c.id: c for c in (*result.candidates, *result.answered)}
             for entry_id in ids:
                 candidate = scores.get(entry_id)
                 widgets.append(
