@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "51be6026e61bea92edeb91d270b6e0a32139866338ea9fd4961dbe67e299fa4a"
-SYNTHETIC_300 = "744087141370bb6aca33f25fd4e8c56ad432adc6da225d2afca76f4d6e6d37c4"
+SHIPPED = "b16fa3f52cbe17550c4f43ca6ce9444cc639ab98fbde644c9faa64d39eeca070"
+SYNTHETIC_300 = "daaed251002391043626a2e0f9d238654cee0e0b4dc5d88e841953d5fa68f33f"
 
 
 def _canonical(value: Any) -> Any:

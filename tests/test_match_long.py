@@ -282,3 +282,28 @@ def test_each_answer_of_a_two_part_question_has_its_own_confidence_and_words(
     assert result.confidence == min(a["confidence"] for a in answers)
     text = describe(result, matcher.kb)
     assert text.count("[confidence ") == 2 and text.count("Matched: ") == 2
+
+
+def test_a_statement_joined_to_a_question_is_context_not_a_second_question(
+    matcher: Matcher,
+) -> None:
+    result = matcher.ask(
+        "We run a payroll SaaS and our auditor wants to know which outside companies could end "
+        "up holding the text we send you."
+    )
+    assert result.answer_ids == ("faq.data-storage-location",)
+
+
+def test_a_bare_and_between_nouns_does_not_lend_a_weak_second_answer(matcher: Matcher) -> None:
+    result = matcher.ask(
+        "State whether customer content is transferred to sub-processors and the safeguards "
+        "applied."
+    )
+    assert result.answer_ids == ("faq.data-storage-location",)
+
+
+def test_is_it_all_right_asks_how_not_what(matcher: Matcher) -> None:
+    # 「大丈夫？」 is how the question is asked; the subject is the default setting.
+    assert matcher.ask("きほんせっていのままで大丈夫？").answer_ids == (
+        "policy.no-training-by-default",
+    )

@@ -382,7 +382,7 @@ class Matcher:
 
     def _two_questions(self, query: str, cands: tuple[Candidate, ...]) -> tuple[Candidate, ...]:
         sentences = self.splitter.split(query)
-        parts = self.splitter.parts(sentences)
+        parts, loose = self.splitter.split_parts(sentences)
         if len(parts) < 2:
             return ()
         # In a long message several asking sentences mostly elaborate one question: there the
@@ -404,7 +404,8 @@ class Matcher:
                 floor = TWO_AT_LEAD
             # A short half ("Is TLS 1.2 the minimum?") has little evidence but one clear subject.
             clear = (
-                top.score >= TWO_AT_CLEAR
+                not loose
+                and top.score >= TWO_AT_CLEAR
                 and top.score >= TWO_LEAD_RATIO * runner_up
                 and lead.score >= model_params.CLARIFY_AT
             )

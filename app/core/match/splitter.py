@@ -45,7 +45,8 @@ _EN_JOIN = re.compile(
 # A bare "and" joins two questions only when a new clause follows ("…, and can we …"), not
 # two nouns ("requests and responses").
 _EN_JOIN2 = re.compile(
-    r"\s*\+\s*|,\s*also\s+|,?\s+and\s+(?:also\s+|on top of that\s+|then\s+|separately\s*,?\s+)?"
+    r"\s*\+\s*|,\s*also\s+|,?\s+and\s+"
+    r"(?:also\s+|on top of that\s+|then\s+|separately\s*,?\s+|while i'?m at it\s*,?\s*)?"
     r"(?=(?:i|i'd|i'm|we|we'd|we're|you|u|my|our|your|it|they|there|that|this|if|whether|"
     r"what|how|where|when|who|which|why|is|are|do|does|can|could|will|would|should)\b)",
     re.IGNORECASE,
@@ -78,6 +79,12 @@ _ENUM = re.compile(
 _ADDS = re.compile(
     r"(?:also|and also|plus|additionally|in addition|one more thing|another question|"
     r"あと|それと|それから|また|加えて|さらに|ついでに|もう一つ|もうひとつ|もう1つ)(?![a-z0-9])"
+)
+# An English clause that states something ("we run …", "our auditor …").
+_STATEMENT = re.compile(r"\s*(?:i|we|they|he|she|our|my|their)\b", re.IGNORECASE)
+# A question word anywhere: 「どこの国で保存されて、何日…」 asks in both halves.
+_JA_QUESTION_WORD = re.compile(
+    r"どこ|いつ|何|なに|なん|どう|どの|どれ|誰|だれ|いくら|どんな|どういう"
 )
 # A sentence that ends the way a question ends.
 _STRONG = re.compile(
@@ -161,6 +168,24 @@ class Splitter:
             out.append(Sentence(norm, asking, sentence, self._has(self._wanting, norm)))
         return out
 
+    def _halves(self, raw: str) -> list[str]:
+        pieces = [p for p in _split_joins(raw) if len(p.strip()) >= 3]
+        return [raw] if any(self._states(p) for p in pieces[:-1]) else pieces
+
+    def _states(self, piece: str) -> bool:
+        """ "We run a payroll SaaS" before "and our auditor wants to know …": context."""
+        return bool(_STATEMENT.match(piece)) and not self._piece_asks(piece)
+
+    def _piece_asks(self, piece: str) -> bool:
+        norm = normalise_keep_script(piece)
+        return bool(
+            "?" in piece
+            or "？" in piece
+            or self._asks(norm)
+            or self._has(self._wanting, norm)
+            or _JA_QUESTION_WORD.search(norm)
+        )
+
     def _request_only(self, norm: str) -> bool:
         """A sentence that only asks ("please advise", 「ご教示いただけますと幸いです」)."""
         rest = self._asking.sub(" ", norm) if self._asking else norm
@@ -199,6 +224,11 @@ class Splitter:
     def parts(self, sentences: list[Sentence]) -> list[str]:
         """The separate questions of a message: its asking sentences, or the halves of one
         asking sentence joined by "and how …" / 「、また」."""
+        return self.split_parts(sentences)[0]
+
+    def split_parts(self, sentences: list[Sentence]) -> tuple[list[str], bool]:
+        """`parts`, and whether they were cut only at a bare "and" / 「と」 between two
+        subjects: a loose cut, which may just as well join two nouns of one question."""
         # A message with no asking mark at all still asks: all of it is the question.
         asking = [s for s in sentences if s.asking] or sentences
         strong = [s for s in asking if "?" in s.raw or "？" in s.raw or _STRONG.search(s.text)]
@@ -206,18 +236,20 @@ class Splitter:
         if len(chosen) == 1 and any(s.wants and not s.asking for s in sentences):
             chosen = [s for s in sentences if s.asking or s.wants]
         # Each sentence may itself hold two questions ("…, and how long …?", "1) … 2) …").
-        pieces = [p for s in chosen for p in _split_joins(s.raw) if len(p.strip()) >= 3]
+        pieces = [p for s in chosen for p in self._halves(s.raw)]
         if len(pieces) >= 2:
-            return pieces
+            return pieces, False
         for s in asking:
             # 「SOC 2 の状況と DPA の締結方法を教えて」: two subjects joined by 「と」. Each half
             # must still be clearly answered by a different entry (matcher), so a split of
             # 「30 日と聞きました」 answers nothing twice.
             split = _EN_AND.split if s.raw.isascii() else _JA_AND.split
             pieces = [p for p in split(s.raw) if len(p.strip()) >= 4]
-            if len(pieces) == 2:
-                return pieces
-        return [s.raw for s in asking]
+            # Two subjects, not a statement and a question: "We run a payroll SaaS and our
+            # auditor wants to know …" is one question with its context.
+            if len(pieces) == 2 and not any(self._states(p) for p in pieces):
+                return pieces, True
+        return [s.raw for s in asking], False
 
 
 def _split_joins(text: str) -> list[str]:
