@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+import shutil
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from app.core.paths import knowledge_dir
 from app.core.privacy import fallback_marks, mask_personal, mask_question
 
 FULL_WIDTH = str.maketrans("0123456789-+@.", "０１２３４５６７８９－＋＠．")
@@ -133,3 +136,19 @@ def test_an_e_mail_keeps_only_its_questions() -> None:
     assert mask_question("Thanks, but does it apply to files too?") == (
         "Thanks, but does it apply to files too?"
     )
+
+
+def test_greetings_come_from_the_knowledge_boilerplate(tmp_path: Path) -> None:
+    # One list: a greeting an editor adds to boilerplate.toml is dropped from the log too.
+    folder = tmp_path / "knowledge"
+    shutil.copytree(knowledge_dir(), folder)
+    path = folder / "boilerplate.toml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('en = ["hi", ', 'en = ["howdy", "hi", ', 1), encoding="utf-8")
+    assert fallback_marks("Howdy folks", folder) == [("Howdy folks", "greeting")]
+    assert fallback_marks("Howdy folks") == [("Howdy folks", None)]
+    assert fallback_marks("Howdy Sam, how long is data kept", folder) == [
+        ("how long is data kept", None)
+    ]
+    # Phrases are matched whatever the separators and case: "hope you're well" in the list.
+    assert fallback_marks("Hope you’re WELL!") == [("Hope you’re WELL!", "greeting")]

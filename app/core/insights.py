@@ -2,8 +2,10 @@
 
 Declined and clarified questions are grouped by similarity using the matcher's own features
 (synonym concepts, English words, Japanese character pairs) weighted by the matcher's idf, so
-that two questions group when they would look alike to the matcher. Grouping is average-linkage
-agglomerative clustering on cosine similarity, stopped at GROUP_AT.
+that two questions group when they would look alike to the matcher. Each question is then read
+as its NEIGHBOURS most similar questions, so that paraphrases sharing no word meet through the
+questions between them, and grouped by average-linkage agglomerative clustering on the cosine
+of these neighbourhoods, stopped at GROUP_AT.
 """
 
 from __future__ import annotations
@@ -15,11 +17,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-# Chosen on bench/insights_dev.tsv (8 topics in 2 languages, 112 questions; python -m
-# bench.insights_grouping): pairwise F1 there falls from 0.54 at 0.03 to 0.47 at 0.07 while
-# precision rises; the higher end keeps groups purer, which is what an editor reads. The test
-# suite's labelled groups were not used to choose it.
-GROUP_AT = 0.07
+from app.core.match.text import fold_kana, is_hiragana, is_katakana, normalise_keep_script
+
+# Chosen on bench/insights_dev.tsv (16 topics, 217 questions in Japanese, English and both; a
+# topic is one group across languages; python -m bench.insights_grouping): the highest recall
+# with precision at least 0.8, 0.82 / 0.26 at 0.15 with 10 neighbours (7 or 15: less recall at
+# that precision; words alone reached 0.82 / 0.16). The test suite's labelled groups were not
+# used to choose them.
+GROUP_AT = 0.15
+NEIGHBOURS = 10
 MAX_GROUPED = 600  # newest questions grouped; the clustering is quadratic in their number
 LOW_CONFIDENCE = 0.6
 CLOSE_AT = 0.15  # cosine; below it the "closest" entry shares little more than a particle
@@ -36,17 +42,37 @@ _FUNCTION_WORDS = frozenset(
 )
 
 
+def _katakana_pairs(text: str) -> set[str]:
+    """Character pairs of the katakana words of a text, folded as the analyzer folds them."""
+    runs = "".join(ch if is_katakana(ch) else " " for ch in normalise_keep_script(text))
+    return {fold_kana(w[i : i + 2]) for w in runs.split() for i in range(len(w) - 1)}
+
+
+def _inflection(feature: str, katakana: set[str]) -> bool:
+    """A pair of hiragana that no katakana word of the question spelled: an ending or a
+    particle (して, ます, には) that joins any two Japanese questions, not a subject."""
+    pair = feature[2:]
+    return (
+        feature.startswith("b:")
+        and all(is_hiragana(ch) or ch == "ー" for ch in pair)
+        and pair not in katakana
+    )
+
+
 def _vector(matcher: Any, text: str) -> dict[str, float]:
     doc = matcher.analyzer.analyze(text)
+    katakana = _katakana_pairs(text)
     # The matcher's own idf: from its index, or (older matchers) its attributes.
     index = getattr(matcher, "index", matcher)
     idf = getattr(index, "idf", None) or getattr(matcher, "_idf", {})
     unknown = getattr(index, "unknown_idf", None) or getattr(matcher, "_unknown_idf", 1.0)
-    vec = {
-        f: w * idf.get(f, unknown)
+    kept = {
+        f: w
         for f, w in doc.features.items()
-        if not (f.startswith("w:") and f[2:] in _FUNCTION_WORDS)
+        if not (f.startswith("w:") and f[2:] in _FUNCTION_WORDS) and not _inflection(f, katakana)
     }
+    # A question written all in hiragana keeps its pairs: they are all it has.
+    vec = {f: w * idf.get(f, unknown) for f, w in (kept or doc.features).items()}
     norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
     return {f: v / norm for f, v in vec.items()}
 
@@ -94,8 +120,33 @@ def cluster(vectors: Sequence[dict[str, float]], threshold: float = GROUP_AT) ->
     return sorted((sorted(m) for m in members.values()), key=lambda g: (-len(g), g[0]))
 
 
+def neighbourhoods(
+    vectors: Sequence[dict[str, float]], k: int = NEIGHBOURS
+) -> list[dict[str, float]]:
+    """Each question as its k most similar questions (itself among them), weighted by similarity.
+
+    Two questions alike in words are alike here too, and so are two that share no word but
+    are both like the same third ones: "how much does it cost" and "price per token" meet
+    through "what's the price of the API".
+    """
+    similar: list[list[tuple[float, int]]] = [[] for _ in vectors]
+    for i, v in enumerate(vectors):
+        for j in range(i, len(vectors)):
+            s = _cosine(v, vectors[j])
+            if s > 0:
+                similar[i].append((s, j))
+                if j != i:
+                    similar[j].append((s, i))
+    out = []
+    for pairs in similar:
+        near = heapq.nlargest(k, pairs)
+        norm = math.sqrt(sum(s * s for s, _j in near)) or 1.0
+        out.append({str(j): s / norm for s, j in near})
+    return out
+
+
 def group_texts(matcher: Any, texts: Sequence[str], threshold: float = GROUP_AT) -> list[list[int]]:
-    return cluster([_vector(matcher, t) for t in texts], threshold)
+    return cluster(neighbourhoods([_vector(matcher, t) for t in texts]), threshold)
 
 
 @dataclass(frozen=True)

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import tomli
 
 from app.core.i18n import N_
+from app.core.match.text import normalise_keep_script
+from app.core.paths import knowledge_dir
+from app.core.scope import MessageBoilerplate, load_boilerplate
 
 REDACTED = N_("[redacted]")
 
@@ -61,15 +70,46 @@ def mask_personal(text: str) -> str:
 # The matcher's splitter (app/core/match/splitter.py) prepares text for matching: it drops
 # punctuation and case, and left "taro" of "Hi Taro," and "5678" of a phone number in a trial on
 # tests/data/realistic_dev.tsv. What editors read must stay readable and hold less, so the log
-# keeps this rule of its own (`fallback_marks`, the one function to change).
+# keeps a rule of its own (`fallback_marks`, the one function to change), with the greeting and
+# sign-off phrases of the knowledge's boilerplate.toml: one list for editors to keep.
 
-_GREETING = re.compile(
-    r"(?i)^(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|greetings|thanks?(?: you)?"
-    r"(?: (?:so much|in advance|for your help))?|many thanks|best|regards|best regards|kind regards"
-    r"|sincerely|cheers|br|sent from my \w+|--+)\b[\w\s.,'-]{0,30}$"
-    r"|^(?:いつも)?お世話になって(?:おります|います)|^お疲れ様です|^こんにちは|^はじめまして"
-    r"|^(?:どうぞ)?よろしくお願い(?:いた|致)?します|^以上、?よろしく"
-)
+_ADDRESS = r"[\w\s.,'-]{0,30}$"  # "Hi team", "Dear Ms Sato", "Best, Jane" after the phrase
+_SHAPES = r"sent from my \w+|--+"  # signature lines that are shapes, not phrases
+
+
+def _phrases(phrases: Iterable[str]) -> str:
+    """Alternation of phrases, longest first, with any separator between their words."""
+    forms = {normalise_keep_script(p) for p in phrases} - {""}
+    words = (
+        r"[\W_]+".join(map(re.escape, f.split())) for f in sorted(forms, key=len, reverse=True)
+    )
+    return "|".join(words)
+
+
+def _boilerplate(root: Path) -> MessageBoilerplate:
+    def read(path: Path) -> dict[str, Any] | None:
+        try:
+            with path.open("rb") as fh:
+                return tomli.load(fh)
+        except (OSError, tomli.TOMLDecodeError):
+            return None  # `kotae check` names the mistake; the shapes below still apply
+
+    return load_boilerplate(root, read, lambda *_problem: None)
+
+
+@functools.cache
+def _greeting_patterns(root: Path) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(a sentence that is only a greeting or sign-off, a greeting that opens a sentence)."""
+    bp = _boilerplate(root)
+    either = _phrases((*bp.get("greeting"), *bp.get("signoff")))
+    alone = rf"^(?:(?:{either})(?![a-z0-9]){_ADDRESS}|(?:{_SHAPES})\b)" if either else _SHAPES
+    opening = _phrases(bp.get("greeting")) or r"(?!)"
+    return (
+        re.compile(alone, re.IGNORECASE),
+        re.compile(rf"^(?:{opening})(?![a-z0-9])[^,、]{{0,30}}[,、]\s*", re.IGNORECASE),
+    )
+
+
 _SELF_INTRO = re.compile(
     r"(?:と申します|と言います|^(?:i am|i'm|this is|my name is) .{1,40})$"
     # "…部の佐藤です": a name after where the sender works (not "ファイルの話です")
@@ -88,25 +128,28 @@ _CONTACT_WORDS = re.compile(
     r"メール|電話|連絡先|携帯|住所"
 )
 _SENTENCE_END = re.compile(r"(?<=[。！？\n])|(?<=[!?])(?=[^\x00-\x7f])|(?<=[.!?])\s+")
-_LEADING_GREETING = re.compile(r"(?i)^(?:hi|hello|hey|dear)\b[^,、]{0,30}[,、]\s*")
 
 
 def split_sentences(text: str) -> list[str]:
     return [s for s in (p.strip() for p in _SENTENCE_END.split(text)) if s]
 
 
-def fallback_marks(text: str) -> list[tuple[str, str | None]]:
-    """Each sentence with its mark: "greeting", "signature", "contact" or None."""
+def fallback_marks(text: str, knowledge: Path | None = None) -> list[tuple[str, str | None]]:
+    """Each sentence with its mark: "greeting", "signature", "contact" or None. Greetings are
+    those of `knowledge`/boilerplate.toml (default: the installed knowledge)."""
+    greeting, leading_greeting = _greeting_patterns((knowledge or knowledge_dir()).resolve())
     out: list[tuple[str, str | None]] = []
     sentences = split_sentences(unicodedata.normalize("NFKC", text))
     for i, sentence in enumerate(sentences):
+        # "Hi Taro, how long …": the greeting and the name go, what follows is read on its own.
+        sentence = leading_greeting.sub("", sentence).strip() or sentence
         bare = sentence.rstrip("。.!！?？ ").strip()
         personal = mask_personal(bare) != bare
         mark: str | None = None
         asks = sentence.rstrip().endswith("?")  # a question is never a greeting or signature
         if asks:
             mark = "contact" if personal and _CONTACT_WORDS.search(bare) else None
-        elif _GREETING.search(bare) or (_CLOSING.search(bare) and len(bare) <= 40):
+        elif greeting.search(bare) or (_CLOSING.search(bare) and len(bare) <= 40):
             mark = "greeting"
         elif _SIGN_OFF.search(bare) or (_SELF_INTRO.search(bare) and len(bare) <= 60):
             mark = "signature"
@@ -114,8 +157,6 @@ def fallback_marks(text: str) -> list[tuple[str, str | None]]:
             mark = "contact"
         elif personal and 0 < i == len(sentences) - 1 and not sentence.endswith(("。", ".", "!")):
             mark = "signature"  # "佐藤 花子 株式会社… 03-1234-5678" at the end of an e-mail
-        if mark is None:
-            sentence = _LEADING_GREETING.sub("", sentence)  # "Hi Taro, how long …"
         out.append((sentence, mark))
     return out
 
