@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.core.match.decision import MEDIUM_AT
 from app.core.match.text import fold_kana, is_hiragana, is_katakana, normalise_keep_script
 
 # Chosen on bench/insights_dev.tsv (16 topics, 217 questions in Japanese, English and both; a
@@ -27,7 +28,7 @@ from app.core.match.text import fold_kana, is_hiragana, is_katakana, normalise_k
 GROUP_AT = 0.15
 NEIGHBOURS = 10
 MAX_GROUPED = 600  # newest questions grouped; the clustering is quadratic in their number
-LOW_CONFIDENCE = 0.6
+LOW_CONFIDENCE = MEDIUM_AT  # what the faces label "Low confidence"
 CLOSE_AT = 0.15  # cosine; below it the "closest" entry shares little more than a particle
 EXAMPLES = 5
 
