@@ -67,7 +67,7 @@ def test_build_from_the_store(tmp_path: Path, matcher: Matcher) -> None:
             ("What is the price per token?", "decline", 0.1, None),
             ("price per token for the newest model", "decline", 0.1, None),
             ("Are you hiring engineers?", "decline", 0.0, None),
-            ("Is my data used for training?", "answer", 0.55, "policy.no-training-by-default"),
+            ("Is my data used for training?", "answer", 0.5, "policy.no-training-by-default"),
             ("保存期間は？", "answer", 0.95, "policy.retention-30-days"),
         ):
             ql.log_question(
