@@ -28,7 +28,7 @@ from app.tui.localized import Localized, kotae
 from app.tui.text import safe
 from app.tui.widgets.country import CountrySelect
 from app.tui.widgets.prose import Prose
-from app.tui.widgets.toggles import WrappingCheckbox, WrappingRadioButton
+from app.tui.widgets.toggles import ChoiceSet, WrappingCheckbox, WrappingRadioButton
 
 INPUT_TYPES = frozenset({"text", "email", "org_id", "file_ids", "date"})
 
@@ -109,7 +109,7 @@ class FieldBox(Localized, Vertical):
         if kind == "long_text":
             return TextArea(value or "", soft_wrap=True, show_line_numbers=False)
         if kind == "choice":
-            return RadioSet(
+            return ChoiceSet(
                 *(
                     WrappingRadioButton(label, value == v)
                     for v, label in self.workflow.choices(self.field.id, lang)
