@@ -42,7 +42,6 @@ async def test_arrow_keys_start_from_the_chosen_answer(
         assert box(app, "prompts_continue").raw() == "stop"
 
 
-@pytest.mark.xfail(strict=True, reason="Back drops what was refused")
 async def test_going_back_keeps_a_refused_answer(kb: KnowledgeBase, tmp_path: Path) -> None:
     """What was typed and refused is still there, with its error, after Back and Next."""
     app = make_app(kb, tmp_path)

@@ -7,7 +7,7 @@ killed process loses at most the field being typed.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -76,6 +76,9 @@ class WizardScreen(KotaeScreen):
         self.request: Request | None = None  # set once submitted
         self._save_timer: Timer | None = None
         self._store_failed = False
+        # What was typed and refused, by field: the session keeps only valid answers, and
+        # going Back and Next must not wipe "2026-02-30" from the field without a word.
+        self._refused: dict[str, Any] = {}
 
     def compose_body(self) -> ComposeResult:
         yield VerticalScroll(id="wizard-body", can_focus=False)
@@ -105,6 +108,9 @@ class WizardScreen(KotaeScreen):
         body = self.query_one("#wizard-body", VerticalScroll)
         await body.remove_children()
         await body.mount_all(self._page())
+        for box in self.query(FieldBox):
+            if box.field.id in self._refused:
+                box.show_errors(self.session.answer(box.field.id, self._refused[box.field.id]))
         self.call_after_refresh(body.scroll_home, animate=False)  # once the new page is laid out
         self._update_buttons()
         self.call_after_refresh(self._focus_first)
@@ -127,9 +133,14 @@ class WizardScreen(KotaeScreen):
         # A step of one field titled as the field ("補足" / "補足") shows the title once.
         heading = step.title if len(step.fields) == 1 else None
         widgets += [
-            FieldBox(f, self.workflow, self.session.value(f.id), heading) for f in step.fields
+            FieldBox(f, self.workflow, self._shown_value(f.id), heading) for f in step.fields
         ]
         return widgets
+
+    def _shown_value(self, field_id: str) -> Any:
+        if field_id in self._refused:
+            return self._refused[field_id]
+        return self.session.value(field_id)
 
     def _regime(self, code: str) -> Regime | None:
         try:
@@ -210,7 +221,11 @@ class WizardScreen(KotaeScreen):
 
     def _apply_all(self) -> None:
         for box in self.query(FieldBox):
-            self.session.answer(box.field.id, box.raw())
+            raw = box.raw()
+            if self.session.answer(box.field.id, raw):
+                self._refused[box.field.id] = raw
+            else:
+                self._refused.pop(box.field.id, None)
 
     def _show_errors(self, errors: list[FieldError]) -> None:
         first: FieldBox | None = None
