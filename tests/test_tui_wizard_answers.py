@@ -72,7 +72,6 @@ async def test_going_back_keeps_a_refused_answer(kb: KnowledgeBase, tmp_path: Pa
         assert wizard(app).session.answers["needed_by"] == "2026-03-30"
 
 
-@pytest.mark.xfail(strict=True, reason="the label repeats the step title")
 @pytest.mark.parametrize("lang", ["en", "ja"])
 async def test_a_label_equal_to_the_step_title_shows_once(
     kb: KnowledgeBase, tmp_path: Path, lang: str

@@ -130,10 +130,11 @@ class WizardScreen(KotaeScreen):
             widgets.append(ReviewPanel(self.session, regime, kotae(self).current_day()))
         if explained:
             widgets.append(ExplanationPanel(self.session, step))
-        # A step of one field titled as the field ("補足" / "補足") shows the title once.
-        heading = step.title if len(step.fields) == 1 else None
+        # The first field, right under the title, is not labelled again with the same words
+        # ("Registered address" / "Registered address").
         widgets += [
-            FieldBox(f, self.workflow, self._shown_value(f.id), heading) for f in step.fields
+            FieldBox(f, self.workflow, self._shown_value(f.id), step.title if i == 0 else None)
+            for i, f in enumerate(step.fields)
         ]
         return widgets
 
