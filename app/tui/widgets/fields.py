@@ -61,6 +61,9 @@ class FieldBox(Localized, Vertical):
         & .field-error { color: $text-error; display: none; }
         &.-invalid .field-error { display: block; }
         &.-invalid .field-control { border: tall $error; }
+        /* A dropdown draws its frame on the part that shows the value: colour that one. */
+        &.-invalid Select.field-control { border: none; }
+        &.-invalid Select.field-control > SelectCurrent { border: tall $error; }
         & TextArea { height: 6; }
         & SelectionList { height: auto; max-height: 12; }
     }
