@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from textual.widgets import Input, RadioSet, Select
 from textual.widgets._select import SelectCurrent
 
 from app.core.knowledge import KnowledgeBase
+from app.core.workflow.engine import WizardSession, load_workflow
 from app.tui.widgets.prose import Prose
 from tests.test_tui_wizard import box, fill, make_app, next_step, settle, step_id, wizard
 
@@ -108,3 +110,38 @@ async def test_a_refused_country_has_one_red_border(kb: KnowledgeBase, tmp_path:
         kind, color = current.styles.border_top
         assert kind == "tall"
         assert color == Color.parse(app.current_theme.to_color_system().generate()["error"])
+
+
+@pytest.mark.parametrize(
+    ("lang", "message"),
+    [
+        ("en", "Enter the legal name of the entity."),
+        ("ja", "法人名（正式名称）を入力してください。"),
+    ],
+)
+async def test_an_empty_required_field_says_what_to_enter(
+    kb: KnowledgeBase, tmp_path: Path, lang: str, message: str
+) -> None:
+    app = make_app(kb, tmp_path, lang)
+    async with app.run_test(size=SIZE) as pilot:
+        app.start_workflow("dpa")
+        await settle(pilot, 3)
+        await next_step(pilot)
+        name = box(app, "legal_name")
+        assert name.query_one(".field-error", Prose).text.plain == message
+        assert app.focused is name.control
+
+
+@pytest.mark.parametrize("name", ["deletion", "dpa"])
+def test_no_required_field_falls_back_to_a_bare_required(kb: KnowledgeBase, name: str) -> None:
+    """ "This field is required." does not say what to do; each field says it in its words."""
+    workflow = load_workflow(name, kb)
+    session = WizardSession(workflow, today=date(2026, 3, 2))
+    for step in workflow.steps:
+        for f in step.fields:
+            empty: object = {"multi_choice": [], "confirm": False}.get(f.type, "")
+            errors = [e for e in session.answer(f.id, empty) if e.field == f.id]
+            for lang in ("en", "ja"):
+                shown = [e.message(lang) for e in errors]
+                assert "This field is required." not in shown, (f.id, lang)
+                assert "この項目は必須です。" not in shown, (f.id, lang)
