@@ -145,3 +145,31 @@ def test_no_required_field_falls_back_to_a_bare_required(kb: KnowledgeBase, name
                 shown = [e.message(lang) for e in errors]
                 assert "This field is required." not in shown, (f.id, lang)
                 assert "この項目は必須です。" not in shown, (f.id, lang)
+
+
+DPA_ANSWERS = [
+    {"legal_name": "Example KK"},
+    {"registered_address": "Tokyo", "country": "JP"},
+    {"org_id": "org-abc123"},
+    {"signatory_name": "Hanako", "signatory_title": "CEO", "signatory_email": "h@example.jp"},
+    {"customer_role": "controller"},
+    {},
+    {"us_processing": True},
+]
+
+
+async def test_the_receipt_is_not_covered_by_a_toast(kb: KnowledgeBase, tmp_path: Path) -> None:
+    """At 80x24 a toast lies over "View in Requests" and "Close" for five seconds, to say
+    what the receipt under it says already: the receipt alone tells."""
+    app = make_app(kb, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        app.start_workflow("dpa")
+        await settle(pilot, 3)
+        for answers in DPA_ANSWERS:
+            await fill(pilot, answers)
+            await next_step(pilot)
+        screen = wizard(app)
+        assert screen.request is not None
+        assert screen.request.reference in "\n".join(p.text.plain for p in screen.query(Prose))
+        assert list(app._notifications) == []
+        assert app.focused is screen.query_one("#view")

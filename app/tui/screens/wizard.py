@@ -20,7 +20,7 @@ from textual.widgets import Button
 from app.core.deadlines import Regime
 from app.core.i18n import _, current_language
 from app.core.knowledge import KnowledgeError
-from app.core.messages import KotaeError, format_day
+from app.core.messages import KotaeError
 from app.core.records import Request
 from app.core.workflow.engine import FieldError, WizardSession, Workflow
 from app.store.submit import submit_run
@@ -321,13 +321,7 @@ class WizardScreen(KotaeScreen):
         except (KotaeError, KnowledgeError) as exc:
             self.session.back()  # stay on the review
             self.notify(error_text(exc), severity="error")
-        else:
-            self.notify(
-                _("Request {reference} submitted; due {date}.").format(
-                    reference=self.request.reference,
-                    date=format_day(self.request.due_on, current_language()),
-                )
-            )
+        # On success the receipt says it all; a toast would cover its buttons at 80x24.
 
     def action_leave(self) -> None:
         self.save_draft()
