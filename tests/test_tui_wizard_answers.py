@@ -12,7 +12,9 @@ from textual.widgets._select import SelectCurrent
 
 from app.core.knowledge import KnowledgeBase
 from app.core.workflow.engine import WizardSession, load_workflow
+from app.tui.screens.wizard import WizardScreen
 from app.tui.widgets.prose import Prose
+from tests.test_tui_small import footer_actions
 from tests.test_tui_wizard import box, fill, make_app, next_step, settle, step_id, wizard
 
 SIZE = (80, 24)
@@ -173,3 +175,27 @@ async def test_the_receipt_is_not_covered_by_a_toast(kb: KnowledgeBase, tmp_path
         assert screen.request.reference in "\n".join(p.text.plain for p in screen.query(Prose))
         assert list(app._notifications) == []
         assert app.focused is screen.query_one("#view")
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+async def test_the_receipt_footer_offers_no_leave_with_draft_kept(
+    kb: KnowledgeBase, tmp_path: Path, lang: str
+) -> None:
+    """After submitting there is no draft to keep: the footer shows f8 Close, not also
+    "esc Leave" / 「esc 中断」; escape still closes."""
+    app = make_app(kb, tmp_path, lang)
+    async with app.run_test(size=SIZE) as pilot:
+        app.start_workflow("dpa")
+        await settle(pilot, 3)
+        assert "leave" in footer_actions(app)  # while filling in, it is offered
+        for answers in DPA_ANSWERS:
+            await fill(pilot, answers)
+            await next_step(pilot)
+        assert wizard(app).request is not None
+        await settle(pilot)
+        assert "leave" not in footer_actions(app)
+        assert "next_step" in footer_actions(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.current_mode == "ask"
+        assert not isinstance(app.screen, WizardScreen)

@@ -159,6 +159,12 @@ class WizardScreen(KotaeScreen):
             return self._next_label()
         return keys.translate(binding)
 
+    def _shown(self, binding: Binding) -> bool:
+        # Once submitted or ended there is no draft to keep: "Leave" would repeat f8 Close.
+        if binding.id == keys.LEAVE.id and (self.request is not None or self.session.stopped):
+            return False
+        return binding.show
+
     def _next_label(self) -> str:
         step = self.session.current_step
         if self.request is not None or self.session.stopped:
@@ -178,7 +184,7 @@ class WizardScreen(KotaeScreen):
         back.disabled = not done and step is not None and self.session.step_number[0] == 1
         view.display = done
         go.label = self._next_label()
-        keys.localize_bindings(self, self._describe)
+        keys.localize_bindings(self, self._describe, self._shown)
         self.refresh_bindings()
 
     def _focus_first(self) -> None:
