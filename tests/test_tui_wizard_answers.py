@@ -199,3 +199,19 @@ async def test_the_receipt_footer_offers_no_leave_with_draft_kept(
         await settle(pilot)
         assert app.current_mode == "ask"
         assert not isinstance(app.screen, WizardScreen)
+
+
+async def test_the_japanese_review_puts_no_space_after_the_deadline_note(
+    kb: KnowledgeBase, tmp_path: Path
+) -> None:
+    """「期限は 2026/04/01（社内目標） です。」 had a stray space after the closing bracket."""
+    app = make_app(kb, tmp_path, "ja")
+    async with app.run_test(size=SIZE) as pilot:
+        app.start_workflow("dpa")
+        await settle(pilot, 3)
+        for answers in DPA_ANSWERS[:-1]:
+            await fill(pilot, answers)
+            await next_step(pilot)
+        assert step_id(app) == "review"
+        text = "\n".join(p.text.plain for p in app.screen.query(Prose))
+        assert "（社内目標）です。" in text, text
