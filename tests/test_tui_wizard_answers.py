@@ -112,6 +112,11 @@ async def test_a_refused_country_has_one_red_border(kb: KnowledgeBase, tmp_path:
         kind, color = current.styles.border_top
         assert kind == "tall"
         assert color == Color.parse(app.current_theme.to_color_system().generate()["error"])
+        # The error sits right under the dropdown: no empty line for a deadline note that
+        # this country (a company's address) never has.
+        assert not country.query_one(".field-implies", Prose).display
+        error = country.query_one(".field-error", Prose)
+        assert error.region.y == select.region.bottom
 
 
 @pytest.mark.parametrize(

@@ -241,7 +241,9 @@ class FieldBox(Localized, Vertical):
     def _show_implied(self) -> None:
         """Under the country: the regime it implies and the due date if submitted today."""
         for note in self.query(".field-implies").results(Prose):
-            note.update(self._implied_text())
+            text = self._implied_text()
+            note.update(text)
+            note.display = bool(text)  # else a blank line parts the dropdown from its error
 
     def _implied_text(self) -> str:
         value = self.raw()
