@@ -77,6 +77,25 @@ async def test_going_back_keeps_a_refused_answer(kb: KnowledgeBase, tmp_path: Pa
         assert wizard(app).session.answers["needed_by"] == "2026-03-30"
 
 
+async def test_a_field_left_empty_is_not_flagged_after_back_and_next(
+    kb: KnowledgeBase, tmp_path: Path
+) -> None:
+    app = make_app(kb, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        app.start_workflow("deletion")
+        await settle(pilot, 3)
+        await fill(pilot, {"scope": ["account"]})
+        await next_step(pilot)
+        await fill(pilot, {"email": "taro@example.com", "org_id": "org-abc123"})
+        await next_step(pilot)
+        assert step_id(app) == "residence"
+        await back(pilot)  # without choosing a country
+        await next_step(pilot)
+        assert step_id(app) == "residence"
+        country = box(app, "country")
+        assert not country.errors and not country.has_class("-invalid")
+
+
 @pytest.mark.parametrize("lang", ["en", "ja"])
 async def test_a_label_equal_to_the_step_title_shows_once(
     kb: KnowledgeBase, tmp_path: Path, lang: str

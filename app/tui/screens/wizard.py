@@ -229,7 +229,8 @@ class WizardScreen(KotaeScreen):
     def _apply_all(self) -> None:
         for box in self.query(FieldBox):
             raw = box.raw()
-            if self.session.answer(box.field.id, raw):
+            # Only what was put in: an empty field left on Back is not flagged on return.
+            if self.session.answer(box.field.id, raw) and raw not in (None, "", [], False):
                 self._refused[box.field.id] = raw
             else:
                 self._refused.pop(box.field.id, None)
