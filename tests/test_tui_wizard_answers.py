@@ -239,3 +239,20 @@ async def test_the_japanese_review_puts_no_space_after_the_deadline_note(
         assert step_id(app) == "review"
         text = "\n".join(p.text.plain for p in app.screen.query(Prose))
         assert "（社内目標）です。" in text, text
+
+
+@pytest.mark.parametrize(("lang", "hint"), [("en", "at least 4"), ("ja", "4 文字以上")])
+async def test_a_short_organisation_id_is_told_the_rule_it_breaks(
+    kb: KnowledgeBase, tmp_path: Path, lang: str, hint: str
+) -> None:
+    """ "org-jp1" is org- and letters and digits; the message must say what is missing."""
+    app = make_app(kb, tmp_path, lang)
+    async with app.run_test(size=SIZE) as pilot:
+        app.start_workflow("deletion")
+        await settle(pilot, 3)
+        await fill(pilot, {"scope": ["account"]})
+        await next_step(pilot)
+        await fill(pilot, {"email": "taro@example.com", "org_id": "org-jp1"})
+        await next_step(pilot)
+        org = box(app, "org_id")
+        assert hint in org.query_one(".field-error", Prose).text.plain
