@@ -237,3 +237,35 @@ async def test_a_short_organisation_id_is_told_the_rule_it_breaks(
         await next_step(pilot)
         org = box(app, "org_id")
         assert hint in org.query_one(".field-error", Prose).text.plain
+
+
+async def test_enter_on_a_chosen_country_goes_on(kb: KnowledgeBase, tmp_path: Path) -> None:
+    """Typing "germ" chooses Germany; Enter then goes on as in a text box. With nothing
+    chosen, Enter still opens the list."""
+    app = make_app(kb, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        app.start_workflow("deletion")
+        await settle(pilot, 3)
+        await fill(pilot, {"scope": ["account"]})
+        await next_step(pilot)
+        await fill(pilot, {"email": "taro@example.com", "org_id": "org-abc123"})
+        await next_step(pilot)
+        assert step_id(app) == "residence"
+        select = box(app, "country").control
+        assert isinstance(select, Select) and app.focused is select
+        await pilot.press("enter")
+        await settle(pilot)
+        assert select.expanded  # nothing chosen: the list opens
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not select.expanded and step_id(app) == "residence"
+        await pilot.press(*"germ")
+        await settle(pilot)
+        assert select.value == "DE"
+        await pilot.press("enter")
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if step_id(app) != "residence":
+                break
+        assert step_id(app) == "note"
+        assert wizard(app).session.answers["country"] == "DE"

@@ -233,7 +233,8 @@ class FieldBox(Localized, Vertical):
         self.post_message(FieldChanged(self, final=True))
 
     @on(Input.Submitted)
-    def _entered(self, event: Input.Submitted) -> None:
+    @on(CountrySelect.Confirmed)
+    def _entered(self, event: Message) -> None:
         event.stop()
         self.post_message(FieldChanged(self, final=True))
         self.post_message(FieldSubmitted(self))
