@@ -269,3 +269,34 @@ async def test_enter_on_a_chosen_country_goes_on(kb: KnowledgeBase, tmp_path: Pa
                 break
         assert step_id(app) == "note"
         assert wizard(app).session.answers["country"] == "DE"
+
+
+async def test_a_review_without_fields_scrolls_from_the_keyboard(
+    kb: KnowledgeBase, tmp_path: Path
+) -> None:
+    """At 80x24 the deletion review is taller than the screen and its focus is on Submit:
+    page down must still bring up the deadline's rules below the fold."""
+    app = make_app(kb, tmp_path, "ja")
+    async with app.run_test(size=SIZE) as pilot:
+        app.start_workflow("deletion")
+        await settle(pilot, 3)
+        for answers in [
+            {"scope": ["account"]},
+            {"email": "taro@example.com", "org_id": "org-abc123"},
+            {"country": "DE"},
+            {},
+            {"ack_irreversible": True, "ack_legal_retention": True},
+        ]:
+            await fill(pilot, answers)
+            await next_step(pilot)
+        assert step_id(app) == "review"
+        await settle(pilot)
+        body = app.screen.query_one("#wizard-body")
+        assert body.max_scroll_y > 0
+        assert app.focused is app.screen.query_one("#next")
+        await pilot.press("pagedown")
+        await settle(pilot)
+        assert body.scroll_y == body.max_scroll_y
+        await pilot.press("pageup")
+        await settle(pilot)
+        assert body.scroll_y == 0

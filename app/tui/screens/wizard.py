@@ -51,7 +51,15 @@ def error_text(exc: Exception) -> str:
 
 
 class WizardScreen(KotaeScreen):
-    BINDINGS: ClassVar = [keys.PREV_STEP, keys.NEXT_STEP, keys.LEAVE]
+    BINDINGS: ClassVar = [
+        keys.PREV_STEP,
+        keys.NEXT_STEP,
+        keys.LEAVE,
+        # With the focus on a button (a review or a receipt has no field) the page must still
+        # scroll from the keyboard; a field that pages itself (a text area, a list) wins.
+        Binding("pageup", "scroll_page(-1)", show=False),
+        Binding("pagedown", "scroll_page(1)", show=False),
+    ]
     ANSWERS = False
     DEFAULT_CSS = """
     WizardScreen {
@@ -329,6 +337,13 @@ class WizardScreen(KotaeScreen):
             self.session.back()  # stay on the review
             self.notify(error_text(exc), severity="error")
         # On success the receipt says it all; a toast would cover its buttons at 80x24.
+
+    def action_scroll_page(self, direction: int) -> None:
+        body = self.query_one("#wizard-body", VerticalScroll)
+        if direction < 0:
+            body.scroll_page_up(animate=False)
+        else:
+            body.scroll_page_down(animate=False)
 
     def action_leave(self) -> None:
         self.save_draft()
