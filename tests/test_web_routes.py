@@ -256,7 +256,12 @@ def test_the_review_lists_the_answers_the_law_and_the_due_date(client: TestClien
 
 ERRORS = [  # (step, posted answers, field linked from the summary, words of the message)
     ("scope", {}, "scope", {"ja": "少なくとも 1 つ選んでください。", "en": "Choose at least one."}),
-    ("account", {"email": "", "org_id": "org-abc123"}, "email", {"ja": "必須", "en": "required"}),
+    (
+        "account",
+        {"email": "", "org_id": "org-abc123"},
+        "email",
+        {"ja": "メールアドレスを入力", "en": "Enter the email address"},
+    ),
     ("account", {"email": "x@", "org_id": "org-abc123"}, "email", {"ja": "メール", "en": "email"}),
     (
         "account",
@@ -265,7 +270,12 @@ ERRORS = [  # (step, posted answers, field linked from the summary, words of the
         {"ja": "org-", "en": "org-"},
     ),
     ("files", {"file_ids": "abc"}, "file_ids", {"ja": "file-", "en": "file-"}),
-    ("residence", {"country": ""}, "country", {"ja": "必須", "en": "required"}),
+    (
+        "residence",
+        {"country": ""},
+        "country",
+        {"ja": "国を選んで", "en": "Choose the country"},
+    ),
     ("residence", {"country": "XX"}, "country", {"ja": "XX", "en": "XX"}),
     (
         "acknowledge",
@@ -303,7 +313,12 @@ def test_every_validation_error_shows_in_the_summary_and_by_the_field(
 
 
 DPA_ERRORS = [  # the field types the deletion form lacks: text pattern, date, choice, email
-    ("entity", {"legal_name": "", "registration_number": "#?!"}, "legal_name", "required"),
+    (
+        "entity",
+        {"legal_name": "", "registration_number": "#?!"},
+        "legal_name",
+        "Enter the legal name",
+    ),
     (
         "entity",
         {"legal_name": "X GmbH", "registration_number": "#?!"},
@@ -318,7 +333,7 @@ DPA_ERRORS = [  # the field types the deletion form lacks: text pattern, date, c
         "signatory_email",
         "email address",
     ),
-    ("role", {}, "customer_role", "required"),
+    ("role", {}, "customer_role", "Choose controller or processor"),
     ("review", {}, "us_processing", "Tick"),
 ]
 

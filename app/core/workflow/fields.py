@@ -125,7 +125,10 @@ class Checker:
         return f"{local}@{domain.lower()}", []
 
     def _org_id(self, f: FieldDef, raw: Any, err: Err) -> Checked:
-        msgid = N_("Enter an organisation ID: org- followed by letters and digits.")
+        msgid = N_(
+            "Enter an organisation ID: org- followed by at least 4 letters or digits, "
+            "such as org-AbC123."
+        )
         return self._identifier(f, raw, err, ORG_RE, msgid)
 
     def _file_ids(self, f: FieldDef, raw: Any, err: Err) -> Checked:

@@ -7,7 +7,7 @@ killed process loses at most the field being typed.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -20,7 +20,7 @@ from textual.widgets import Button
 from app.core.deadlines import Regime
 from app.core.i18n import _, current_language
 from app.core.knowledge import KnowledgeError
-from app.core.messages import KotaeError, format_day
+from app.core.messages import KotaeError
 from app.core.records import Request
 from app.core.workflow.engine import FieldError, WizardSession, Workflow
 from app.store.submit import submit_run
@@ -51,7 +51,15 @@ def error_text(exc: Exception) -> str:
 
 
 class WizardScreen(KotaeScreen):
-    BINDINGS: ClassVar = [keys.PREV_STEP, keys.NEXT_STEP, keys.LEAVE]
+    BINDINGS: ClassVar = [
+        keys.PREV_STEP,
+        keys.NEXT_STEP,
+        keys.LEAVE,
+        # With the focus on a button (a review or a receipt has no field) the page must still
+        # scroll from the keyboard; a field that pages itself (a text area, a list) wins.
+        Binding("pageup", "scroll_page(-1)", show=False),
+        Binding("pagedown", "scroll_page(1)", show=False),
+    ]
     ANSWERS = False
     DEFAULT_CSS = """
     WizardScreen {
@@ -76,6 +84,9 @@ class WizardScreen(KotaeScreen):
         self.request: Request | None = None  # set once submitted
         self._save_timer: Timer | None = None
         self._store_failed = False
+        # What was typed and refused, by field: the session keeps only valid answers, and
+        # going Back and Next must not wipe "2026-02-30" from the field without a word.
+        self._refused: dict[str, Any] = {}
 
     def compose_body(self) -> ComposeResult:
         yield VerticalScroll(id="wizard-body", can_focus=False)
@@ -105,6 +116,9 @@ class WizardScreen(KotaeScreen):
         body = self.query_one("#wizard-body", VerticalScroll)
         await body.remove_children()
         await body.mount_all(self._page())
+        for box in self.query(FieldBox):
+            if box.field.id in self._refused:
+                box.show_errors(self.session.answer(box.field.id, self._refused[box.field.id]))
         self.call_after_refresh(body.scroll_home, animate=False)  # once the new page is laid out
         self._update_buttons()
         self.call_after_refresh(self._focus_first)
@@ -124,12 +138,18 @@ class WizardScreen(KotaeScreen):
             widgets.append(ReviewPanel(self.session, regime, kotae(self).current_day()))
         if explained:
             widgets.append(ExplanationPanel(self.session, step))
-        # A step of one field titled as the field ("補足" / "補足") shows the title once.
-        heading = step.title if len(step.fields) == 1 else None
+        # The first field, right under the title, is not labelled again with the same words
+        # ("Registered address" / "Registered address").
         widgets += [
-            FieldBox(f, self.workflow, self.session.value(f.id), heading) for f in step.fields
+            FieldBox(f, self.workflow, self._shown_value(f.id), step.title if i == 0 else None)
+            for i, f in enumerate(step.fields)
         ]
         return widgets
+
+    def _shown_value(self, field_id: str) -> Any:
+        if field_id in self._refused:
+            return self._refused[field_id]
+        return self.session.value(field_id)
 
     def _regime(self, code: str) -> Regime | None:
         try:
@@ -146,6 +166,12 @@ class WizardScreen(KotaeScreen):
         if binding.id == keys.NEXT_STEP.id:
             return self._next_label()
         return keys.translate(binding)
+
+    def _shown(self, binding: Binding) -> bool:
+        # Once submitted or ended there is no draft to keep: "Leave" would repeat f8 Close.
+        if binding.id == keys.LEAVE.id and (self.request is not None or self.session.stopped):
+            return False
+        return binding.show
 
     def _next_label(self) -> str:
         step = self.session.current_step
@@ -166,7 +192,7 @@ class WizardScreen(KotaeScreen):
         back.disabled = not done and step is not None and self.session.step_number[0] == 1
         view.display = done
         go.label = self._next_label()
-        keys.localize_bindings(self, self._describe)
+        keys.localize_bindings(self, self._describe, self._shown)
         self.refresh_bindings()
 
     def _focus_first(self) -> None:
@@ -210,7 +236,12 @@ class WizardScreen(KotaeScreen):
 
     def _apply_all(self) -> None:
         for box in self.query(FieldBox):
-            self.session.answer(box.field.id, box.raw())
+            raw = box.raw()
+            # Only what was put in: an empty field left on Back is not flagged on return.
+            if self.session.answer(box.field.id, raw) and raw not in (None, "", [], False):
+                self._refused[box.field.id] = raw
+            else:
+                self._refused.pop(box.field.id, None)
 
     def _show_errors(self, errors: list[FieldError]) -> None:
         first: FieldBox | None = None
@@ -305,13 +336,14 @@ class WizardScreen(KotaeScreen):
         except (KotaeError, KnowledgeError) as exc:
             self.session.back()  # stay on the review
             self.notify(error_text(exc), severity="error")
+        # On success the receipt says it all; a toast would cover its buttons at 80x24.
+
+    def action_scroll_page(self, direction: int) -> None:
+        body = self.query_one("#wizard-body", VerticalScroll)
+        if direction < 0:
+            body.scroll_page_up(animate=False)
         else:
-            self.notify(
-                _("Request {reference} submitted; due {date}.").format(
-                    reference=self.request.reference,
-                    date=format_day(self.request.due_on, current_language()),
-                )
-            )
+            body.scroll_page_down(animate=False)
 
     def action_leave(self) -> None:
         self.save_draft()

@@ -13,6 +13,7 @@ from time import monotonic
 from typing import Any
 
 from textual.events import Key
+from textual.message import Message
 
 from app.core.countries import Country
 from app.core.match.text import normalise
@@ -46,9 +47,20 @@ class CountrySelect(LocalSelect[str]):
         self.typed = ""
         self._typed_at = 0.0
 
+    class Confirmed(Message):
+        """Enter on a closed list with a country chosen: go on, as Enter does in a text box."""
+
     def on_key(self, event: Key) -> None:
         if self.expanded:
             return  # the open list has its own search
+        if event.key == "enter" and not self.is_blank():
+            # "germ" + Enter picked Germany; opening the list again would make Enter mean two
+            # things. Down or up opens it; Enter opens it while nothing is chosen.
+            event.stop()
+            event.prevent_default()
+            self.typed = ""
+            self.post_message(self.Confirmed())
+            return
         now = monotonic()
         if now - self._typed_at > RESET_AFTER:
             self.typed = ""

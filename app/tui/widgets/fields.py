@@ -28,7 +28,7 @@ from app.tui.localized import Localized, kotae
 from app.tui.text import safe
 from app.tui.widgets.country import CountrySelect
 from app.tui.widgets.prose import Prose
-from app.tui.widgets.toggles import WrappingCheckbox, WrappingRadioButton
+from app.tui.widgets.toggles import ChoiceSet, WrappingCheckbox, WrappingRadioButton
 
 INPUT_TYPES = frozenset({"text", "email", "org_id", "file_ids", "date"})
 
@@ -61,6 +61,9 @@ class FieldBox(Localized, Vertical):
         & .field-error { color: $text-error; display: none; }
         &.-invalid .field-error { display: block; }
         &.-invalid .field-control { border: tall $error; }
+        /* A dropdown draws its frame on the part that shows the value: colour that one. */
+        &.-invalid Select.field-control { border: none; }
+        &.-invalid Select.field-control > SelectCurrent { border: tall $error; }
         & TextArea { height: 6; }
         & SelectionList { height: auto; max-height: 12; }
     }
@@ -109,7 +112,7 @@ class FieldBox(Localized, Vertical):
         if kind == "long_text":
             return TextArea(value or "", soft_wrap=True, show_line_numbers=False)
         if kind == "choice":
-            return RadioSet(
+            return ChoiceSet(
                 *(
                     WrappingRadioButton(label, value == v)
                     for v, label in self.workflow.choices(self.field.id, lang)
@@ -230,7 +233,8 @@ class FieldBox(Localized, Vertical):
         self.post_message(FieldChanged(self, final=True))
 
     @on(Input.Submitted)
-    def _entered(self, event: Input.Submitted) -> None:
+    @on(CountrySelect.Confirmed)
+    def _entered(self, event: Message) -> None:
         event.stop()
         self.post_message(FieldChanged(self, final=True))
         self.post_message(FieldSubmitted(self))
@@ -238,7 +242,9 @@ class FieldBox(Localized, Vertical):
     def _show_implied(self) -> None:
         """Under the country: the regime it implies and the due date if submitted today."""
         for note in self.query(".field-implies").results(Prose):
-            note.update(self._implied_text())
+            text = self._implied_text()
+            note.update(text)
+            note.display = bool(text)  # else a blank line parts the dropdown from its error
 
     def _implied_text(self) -> str:
         value = self.raw()

@@ -10,7 +10,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.content import Content
 from textual.geometry import Size
-from textual.widgets import Checkbox, RadioButton
+from textual.widgets import Checkbox, RadioButton, RadioSet
 
 from app.tui.text import safe
 from app.tui.widgets.prose import wrap
@@ -64,3 +64,19 @@ class WrappingRadioButton(WrappingToggle, RadioButton):
 
     def set_label(self, label: str) -> None:
         self.label = Content(safe(label))
+
+
+class ChoiceSet(RadioSet):
+    """A RadioSet whose highlight starts on the chosen answer, as the arrow keys expect.
+
+    Textual's starts on the first option whatever is pressed: back on a step answered before,
+    up then space would choose the option below the answer instead of the one above it.
+    """
+
+    def on_mount(self) -> None:
+        # After RadioSet's own mount handler, which highlights the first option.
+        self.call_later(self._highlight_pressed)
+
+    def _highlight_pressed(self) -> None:
+        if self.pressed_index >= 0:
+            self._selected = self.pressed_index
