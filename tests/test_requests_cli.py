@@ -347,6 +347,9 @@ def test_show_reads_cleanly(
     assert "(submitted)" not in out if lang == "en" else "受付済み (submitted)" in out
     assert ".: " not in out and "。: " not in out
     assert "I understand that deletion cannot be undone." in out or "取り消せない" in out
+    # The channel as the Requests screen names it, not its code.
+    assert ("Channel: command line" if lang == "en" else "コマンドライン") in out
+    assert ": cli" not in out
 
 
 def test_help_says_a_bare_kotae_opens_the_ui(capsys: pytest.CaptureFixture[str]) -> None:

@@ -27,7 +27,7 @@ from app.core.i18n import _
 from app.core.knowledge import KnowledgeBase, KnowledgeError, check_knowledge, one_line
 from app.core.match.text import printable
 from app.core.messages import format_day
-from app.core.records import Request
+from app.core.records import CHANNEL_LABELS, Request
 from app.core.statuses import KIND_LABELS, status_label
 from app.core.workflow.engine import WizardSession, Workflow, load_workflow
 from app.core.workflow.template import answers_template, expected_value
@@ -100,7 +100,7 @@ def cmd_list(args: argparse.Namespace, ctx: Context) -> int:
             format_day(r.due_on, ctx.lang) + (" !" if r.is_overdue(today) else ""),
             deadline_label(regimes[r.regime], ctx.lang) if r.regime in regimes else "—",
             r.contact or "—",
-            r.channel,
+            _channel_text(r.channel),
         ]
         for r in found
     ]
@@ -171,7 +171,7 @@ def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
         (_("Due"), due),
         (_("Extensions"), str(request.extensions)),
         (_("Contact"), request.contact or "—"),
-        (_("Channel"), request.channel),
+        (_("Channel"), _channel_text(request.channel)),
     ]
     lines = [f"{request.reference}  {_(KIND_LABELS[request.kind])}"]
     lines += [f"{label}: {value}" for label, value in fields]
@@ -185,6 +185,12 @@ def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
         lines.append(f"  {when} UTC  {e['actor']}  {e['summary']}")
     print(printable("\n".join(lines)))
     return EXIT_OK
+
+
+def _channel_text(channel: str) -> str:
+    # As the Requests screen says it; --json keeps the code.
+    label = CHANNEL_LABELS.get(channel)
+    return _(label) if label else channel
 
 
 def _status_text(status: str, lang: str) -> str:
