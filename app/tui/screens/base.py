@@ -6,12 +6,13 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 
 from app.core.i18n import _
 from app.core.knowledge import Entry
 from app.tui.keys import localize_bindings
 from app.tui.localized import Localized, kotae
+from app.tui.widgets.footer import KotaeFooter
 from app.tui.widgets.textual_text import localize_header
 
 
@@ -27,7 +28,7 @@ class KotaeScreen(Localized, Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header(icon="答")
         yield from self.compose_body()
-        yield Footer(compact=True)
+        yield KotaeFooter(compact=True)
 
     def compose_body(self) -> ComposeResult:
         raise NotImplementedError
