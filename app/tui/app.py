@@ -107,6 +107,7 @@ class KotaeApp(App[int]):
             import_module(screen_spec.target.split(":")[0])
         import_module("app.tui.screens.wizard")
         _ = self.matcher  # ready before the first question is sent
+        self.services.open_local_store()  # Requests opens without waiting for the disk
         memory.freeze_startup()
 
     # Language -----------------------------------------------------------------------------

@@ -24,6 +24,10 @@ class KotaeScreen(Localized, Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self._drawn_for: tuple[str, str] | None = None  # (interface language, answer pin)
+        # Born with the app's current styles: otherwise Textual re-parses every stylesheet
+        # of the app twice on the first switch to this screen (up to 90 ms), to style a
+        # screen whose widgets get the current styles as they mount anyway.
+        self._css_update_count = self.app._css_update_count
 
     def compose(self) -> ComposeResult:
         yield Header(icon="答")
