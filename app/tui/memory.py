@@ -22,9 +22,13 @@ _frozen = False
 
 
 def freeze_startup() -> None:
-    """Collect once, then leave what exists now out of later collections."""
+    """Leave what exists now out of later collections.
+
+    Only the young generations are collected first: a full collection here would take as long
+    as the heap is large (a host process's too), and the freeze itself costs nothing.
+    """
     global _frozen
-    gc.collect()
+    gc.collect(1)
     gc.freeze()
     _frozen = True
     young, older, oldest = gc.get_threshold()
