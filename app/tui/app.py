@@ -22,7 +22,7 @@ from app.core.config import Config
 from app.core.i18n import N_, _, choose_language, set_language
 from app.core.knowledge import KnowledgeBase
 from app.core.match.matcher import Matcher
-from app.tui import keys
+from app.tui import keys, memory
 from app.tui.commands import EntryCommands
 from app.tui.messages import OpenTopic, StartWorkflow
 from app.tui.screens import HOME, SCREENS, modes, screen_bindings, spec
@@ -106,6 +106,9 @@ class KotaeApp(App[int]):
         for screen_spec in SCREENS:
             import_module(screen_spec.target.split(":")[0])
         import_module("app.tui.screens.wizard")
+        _ = self.matcher  # ready before the first question is sent
+        self.services.open_local_store()  # Requests opens without waiting for the disk
+        memory.freeze_startup()
 
     # Language -----------------------------------------------------------------------------
 
@@ -259,6 +262,7 @@ class KotaeApp(App[int]):
 
     def on_unmount(self) -> None:
         self.services.close()
+        memory.unfreeze()
 
     # Textual's own English strings --------------------------------------------------------
 

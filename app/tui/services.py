@@ -6,6 +6,7 @@ core's own (StoreError, KnowledgeError); the screens show them.
 
 from __future__ import annotations
 
+from contextlib import suppress
 from datetime import date
 from functools import cached_property
 from pathlib import Path
@@ -13,6 +14,7 @@ from pathlib import Path
 from app.core.config import Config
 from app.core.deadlines import Regime, load_regimes
 from app.core.knowledge import KnowledgeBase, KnowledgeError
+from app.core.messages import KotaeError
 from app.core.workflow.engine import Workflow, load_workflow
 from app.store.base import StoreBase
 
@@ -39,6 +41,16 @@ class Services:
             agent=self.config.agent,
             password_file=self.config.password_file,
         )
+
+    def open_local_store(self) -> None:
+        """Open the local SQLite store ahead of need (the Requests screen, the question log);
+        a shared database is left to connect when used, and a failure to be shown then."""
+        from app.store.factory import choose_database, is_postgres
+
+        if is_postgres(choose_database(None, self.config.database)):
+            return
+        with suppress(KotaeError):  # shown by whatever needs the store next
+            _ = self.store
 
     @cached_property
     def regimes(self) -> dict[str, Regime]:

@@ -6,12 +6,13 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 
 from app.core.i18n import _
 from app.core.knowledge import Entry
 from app.tui.keys import localize_bindings
 from app.tui.localized import Localized, kotae
+from app.tui.widgets.footer import KotaeFooter
 from app.tui.widgets.textual_text import localize_header
 
 
@@ -23,11 +24,15 @@ class KotaeScreen(Localized, Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self._drawn_for: tuple[str, str] | None = None  # (interface language, answer pin)
+        # Born with the app's current styles: otherwise Textual re-parses every stylesheet
+        # of the app twice on the first switch to this screen (up to 90 ms), to style a
+        # screen whose widgets get the current styles as they mount anyway.
+        self._css_update_count = self.app._css_update_count
 
     def compose(self) -> ComposeResult:
         yield Header(icon="答")
         yield from self.compose_body()
-        yield Footer(compact=True)
+        yield KotaeFooter(compact=True)
 
     def compose_body(self) -> ComposeResult:
         raise NotImplementedError

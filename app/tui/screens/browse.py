@@ -9,7 +9,7 @@ from textual.widgets import Input, OptionList
 
 from app.core.i18n import N_, _, current_language
 from app.core.knowledge import Entry
-from app.tui import keys
+from app.tui import keys, memory
 from app.tui.localized import kotae
 from app.tui.messages import ShowEntry
 from app.tui.screens.base import KotaeScreen
@@ -105,6 +105,7 @@ class BrowseScreen(KotaeScreen):
         app = kotae(self)
         detail = self.query_one("#detail", VerticalScroll)
         detail.remove_children()
+        memory.release_removed_lines()  # a card per highlighted entry, all day
         if entry is None:
             detail.mount(Prose(_("No entry matches the filter."), classes="detail-empty"))
             return

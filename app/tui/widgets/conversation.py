@@ -18,12 +18,13 @@ from app.core.i18n import N_, _
 from app.core.knowledge import Entry
 from app.core.match.matcher import Candidate, Result
 from app.core.words import whole_words
+from app.tui import memory
 from app.tui.localized import Localized, kotae
 from app.tui.widgets.cards import AnswerCard, ClarifyCard, DeclineCard, QuestionBubble, WelcomeCard
 from app.tui.widgets.prose import Prose
 
 NOTES = {"related": N_("A related question"), "suggestion": N_("A suggestion")}
-LIVE = 8  # exchanges kept as full cards
+LIVE = 3  # exchanges kept as full cards: more than a screenful at 80x24
 
 
 @dataclass(frozen=True)
@@ -154,12 +155,14 @@ class Conversation(VerticalScroll):
             self.mount(line, before=widgets[0])
         for widget in widgets:
             widget.remove()
+        memory.release_removed_lines()
 
     def clear(self) -> None:
         self.last_result = None
         self.previous = None
         self.live = []
         self.remove_children([c for c in self.children if not isinstance(c, WelcomeCard)])
+        memory.release_removed_lines()
 
     def current_answer(self) -> AnswerCard | None:
         """The answer card holding focus, else the latest one."""

@@ -8,6 +8,7 @@ break opportunity, ASCII words stay whole, and closing punctuation never starts 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderResult
@@ -29,8 +30,13 @@ NO_LINE_START = set(
 )
 
 
-def break_offsets(line: str, width: int, by_word: bool = False) -> list[int]:
-    """Offsets at which to break one paragraph so that each piece fits in width cells."""
+@lru_cache(maxsize=4096)
+def break_offsets(line: str, width: int, by_word: bool = False) -> tuple[int, ...]:
+    """Offsets at which to break one paragraph so that each piece fits in width cells.
+
+    Cached: layout asks again for every paragraph of a widget whose text grew by one line
+    (the conversation's earlier exchanges), and the answer only depends on these three.
+    """
     width = max(1, width)
     pattern = _WORD if by_word else _TOKEN
     offsets: list[int] = []
@@ -65,7 +71,7 @@ def break_offsets(line: str, width: int, by_word: bool = False) -> list[int]:
             shown = cell_len(token.rstrip())
         last_token = match.end() - len(token)
         used += cell_len(token)
-    return offsets
+    return tuple(offsets)
 
 
 def wrap(text: Text, width: int, by_word: bool = False) -> list[Text]:
