@@ -23,7 +23,7 @@ from pathlib import Path
 
 from app.core.knowledge import Entry, KnowledgeBase, LangText, check_knowledge
 from app.core.match import decision, model_params
-from app.core.match.matcher import OOS_OVER, Matcher, off_topic_lookalike
+from app.core.match.matcher import Matcher, off_topic_lookalike, topic_over_entry
 from app.core.scope import OutOfScopeTopic, ScopeText
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -103,7 +103,7 @@ def _row(m: Matcher, expected: str, q: str, weight: float) -> Row | None:
         return None
     top = ev.candidates[0]
     # The matcher declines outright when an out-of-scope topic beats every entry.
-    if ev.oos_id is not None and ev.oos_score >= OOS_OVER * ev.top_score:
+    if topic_over_entry(top, ev):
         return (expected, top.signals, "oos", weight)
     if off_topic_lookalike(top, ev):
         return (expected, top.signals, "oos", weight)

@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "b16fa3f52cbe17550c4f43ca6ce9444cc639ab98fbde644c9faa64d39eeca070"
-SYNTHETIC_300 = "daaed251002391043626a2e0f9d238654cee0e0b4dc5d88e841953d5fa68f33f"
+SHIPPED = "c9e288e57a67c48a6c638ea0afed6b79dd523943399d02e1c67007b15546b71d"
+SYNTHETIC_300 = "4d81a70b9b1d99a6fc51e0922c26960e0593dca5857d581d0fe345ad12c60a55"
 
 
 def _canonical(value: Any) -> Any:

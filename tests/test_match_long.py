@@ -307,3 +307,12 @@ def test_is_it_all_right_asks_how_not_what(matcher: Matcher) -> None:
     assert matcher.ask("きほんせっていのままで大丈夫？").answer_ids == (
         "policy.no-training-by-default",
     )
+
+
+def test_an_entry_question_worded_like_an_out_of_scope_topic_is_answered(
+    matcher: Matcher,
+) -> None:
+    # "train" and "data" are also the words of "what were the models trained on".
+    assert matcher.ask("do you train on our data?").answer_ids == ("policy.no-training-by-default",)
+    for question in ("What data was GPT-4 trained on?", "Was my public blog in your training set?"):
+        assert matcher.ask(question).out_of_scope == "training-provenance"

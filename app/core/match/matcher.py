@@ -35,7 +35,8 @@ Decision = Literal["answer", "clarify", "decline"]
 
 CONTEXT_WEIGHT = 0.7  # a sentence that does not ask, beside one that does
 SHORTLIST = 8
-OOS_OVER = 0.9  # an out-of-scope topic this close to the best entry declines outright
+OOS_OVER = 0.9  # an out-of-scope topic this close to the best entry declines outright…
+NEAREST_OVER = 0.2  # …unless an example of the entry is this much closer than the topic's
 # With thousands of entries, skip the postings of low-weight words shared by most of them.
 MAX_POSTING = 2000
 MAX_SUGGESTIONS = 3
@@ -92,6 +93,19 @@ def _vague(top: Candidate) -> bool:
     coverage, _, margin, oos_ratio = top.signals[:4]
     unknown = top.signals[8]
     return unknown == 0 and coverage >= 0.8 and margin < VAGUE_MARGIN and oos_ratio < 1
+
+
+def topic_over_entry(top: Candidate, ev: Evidence) -> bool:
+    """An out-of-scope topic scores about as well as the best entry and reads at least as much
+    like one of its examples: "How much does the API cost?". A question that is one of the
+    entry's examples in other words ("do you train on my data", beside a topic about what the
+    models were trained on) goes to the decision model instead."""
+    nearest, oos_nearest = top.signals[4], top.signals[5]
+    return (
+        ev.oos_id is not None
+        and ev.oos_score >= OOS_OVER * ev.top_score
+        and oos_nearest >= nearest - NEAREST_OVER
+    )
 
 
 def off_topic_lookalike(top: Candidate, ev: Evidence) -> bool:
@@ -315,7 +329,7 @@ class Matcher:
         if not cands:
             return self._decline(query, lang, ev, cands)
         top = cands[0]
-        if ev.oos_id is not None and ev.oos_score >= OOS_OVER * ev.top_score and top.score < 0.9:
+        if topic_over_entry(top, ev) and top.score < 0.9:
             return self._decline(query, lang, ev, cands)
         if off_topic_lookalike(top, ev):
             return self._decline(query, lang, ev, cands, topic=True)

@@ -2,18 +2,18 @@
 
 # intercept, then one weight per decision.FEATURES entry
 WEIGHTS = (
-    -8.0547,
-    0.3766,
-    2.5226,
-    1.3584,
-    -2.4942,
-    0.9944,
-    -0.3330,
-    1.5938,
-    1.6645,
-    0.5168,
-    -0.6854,
-    -0.6985,
+    -7.9071,
+    0.4472,
+    2.4748,
+    1.2652,
+    -2.2820,
+    0.8858,
+    -0.5494,
+    1.6688,
+    1.7067,
+    0.4592,
+    -0.6068,
+    -0.6625,
 )
 # Answer when the probability is at least this; clarify between CLARIFY_AT and ANSWER_AT when
 # two entries are close; each half of a two-part question needs TWO_AT.
