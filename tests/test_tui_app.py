@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from textual.command import CommandList
 from textual.pilot import Pilot
 from textual.widgets import Input
 from textual.widgets._footer import FooterKey
@@ -21,6 +22,7 @@ from app.tui.widgets.cards import (
 )
 from app.tui.widgets.conversation import Conversation
 from app.tui.widgets.prose import Prose
+from tests.test_tui_wizard import until
 
 SIZE = (100, 40)
 
@@ -338,6 +340,12 @@ async def test_browse_shows_both_languages_side_by_side(kb: KnowledgeBase) -> No
         assert cards[0].entry is cards[1].entry
 
 
+def palette_ready(app: KotaeApp) -> bool:
+    """The command palette has found something and highlighted it."""
+    lists = app.screen.query(CommandList)
+    return bool(lists) and lists.first().highlighted is not None
+
+
 async def test_palette_jumps_to_an_entry_by_its_japanese_title(kb: KnowledgeBase) -> None:
     app = make_app(kb, "en")
     entry = kb.entries["faq.hipaa"]
@@ -345,12 +353,9 @@ async def test_palette_jumps_to_an_entry_by_its_japanese_title(kb: KnowledgeBase
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*entry.ja.title[:6])
-        for _ in range(20):  # the palette searches in a worker
-            await pilot.pause(0.05)
+        assert await until(pilot, lambda: palette_ready(app))  # it searches in a worker
         await pilot.press("enter")
-        for _ in range(10):
-            await pilot.pause(0.05)
-        assert app.current_mode == "browse"
+        assert await until(pilot, lambda: app.current_mode == "browse")
         assert app.screen.entry is not None and app.screen.entry.id == entry.id
 
 
@@ -384,10 +389,7 @@ async def test_palette_switches_the_interface_language(kb: KnowledgeBase) -> Non
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"Interface")
-        for _ in range(20):
-            await pilot.pause(0.05)
+        assert await until(pilot, lambda: palette_ready(app))
         await pilot.press("enter")
-        for _ in range(10):
-            await pilot.pause(0.05)
-        assert app.lang == "ja"
+        assert await until(pilot, lambda: app.lang == "ja")
         assert app.screen.query_one(Input).placeholder == "日本語または英語で質問を入力…"

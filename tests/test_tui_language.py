@@ -12,6 +12,7 @@ from textual.widgets._select import SelectCurrent
 
 from app.core.knowledge import KnowledgeBase
 from tests.test_tui_requests import data_dir, make_app, open_requests, settle  # noqa: F401
+from tests.test_tui_wizard import until
 
 ENGLISH = ("Dismiss menu", "Search for themes…", "No matches found", "Open the command palette")
 
@@ -42,10 +43,12 @@ async def test_theme_picker_and_no_matches_in_japanese(
         assert isinstance(app.screen, CommandPalette)
         assert app.screen.query_one(Input).placeholder == "テーマを検索…"
         await pilot.press(*"zqxj")
-        for _ in range(20):
-            await pilot.pause(0.05)
-        prompts = [str(o.prompt.renderable) for o in app.screen.query_one(CommandList).options]
-        assert prompts == ["一致するものはありません"], prompts
+
+        def prompts() -> list[str]:
+            options = app.screen.query_one(CommandList).options
+            return [str(getattr(o.prompt, "renderable", o.prompt)) for o in options]
+
+        assert await until(pilot, lambda: prompts() == ["一致するものはありません"]), prompts()
 
 
 async def test_header_icon_tooltip_in_japanese(kb: KnowledgeBase, data_dir: Path) -> None:  # noqa: F811

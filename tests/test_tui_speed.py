@@ -16,6 +16,7 @@ from app.tui import memory
 from app.tui.app import PRELOAD_AFTER, KotaeApp
 from app.tui.widgets.footer import KotaeFooter
 from app.tui.widgets.prose import break_offsets
+from tests.test_tui_wizard import until
 
 
 def make_app(kb: KnowledgeBase, data_dir: Path) -> KotaeApp:
@@ -30,10 +31,11 @@ async def test_the_start_up_heap_is_frozen_while_open_and_given_back(
     young = gc.get_threshold()[0]
     app = make_app(kb, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await asyncio.sleep(PRELOAD_AFTER + 0.3)
-        await pilot.pause()
-        assert "matcher" in app.__dict__  # built before the first question
-        assert "store" in app.services.__dict__  # the local store, before Requests
+        await asyncio.sleep(PRELOAD_AFTER)
+        # Built before the first question; the local store opened before Requests.
+        assert await until(
+            pilot, lambda: "matcher" in app.__dict__ and "store" in app.services.__dict__
+        )
         assert gc.get_freeze_count() > 0
         assert gc.get_threshold()[0] >= memory.YOUNG_THRESHOLD
     assert gc.get_freeze_count() == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -85,6 +86,15 @@ async def fill(pilot: Pilot, answers: dict[str, Any]) -> None:
         elif isinstance(control, WrappingCheckbox):
             control.value = value
     await pilot.pause()
+
+
+async def until(pilot: Pilot, check: Callable[[], bool], seconds: float = 15.0) -> bool:
+    """Wait until `check()` holds: what the app does after a timer or a screen change."""
+    for _ in range(int(seconds / 0.05)):
+        if check():
+            return True
+        await pilot.pause(0.05)
+    return check()
 
 
 def _page_state(app: KotaeApp) -> list[object]:
@@ -338,18 +348,21 @@ async def test_a_draft_is_resumed_in_a_new_app(kb: KnowledgeBase, tmp_path: Path
         await next_step(pilot)
         assert step_id(first) == "files"
         box(first, "file_ids").control.value = "file-abc123"
-        await pilot.pause(0.6)  # typing is saved once it pauses
-        with RequestStore(tmp_path) as other:  # as another process would read it
-            saved = other.get_draft("deletion")
-            assert saved is not None and saved["answers"]["file_ids"] == ["file-abc123"]
+
+        def saved_on_disk() -> bool:  # as another process would read it
+            with RequestStore(tmp_path) as other:
+                saved = other.get_draft("deletion")
+            return saved is not None and saved["answers"].get("file_ids") == ["file-abc123"]
+
+        # Typing is saved once it pauses (0.5 s); a loaded machine may take longer to get there.
+        assert await until(pilot, saved_on_disk)
         box(first, "file_ids").control.focus()
         await pilot.press(*" file-")  # being typed when the app goes: may be lost
     # The app is gone; the draft was on disk already.
     second = make_app(kb, tmp_path)
     async with second.run_test(size=SIZE) as pilot:
         second.start_workflow("deletion")
-        await settle(pilot)
-        assert isinstance(second.screen, ResumeDraft)
+        assert await until(pilot, lambda: isinstance(second.screen, ResumeDraft))
         await pilot.click("#resume")
         await settle(pilot)
         assert step_id(second) == "files"
