@@ -11,6 +11,7 @@ Everything is plain data (dicts, lists, bytes) so the index can be saved with ma
 
 from __future__ import annotations
 
+import gc
 import math
 from array import array
 from collections.abc import Iterable
@@ -55,6 +56,18 @@ def _idf(n: int, df: int) -> float:
 
 
 def build(kb: KnowledgeBase, analyzer: Analyzer) -> dict[str, Any]:
+    # The build allocates millions of small dicts and tuples and frees no cycles: the cyclic
+    # collector's passes over them cost about a fifth of a large build, for nothing.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _build(kb, analyzer)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _build(kb: KnowledgeBase, analyzer: Analyzer) -> dict[str, Any]:
     ids, n_entries, fields = doc_fields(kb)
     n = len(ids)
     # Per doc and field: feature -> summed script weight; field lengths.
