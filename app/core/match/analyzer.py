@@ -18,7 +18,6 @@ from app.core.match.text import (
     MAX_QUERY_CHARS,
     fold_kana,
     is_hiragana,
-    is_kanji,
     is_katakana,
     normalise_keep_script,
 )
@@ -206,10 +205,15 @@ class Analyzer:
                 if orig.isascii() and len(self._ops_cache) < RUN_CACHE_SIZE:
                     self._ops_cache[orig] = ops
             pieces.extend(ops[0])
-            for key, weight, label in ops[1]:
-                if weight > features.get(key, 0.0):
-                    features[key] = weight
-                labels.setdefault(key, label)
+            if query:
+                for key, weight, label in ops[1]:
+                    if weight > features.get(key, 0.0):
+                        features[key] = weight
+                    labels.setdefault(key, label)
+            else:  # the index keeps no labels
+                for key, weight, _ in ops[1]:
+                    if weight > features.get(key, 0.0):
+                        features[key] = weight
         if query and self._readings is not None:
             # Kana written for a kanji word of the knowledge (ほぞん, ホゾン) also counts as
             # that word; the kana stays, as a reading may be a slice of grammar (しないように).
@@ -253,19 +257,19 @@ class Analyzer:
             out.append(("u:" + fold(src), HIRAGANA_WEIGHT if is_hiragana(src) else 1.0, src))
         else:
             # A long katakana word should not outweigh a two-kanji word just by its length.
-            kana_len = _katakana_lengths(src)
+            kana_len = _katakana_lengths(src) if _ANY_KATAKANA.search(src) else None
             folded = fold(src)  # one character for one, so pairs line up with `src`
+            hira = [ch in _HIRAGANA for ch in src]
             for i in range(len(src) - 1):
-                pair = src[i : i + 2]
-                if is_hiragana(pair[0]):
-                    weight = HIRAGANA_WEIGHT if is_hiragana(pair[1]) else MIXED_WEIGHT
-                elif kana_len[i] >= 3 and kana_len[i + 1] == kana_len[i]:
+                if hira[i]:
+                    weight = HIRAGANA_WEIGHT if hira[i + 1] else MIXED_WEIGHT
+                elif kana_len and kana_len[i] >= 3 and kana_len[i + 1] == kana_len[i]:
                     weight = min(1.0, 2 / (kana_len[i] - 1))
                 else:
                     weight = 1.0  # 遅い, 消す: a kanji with its okurigana is still the word
-                out.append(("b:" + folded[i : i + 2], weight, pair))
+                out.append(("b:" + folded[i : i + 2], weight, src[i : i + 2]))
         # Single kanji carry meaning of their own (消 in 消したい and 消去).
-        out.extend(("k:" + ch, KANJI_WEIGHT, ch) for ch in src if is_kanji(ch))
+        out.extend([("k:" + ch, KANJI_WEIGHT, ch) for ch in _KANJI.findall(src)])
         if len(self._run_cache) < RUN_CACHE_SIZE:
             self._run_cache[src] = out
         return out
@@ -291,6 +295,10 @@ def _blank(m: re.Match[str]) -> str:
     return " " * len(m.group())
 
 
+# The same classes as text.is_hiragana / is_katakana / is_kanji, for whole-run tests.
+_HIRAGANA = frozenset(map(chr, range(0x3041, 0x30A0)))
+_ANY_KATAKANA = re.compile("[\u30a1-\u30faー]")
+_KANJI = re.compile("[\u4e00-\u9fff\u3400-\u4dbf]")
 _PART = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*|[^a-z0-9]+")
 RUN_CACHE_SIZE = 200_000
 
