@@ -7,6 +7,7 @@ Both the knowledge (when the index is built) and questions go through the same A
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -173,8 +174,8 @@ class Analyzer:
         labels: dict[str, str] = {}
         pieces: list[str] = []
         rest = folded
+        spans: list[tuple[int, int]] = []
         if self._concepts:
-            spans = []
             for m in self._concepts.finditer(folded):
                 form = m.group()
                 key = "c:" + (self.concept_of.get(form) or self.concept_of[form[:-1]])
@@ -224,8 +225,11 @@ class Analyzer:
                     if weight > features.get(key, 0.0):
                         features[key] = weight
                         labels.setdefault(key, kept[m.start() : m.end()])
-        canon_tokens = sorted(k[2:] for k in features if k[0] == "c")
-        return _Doc(features, " ".join(canon_tokens + pieces), labels)
+        # Concept features come from the concept pattern (or, in a question, a reading): most
+        # texts of the knowledge have none, and skip the sort.
+        if query or spans:
+            pieces = sorted(k[2:] for k in features if k[0] == "c") + pieces
+        return _Doc(features, " ".join(pieces), labels)
 
     def _run_ops(self, run: str, orig: str) -> tuple[list[str], list[tuple[str, float, str]]]:
         """Pieces and (feature, weight, label) of one run, in order; cached, as words repeat.
@@ -257,17 +261,22 @@ class Analyzer:
             out.append(("u:" + fold(src), HIRAGANA_WEIGHT if is_hiragana(src) else 1.0, src))
         else:
             # A long katakana word should not outweigh a two-kanji word just by its length.
-            kana_len = _katakana_lengths(src) if _ANY_KATAKANA.search(src) else None
             folded = fold(src)  # one character for one, so pairs line up with `src`
             hira = [ch in _HIRAGANA for ch in src]
-            for i in range(len(src) - 1):
-                if hira[i]:
-                    weight = HIRAGANA_WEIGHT if hira[i + 1] else MIXED_WEIGHT
-                elif kana_len and kana_len[i] >= 3 and kana_len[i + 1] == kana_len[i]:
-                    weight = min(1.0, 2 / (kana_len[i] - 1))
-                else:
-                    weight = 1.0  # 遅い, 消す: a kanji with its okurigana is still the word
-                out.append(("b:" + folded[i : i + 2], weight, src[i : i + 2]))
+            # 遅い, 消す: a kanji with its okurigana is still the word (1.0).
+            weights = [
+                (HIRAGANA_WEIGHT if nxt else MIXED_WEIGHT) if cur else 1.0
+                for cur, nxt in itertools.pairwise(hira)
+            ]
+            if _ANY_KATAKANA.search(src):
+                kana_len = _katakana_lengths(src)
+                for i, n in enumerate(kana_len[:-1]):
+                    if n >= 3 and kana_len[i + 1] == n and not hira[i]:
+                        weights[i] = min(1.0, 2 / (n - 1))
+            out = [
+                ("b:" + folded[i : i + 2], weight, src[i : i + 2])
+                for i, weight in enumerate(weights)
+            ]
         # Single kanji carry meaning of their own (消 in 消したい and 消去).
         out.extend([("k:" + ch, KANJI_WEIGHT, ch) for ch in _KANJI.findall(src)])
         if len(self._run_cache) < RUN_CACHE_SIZE:
