@@ -42,3 +42,40 @@ def test_shipped_knowledge_builds_the_same_index(kb: KnowledgeBase) -> None:
 def test_synthetic_entries_build_the_same_index(kb: KnowledgeBase) -> None:
     # Generated entries repeat texts and words, the case the build's caches are for.
     assert digest(synthetic_kb(kb, 300)) == SYNTHETIC_300
+
+
+def test_build_patterns_match_what_the_saved_ones_match(kb: KnowledgeBase) -> None:
+    # A fresh analyzer scans with guarded patterns; one loaded from its state uses the plain
+    # sources. Both must find the very same spans in the knowledge and in questions.
+    from pathlib import Path
+
+    from app.core.match.analyzer import fold
+    from app.core.match.index import doc_fields
+    from app.core.match.text import normalise_keep_script
+
+    fresh = Analyzer(kb.synonyms, kb.boilerplate, kb.readings)
+    saved = Analyzer.from_state(fresh.state())
+    assert fresh._concepts is not None and saved._concepts is not None
+    assert fresh._concepts.pattern != saved._concepts.pattern
+    _, _, fields = doc_fields(synthetic_kb(kb, 300))
+    texts = [t for per_field in fields for group in per_field.values() for t in group]
+    data = Path(__file__).parent / "data"
+    for name in ("questions.tsv", "realistic_dev.tsv"):
+        texts += data.joinpath(name).read_text(encoding="utf-8").splitlines()
+    texts += ["apiデータ xapi apis api's", "チャットgptの保存", "saves s3 a"]
+    for text in texts:
+        folded = fold(normalise_keep_script(text))
+        for a, b in ((fresh._concepts, saved._concepts), (fresh._boilerplate, saved._boilerplate)):
+            assert a is not None and b is not None
+            assert [m.span() for m in a.finditer(folded)] == [m.span() for m in b.finditer(folded)]
+
+
+def test_run_character_classes_agree_with_text_module() -> None:
+    from app.core.match import analyzer
+    from app.core.match.text import is_hiragana, is_kanji, is_katakana
+
+    for code in range(0x3000, 0xA000):
+        ch = chr(code)
+        assert (ch in analyzer._HIRAGANA) == is_hiragana(ch)
+        assert bool(analyzer._ANY_KATAKANA.match(ch)) == is_katakana(ch)
+        assert bool(analyzer._KANJI.match(ch)) == is_kanji(ch)
