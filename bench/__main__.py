@@ -25,7 +25,8 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 
 from app.core.knowledge import Entry, KnowledgeBase, LangText, load_knowledge
-from app.core.match.matcher import Candidate, Matcher, Result
+from app.core.match.matcher import Matcher
+from app.core.match.result import Candidate, Result
 from app.core.match.text import normalise
 from bench import realistic
 

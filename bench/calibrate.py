@@ -23,7 +23,8 @@ from pathlib import Path
 
 from app.core.knowledge import Entry, KnowledgeBase, LangText, check_knowledge
 from app.core.match import decision, model_params
-from app.core.match.matcher import Matcher, off_topic_lookalike, topic_over_entry
+from app.core.match.decision import off_topic_lookalike, topic_over_entry
+from app.core.match.matcher import Matcher
 from app.core.scope import OutOfScopeTopic, ScopeText
 
 ROOT = Path(__file__).resolve().parent.parent

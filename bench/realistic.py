@@ -16,7 +16,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.core.match.matcher import Matcher, Result
+from app.core.match.matcher import Matcher
+from app.core.match.result import Result
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 SETS = {

@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.core.knowledge import KnowledgeBase
-from app.core.match.matcher import Matcher, detect_language
+from app.core.match.matcher import Matcher
+from app.core.match.result import detect_language
 from bench import realistic
 
 DATA = Path(__file__).parent / "data" / "questions.tsv"

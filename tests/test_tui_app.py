@@ -11,7 +11,7 @@ from textual.widgets._footer import FooterKey
 from app.core.answers import copy_text
 from app.core.config import Config
 from app.core.knowledge import KnowledgeBase
-from app.core.match.matcher import Candidate, Result
+from app.core.match.result import Candidate, Result
 from app.tui.app import KotaeApp, run_tui
 from app.tui.widgets.cards import (
     AnswerCard,

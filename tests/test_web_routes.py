@@ -658,7 +658,7 @@ def test_agents_see_web_requests_with_their_channel(tmp_path: Path, capsys) -> N
 
 
 def test_a_two_part_question_shows_two_answers(client: TestClient, kb, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from app.core.match.matcher import Result
+    from app.core.match.result import Result
 
     two = ("policy.retention-30-days", "faq.deletion-request")
 
@@ -677,7 +677,7 @@ def test_a_recognised_out_of_scope_topic_shows_its_redirect(
 ) -> None:  # type: ignore[no-untyped-def]
     from dataclasses import dataclass
 
-    from app.core.match.matcher import Result
+    from app.core.match.result import Result
 
     @dataclass
     class Text:

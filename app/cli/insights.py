@@ -117,7 +117,7 @@ def run_insights(args: argparse.Namespace) -> int:
 
 def _add(args: argparse.Namespace) -> int:
     from app.core.knowledge_edit import EditRefused, add_example
-    from app.core.match.matcher import detect_language
+    from app.core.match.result import detect_language
     from app.store.questions import delete_question, get_question, transaction
 
     with _store(args.data_dir) as store:

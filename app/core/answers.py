@@ -7,7 +7,7 @@ from typing import Any
 
 from app.core.i18n import N_, gettext_for
 from app.core.knowledge import Entry, KnowledgeBase
-from app.core.match.matcher import Candidate, Result
+from app.core.match.result import Candidate, Result
 from app.core.match.text import printable
 
 

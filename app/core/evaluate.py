@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from app.core.answers import answer_ids
-from app.core.match.matcher import detect_language
+from app.core.match.result import detect_language
 
 NONE = "none"
 # Frozen test splits (sha256 of the file): only their totals are shown, never a question, so

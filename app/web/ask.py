@@ -14,7 +14,7 @@ from app.core.answers import answer_ids, context_line
 from app.core.i18n import N_, gettext_for
 from app.core.knowledge import Entry, KnowledgeBase
 from app.core.match.decision import band
-from app.core.match.matcher import Result
+from app.core.match.result import Result
 from app.web.questionlog import log_question
 from app.web.render import page
 from app.web.security import checked_form

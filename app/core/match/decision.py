@@ -14,6 +14,7 @@ import math
 from collections.abc import Sequence
 
 from app.core.match import model_params
+from app.core.match.result import Candidate, Evidence
 
 FEATURES = (
     "coverage",  # share of the question's BM25F weight the entry explains
@@ -108,3 +109,45 @@ def _solve(a: list[list[float]], b: list[float]) -> list[float]:
             continue
         out[r] = (m[r][n] - sum(m[r][j] * out[j] for j in range(r + 1, n))) / m[r][r]
     return out
+
+
+# When to decline or hedge whatever the model says ------------------------------------------
+
+OOS_OVER = 0.9  # an out-of-scope topic this close to the best entry declines outright…
+NEAREST_OVER = 0.2  # …unless an example of the entry is this much closer than the topic's
+VAGUE_MARGIN = 0.1  # a lead this small over the next entry, on words all the policy's: vague
+# Declined as out of scope: nearest out-of-scope example this much closer than the entry's, and
+# the topic's BM25F score at least this share of the entry's.
+LOOKALIKE_LEAD = 0.1
+LOOKALIKE_SCORE = 0.6
+
+
+def vague(top: Candidate) -> bool:
+    """Every word is the policy's, but it fits several entries alike ("data", 「データ」)."""
+    coverage, _, margin, oos_ratio = top.signals[:4]
+    unknown = top.signals[8]
+    return unknown == 0 and coverage >= 0.8 and margin < VAGUE_MARGIN and oos_ratio < 1
+
+
+def topic_over_entry(top: Candidate, ev: Evidence) -> bool:
+    """An out-of-scope topic scores about as well as the best entry and reads at least as much
+    like one of its examples: "How much does the API cost?". A question that is one of the
+    entry's examples in other words ("do you train on my data", beside a topic about what the
+    models were trained on) goes to the decision model instead."""
+    nearest, oos_nearest = top.signals[4], top.signals[5]
+    return (
+        ev.oos_id is not None
+        and ev.oos_score >= OOS_OVER * ev.top_score
+        and oos_nearest >= nearest - NEAREST_OVER
+    )
+
+
+def off_topic_lookalike(top: Candidate, ev: Evidence) -> bool:
+    """Shares the policy's words ("fine-tune", 「ファイル」) but reads like an out-of-scope
+    example clearly more than like any example of the entry: "How do I fine-tune a model?"."""
+    nearest, oos_nearest = top.signals[4], top.signals[5]
+    return (
+        ev.oos_id is not None
+        and oos_nearest >= nearest + LOOKALIKE_LEAD
+        and ev.oos_score >= LOOKALIKE_SCORE * ev.top_score
+    )

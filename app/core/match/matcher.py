@@ -19,24 +19,21 @@ import dataclasses
 import heapq
 import math
 from collections import defaultdict
-from dataclasses import dataclass, field
-from typing import Literal
+from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
 from app.core.knowledge import KnowledgeBase
 from app.core.match import cache, decision, model_params
 from app.core.match.analyzer import Analyzer
+from app.core.match.decision import off_topic_lookalike, topic_over_entry, vague
 from app.core.match.index import K1, Index, build
+from app.core.match.result import Candidate, Evidence, Result, detect_language
 from app.core.match.splitter import Splitter, kept_text
-from app.core.match.text import MAX_QUERY_CHARS, is_japanese
-
-Decision = Literal["answer", "clarify", "decline"]
+from app.core.match.text import MAX_QUERY_CHARS
 
 CONTEXT_WEIGHT = 0.7  # a sentence that does not ask, beside one that does
 SHORTLIST = 8
-OOS_OVER = 0.9  # an out-of-scope topic this close to the best entry declines outright…
-NEAREST_OVER = 0.2  # …unless an example of the entry is this much closer than the topic's
 # With thousands of entries, skip the postings of low-weight words shared by most of them.
 MAX_POSTING = 2000
 MAX_SUGGESTIONS = 3
@@ -47,81 +44,7 @@ TWO_MARGIN = 0.05
 TWO_AT_CLEAR = 0.15  # a half this likely, leading its runner-up by TWO_LEAD_RATIO, is a question
 TWO_LEAD_RATIO = 2.0
 LONG_MESSAGE = 160  # characters of kept text
-VAGUE_MARGIN = 0.1
 NEAREST_MIX = 0.2
-# Declined as out of scope: nearest out-of-scope example this much closer than the entry's, and
-# the topic's BM25F score at least this share of the entry's.
-LOOKALIKE_LEAD = 0.1
-LOOKALIKE_SCORE = 0.6  # weight of the nearest example against BM25F when ranking the shortlist
-
-
-@dataclass(frozen=True)
-class Candidate:
-    id: str
-    score: float  # 0..1: the decision model's probability that this entry answers
-    matched: tuple[str, ...] = ()  # the words of the question that matched this entry: the "why"
-    signals: tuple[float, ...] = ()  # the decision model's inputs (decision.FEATURES)
-
-
-@dataclass(frozen=True)
-class Result:
-    query: str
-    lang: str  # language of the question: "ja" or "en"
-    decision: Decision
-    confidence: float  # 0..1, confidence in the top candidate
-    candidates: tuple[Candidate, ...] = field(default_factory=tuple)  # best first
-    suggestions: tuple[str, ...] = ()  # entry ids to offer on clarify / decline
-    note: str = ""  # why the question could not be matched at all (empty, no content)
-    answer_ids: tuple[str, ...] = ()  # one or two entries when decision == "answer"
-    reason: str = ""  # short machine code: clear_lead, two_questions, out_of_scope_topic, …
-    out_of_scope: str | None = None  # the out-of-scope topic id a decline recognised
-    context: str | None = None  # the previous entry a follow-up was read with, if that was used
-    # One per answer, in answer_ids order: the confidence and matched words of that answer (for
-    # a two-part question, of its own half).
-    answered: tuple[Candidate, ...] = ()
-
-    @property
-    def answer_id(self) -> str | None:
-        if self.decision != "answer":
-            return None
-        if self.answer_ids:
-            return self.answer_ids[0]
-        return self.candidates[0].id if self.candidates else None
-
-
-def _vague(top: Candidate) -> bool:
-    coverage, _, margin, oos_ratio = top.signals[:4]
-    unknown = top.signals[8]
-    return unknown == 0 and coverage >= 0.8 and margin < VAGUE_MARGIN and oos_ratio < 1
-
-
-def topic_over_entry(top: Candidate, ev: Evidence) -> bool:
-    """An out-of-scope topic scores about as well as the best entry and reads at least as much
-    like one of its examples: "How much does the API cost?". A question that is one of the
-    entry's examples in other words ("do you train on my data", beside a topic about what the
-    models were trained on) goes to the decision model instead."""
-    nearest, oos_nearest = top.signals[4], top.signals[5]
-    return (
-        ev.oos_id is not None
-        and ev.oos_score >= OOS_OVER * ev.top_score
-        and oos_nearest >= nearest - NEAREST_OVER
-    )
-
-
-def off_topic_lookalike(top: Candidate, ev: Evidence) -> bool:
-    """Shares the policy's words ("fine-tune", 「ファイル」) but reads like an out-of-scope
-    example clearly more than like any example of the entry: "How do I fine-tune a model?"."""
-    nearest, oos_nearest = top.signals[4], top.signals[5]
-    return (
-        ev.oos_id is not None
-        and oos_nearest >= nearest + LOOKALIKE_LEAD
-        and ev.oos_score >= LOOKALIKE_SCORE * ev.top_score
-    )
-
-
-def detect_language(text: str) -> str:
-    """Japanese when the question has any kana or kanji, else English."""
-    return "ja" if any(is_japanese(ch) or "\uff66" <= ch <= "\uff9f" for ch in text) else "en"
 
 
 @dataclass
@@ -130,16 +53,6 @@ class Query:
     asking: dict[str, float]  # the asking sentences' features only
     labels: dict[str, str]
     canonical: str
-
-
-@dataclass
-class Evidence:
-    """What the ranking found for one text: entry candidates and the best out-of-scope topic."""
-
-    candidates: list[Candidate]
-    oos_id: str | None  # best out-of-scope topic, if it scored at all
-    oos_score: float
-    top_score: float  # BM25F score of the best entry
 
 
 class Matcher:
@@ -360,7 +273,7 @@ class Matcher:
             )
         plausible = [c.id for c in cands if c.score >= model_params.CLARIFY_AT]
         reason = "close_candidates"
-        if len(plausible) < 2 and len(cands) >= 2 and _vague(top):
+        if len(plausible) < 2 and len(cands) >= 2 and vague(top):
             # Every word is the policy's, but it fits several entries alike ("data", 「データ」).
             plausible, reason = [c.id for c in cands], "vague_question"
         if len(plausible) >= 2:

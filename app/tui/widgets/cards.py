@@ -19,7 +19,7 @@ from textual.widgets import Button
 
 from app.core.i18n import _, current_language
 from app.core.knowledge import Entry, KnowledgeBase
-from app.core.match.matcher import Result
+from app.core.match.result import Result
 from app.tui import keys
 from app.tui.localized import Localized, kotae
 from app.tui.messages import OpenTopic, ShowEntry, StartWorkflow

@@ -16,7 +16,7 @@ from textual.widgets import Static
 from app.core.answers import context_line
 from app.core.i18n import N_, _
 from app.core.knowledge import Entry
-from app.core.match.matcher import Candidate, Result
+from app.core.match.result import Candidate, Result
 from app.core.words import whole_words
 from app.tui import memory
 from app.tui.localized import Localized, kotae
