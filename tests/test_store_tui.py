@@ -38,10 +38,12 @@ async def test_others_changes_show_and_the_holder_filter(
     async with app.run_test(size=SIZE) as pilot:
         await open_requests(pilot)
         me = app.services.store.agent
-        assert table(app).get_row("DEL-2026-000002")[6].plain == "—"
+        assert table(app).get_cell("DEL-2026-000002", "assignee").plain == "—"
         with RequestStore(data_dir, agent="suzuki") as other:  # another agent's Kotae
             other.claim("DEL-2026-000002")
-        await _until(pilot, lambda: table(app).get_row("DEL-2026-000002")[6].plain == "suzuki")
+        await _until(
+            pilot, lambda: table(app).get_cell("DEL-2026-000002", "assignee").plain == "suzuki"
+        )
         app.services.store.claim("DEL-2026-000001")
         holder = app.screen.query_one("#filter-holder", Select)
         holder.value = "mine"
@@ -72,6 +74,6 @@ async def test_a_change_from_a_stale_view_is_refused_with_the_new_state(
         await settle(pilot)
         errors = [n for n in app._notifications if n.severity == "error"]
         assert errors and "assigned to suzuki (version 2)" in errors[-1].message
-        assert table(app).get_row("DEL-2026-000001")[6].plain == "suzuki"  # shown at once
+        assert table(app).get_cell("DEL-2026-000001", "assignee").plain == "suzuki"  # shown at once
     with RequestStore(data_dir) as store:
         assert store.get("DEL-2026-000001").status == "submitted"  # nothing overwritten

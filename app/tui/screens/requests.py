@@ -7,7 +7,6 @@ its refusal (IllegalTransition, ExtensionRefused) as an error if one still comes
 from __future__ import annotations
 
 import os
-from datetime import date
 from pathlib import Path
 from typing import ClassVar
 
@@ -30,23 +29,13 @@ from app.tui.localized import kotae
 from app.tui.screens.base import KotaeScreen
 from app.tui.screens.dialogs import Export, Extension, StatusChange
 from app.tui.screens.wizard import error_text
-from app.tui.services import due_soon
 from app.tui.widgets.request_detail import RequestDetail
+from app.tui.widgets.request_table import COLUMNS, KIND_SHORT, SCROLLBAR, cells, fit_columns
 from app.tui.widgets.textual_text import LocalSelect
 
 ALL = "*"
 MINE, UNASSIGNED = "mine", "unassigned"
 POLL_SECONDS = 3.0  # how soon changes made by other agents show
-KIND_SHORT = {"deletion": N_("deletion"), "dpa": N_("DPA")}
-COLUMNS = (
-    ("ref", N_("Reference")),
-    ("kind", N_("Kind")),
-    ("status", N_("Status")),
-    ("due", N_("Due")),
-    ("requester", N_("Requester")),
-    ("received", N_("Received")),
-    ("assignee", N_("Assignee")),
-)
 
 
 class RequestsScreen(KotaeScreen):
@@ -106,6 +95,9 @@ class RequestsScreen(KotaeScreen):
         self.refresh_list()
         self.set_interval(POLL_SECONDS, self._poll)
         self._just_mounted = True
+
+    def on_resize(self) -> None:
+        self.refresh_list()  # the columns that fit change with the width
 
     def on_screen_resume(self) -> None:
         super().on_screen_resume()
@@ -205,40 +197,21 @@ class RequestsScreen(KotaeScreen):
             found = [r for r in found if r.is_overdue(today)]
         self.requests = {r.reference: r for r in found}
         self._listed_for = self._filters()
-        rows = [self._cells(r, today) for r in found]
+        rows = [cells(r, today, self.app.theme_variables) for r in found]
         table = self.table
         keep = self.selected
         table.clear(columns=True)
-        for i, (key, title) in enumerate(COLUMNS):
-            # Widths given up front: DataTable does not repaint after measuring a refill.
+        # Widths given up front: DataTable does not repaint after measuring a refill.
+        shown = fit_columns(rows, self.app.size.width - SCROLLBAR)
+        for i in shown:
+            key, title = COLUMNS[i]
             width = max([cell_len(_(title)), *(row[i].cell_len for row in rows)])
             table.add_column(_(title), key=key, width=width)
-        for request, cells in zip(found, rows, strict=True):
-            table.add_row(*cells, key=request.reference)
+        for request, row in zip(found, rows, strict=True):
+            table.add_row(*(row[i] for i in shown), key=request.reference)
         if keep in self.requests:
             table.move_cursor(row=table.get_row_index(keep), animate=False)
         self._show_detail(self._cursor_reference())
-
-    def _cells(self, request: Request, today: date) -> list[Text]:
-        lang = current_language()
-        colors = self.app.theme_variables
-        style = ""
-        due = format_day(request.due_on, lang)
-        if request.is_overdue(today):
-            style = f"bold {colors.get('text-error', 'red')}"
-            due += " !"
-        elif not request.closed and due_soon(request.due_on, today):
-            style = colors.get("text-warning", "yellow")
-        values = [
-            request.reference,
-            _(KIND_SHORT[request.kind]),
-            str(status_label(request.status)),
-            due,
-            request.contact or "—",
-            format_day(request.received_on, lang),
-            request.assignee or "—",
-        ]
-        return [Text(v, style=style) for v in values]
 
     def _cursor_reference(self) -> str | None:
         table = self.table
