@@ -11,20 +11,7 @@ from textual.widgets import Select
 from app.core.deadlines import due_date, load_regimes
 from app.core.knowledge import KnowledgeBase
 from app.core.messages import format_day
-from tests.test_tui_wizard import TODAY, box, fill, make_app, next_step, settle, step_id
-
-
-async def to_residence(pilot: object, app: object) -> Select[str]:
-    app.start_workflow("deletion")  # type: ignore[attr-defined]
-    await settle(pilot, 3)  # type: ignore[arg-type]
-    await fill(pilot, {"scope": ["account"]})  # type: ignore[arg-type]
-    await next_step(pilot)  # type: ignore[arg-type]
-    await fill(pilot, {"email": "taro@example.com", "org_id": "org-abc123"})  # type: ignore[arg-type]
-    await next_step(pilot)  # type: ignore[arg-type]
-    assert step_id(app) == "residence"  # type: ignore[arg-type]
-    select = box(app, "country").control  # type: ignore[arg-type]
-    assert isinstance(select, Select)
-    return select
+from tests.test_tui_wizard import TODAY, box, fill, make_app, next_step, settle, to_residence
 
 
 async def type_text(pilot: object, select: Select[str], text: str) -> None:

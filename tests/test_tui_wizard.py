@@ -88,6 +88,20 @@ async def fill(pilot: Pilot, answers: dict[str, Any]) -> None:
     await pilot.pause()
 
 
+async def to_residence(pilot: Pilot, app: KotaeApp) -> Select[str]:
+    """Start the deletion wizard and answer its first two steps: the country step is next."""
+    app.start_workflow("deletion")
+    await settle(pilot, 3)
+    await fill(pilot, {"scope": ["account"]})
+    await next_step(pilot)
+    await fill(pilot, {"email": "taro@example.com", "org_id": "org-abc123"})
+    await next_step(pilot)
+    assert step_id(app) == "residence"
+    select = box(app, "country").control
+    assert isinstance(select, Select)
+    return select
+
+
 async def until(pilot: Pilot, check: Callable[[], bool], seconds: float = 15.0) -> bool:
     """Wait until `check()` holds: what the app does after a timer or a screen change."""
     for _ in range(int(seconds / 0.05)):

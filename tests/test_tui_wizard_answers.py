@@ -15,7 +15,16 @@ from app.core.workflow.engine import WizardSession, load_workflow
 from app.tui.screens.wizard import WizardScreen
 from app.tui.widgets.prose import Prose
 from tests.test_tui_small import footer_actions
-from tests.test_tui_wizard import box, fill, make_app, next_step, settle, step_id, wizard
+from tests.test_tui_wizard import (
+    box,
+    fill,
+    make_app,
+    next_step,
+    settle,
+    step_id,
+    to_residence,
+    wizard,
+)
 
 SIZE = (80, 24)
 
@@ -79,13 +88,7 @@ async def test_a_field_left_empty_is_not_flagged_after_back_and_next(
 ) -> None:
     app = make_app(kb, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        app.start_workflow("deletion")
-        await settle(pilot, 3)
-        await fill(pilot, {"scope": ["account"]})
-        await next_step(pilot)
-        await fill(pilot, {"email": "taro@example.com", "org_id": "org-abc123"})
-        await next_step(pilot)
-        assert step_id(app) == "residence"
+        await to_residence(pilot, app)
         await back(pilot)  # without choosing a country
         await next_step(pilot)
         assert step_id(app) == "residence"
@@ -244,15 +247,8 @@ async def test_enter_on_a_chosen_country_goes_on(kb: KnowledgeBase, tmp_path: Pa
     chosen, Enter still opens the list."""
     app = make_app(kb, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        app.start_workflow("deletion")
-        await settle(pilot, 3)
-        await fill(pilot, {"scope": ["account"]})
-        await next_step(pilot)
-        await fill(pilot, {"email": "taro@example.com", "org_id": "org-abc123"})
-        await next_step(pilot)
-        assert step_id(app) == "residence"
-        select = box(app, "country").control
-        assert isinstance(select, Select) and app.focused is select
+        select = await to_residence(pilot, app)
+        assert app.focused is select
         await pilot.press("enter")
         await settle(pilot)
         assert select.expanded  # nothing chosen: the list opens
