@@ -7,11 +7,13 @@ from pathlib import Path
 
 import pytest
 from textual.color import Color
+from textual.pilot import Pilot
 from textual.widgets import Input, RadioSet, Select
 from textual.widgets._select import SelectCurrent
 
 from app.core.knowledge import KnowledgeBase
 from app.core.workflow.engine import WizardSession, load_workflow
+from app.tui.app import KotaeApp
 from app.tui.screens.wizard import WizardScreen
 from app.tui.widgets.prose import Prose
 from tests.test_tui_small import footer_actions
@@ -27,6 +29,15 @@ from tests.test_tui_wizard import (
 )
 
 SIZE = (80, 24)
+
+
+async def to_address(pilot: Pilot, app: KotaeApp) -> None:
+    """Start the DPA wizard and name the company: the address step is next."""
+    app.start_workflow("dpa")
+    await settle(pilot, 3)
+    await fill(pilot, {"legal_name": "Example KK"})
+    await next_step(pilot)
+    assert step_id(app) == "address"
 
 
 async def back(pilot: object) -> None:
@@ -57,10 +68,7 @@ async def test_going_back_keeps_a_refused_answer(kb: KnowledgeBase, tmp_path: Pa
     """What was typed and refused is still there, with its error, after Back and Next."""
     app = make_app(kb, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        app.start_workflow("dpa")
-        await settle(pilot, 3)
-        await fill(pilot, {"legal_name": "Example KK"})
-        await next_step(pilot)
+        await to_address(pilot, app)
         await fill(pilot, {"registered_address": "Tokyo", "country": "JP"})
         await next_step(pilot)
         assert step_id(app) == "account"
@@ -103,10 +111,7 @@ async def test_a_label_equal_to_the_step_title_shows_once(
     """ "Registered address" heads the step and labels its first field: once is enough."""
     app = make_app(kb, tmp_path, lang)
     async with app.run_test(size=SIZE) as pilot:
-        app.start_workflow("dpa")
-        await settle(pilot, 3)
-        await fill(pilot, {"legal_name": "Example KK"})
-        await next_step(pilot)
+        await to_address(pilot, app)
         assert step_id(app) == "address"
         address = box(app, "registered_address").query_one(".field-label", Prose)
         country = box(app, "country").query_one(".field-label", Prose)
@@ -117,10 +122,7 @@ async def test_a_label_equal_to_the_step_title_shows_once(
 async def test_a_refused_country_has_one_red_border(kb: KnowledgeBase, tmp_path: Path) -> None:
     app = make_app(kb, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        app.start_workflow("dpa")
-        await settle(pilot, 3)
-        await fill(pilot, {"legal_name": "Example KK"})
-        await next_step(pilot)
+        await to_address(pilot, app)
         await fill(pilot, {"registered_address": "Tokyo"})
         await next_step(pilot)  # no country: refused
         country = box(app, "country")
