@@ -106,10 +106,10 @@ class Analyzer:
         self._ops_cache: dict[str, tuple[list[str], list[tuple[str, float, str]]]] = {}
 
     def _compile(self) -> None:
-        concepts, boilerplate, readings = self._sources
+        concepts, boilerplate = self._sources[:2]
         self._concepts = _compiled(concepts)
         self._boilerplate = _compiled(boilerplate)
-        self._readings = _compiled(readings)
+        self._readings: re.Pattern[str] | None = None  # compiled at the first kana question
 
     def state(self) -> tuple[Any, ...]:
         """Plain data (for marshal) from which `from_state` rebuilds this analyzer."""
@@ -215,9 +215,11 @@ class Analyzer:
                 for key, weight, _ in ops[1]:
                     if weight > features.get(key, 0.0):
                         features[key] = weight
-        if query and self._readings is not None:
+        if query and self.reading_of and not kept.isascii():
             # Kana written for a kanji word of the knowledge (ほぞん, ホゾン) also counts as
             # that word; the kana stays, as a reading may be a slice of grammar (しないように).
+            if self._readings is None:
+                self._readings = re.compile(self._sources[2])
             for m in self._readings.finditer(fold_kana(kept)):
                 word = self.reading_of[m.group()]
                 for key, weight in self.analyze(word, query=False).features.items():
