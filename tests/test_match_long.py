@@ -316,3 +316,12 @@ def test_an_entry_question_worded_like_an_out_of_scope_topic_is_answered(
     assert matcher.ask("do you train on our data?").answer_ids == ("policy.no-training-by-default",)
     for question in ("What data was GPT-4 trained on?", "Was my public blog in your training set?"):
         assert matcher.ask(question).out_of_scope == "training-provenance"
+
+
+def test_matched_words_are_shown_as_written_in_every_face(matcher: Matcher) -> None:
+    from app.core.answers import describe, result_to_json
+
+    result = matcher.ask("学習には使われますか？")
+    matched = result_to_json(result, matcher.kb)["answers"][0]["matched"]
+    assert "使われます" in matched and "使わ" not in matched
+    assert "使われます" in describe(result, matcher.kb)

@@ -9,6 +9,7 @@ from app.core.i18n import N_, gettext_for
 from app.core.knowledge import Entry, KnowledgeBase
 from app.core.match.result import Candidate, Result
 from app.core.match.text import printable
+from app.core.words import whole_words
 
 
 def answer_language(question_lang: str, pinned: str | None) -> str:
@@ -48,18 +49,20 @@ def _answer_json(entry: Entry, lang: str) -> dict[str, Any]:
     }
 
 
-def _how_sure(candidate: Candidate | None, fallback: float) -> dict[str, Any]:
-    """One answer's own confidence and matched words (a two-part question's half has its own)."""
+def _how_sure(candidate: Candidate | None, result: Result) -> dict[str, Any]:
+    """One answer's own confidence and matched words (a two-part question's half has its own),
+    the words as the question wrote them (「使われます」, not the fragment 「使わ」)."""
     if candidate is None:
-        return {"confidence": round(fallback, 3), "matched": []}
-    return {"confidence": round(candidate.score, 3), "matched": list(candidate.matched)}
+        return {"confidence": round(result.confidence, 3), "matched": []}
+    words = whole_words(result.query, candidate.matched)
+    return {"confidence": round(candidate.score, 3), "matched": list(words)}
 
 
 def result_to_json(result: Result, kb: KnowledgeBase, pinned: str | None = None) -> dict[str, Any]:
     lang = answer_language(result.lang, pinned)
     sure = {c.id: c for c in result.answered}
     answers = [
-        {**_answer_json(kb.get(i), lang), **_how_sure(sure.get(i), result.confidence)}
+        {**_answer_json(kb.get(i), lang), **_how_sure(sure.get(i), result)}
         for i in answer_ids(result)
         if i in kb.entries
     ]
@@ -123,7 +126,7 @@ def describe(result: Result, kb: KnowledgeBase, pinned: str | None = None) -> st
                 lines.append(
                     ("" if n == 1 else "\n") + tr(N_("Answer {n} of {total}:"), n=n, total=len(ids))
                 )
-            how = _how_sure(sure.get(entry_id), result.confidence)
+            how = _how_sure(sure.get(entry_id), result)
             percent = f"{round(how['confidence'] * 100)}%"
             lines += _entry_lines(kb, kb.get(entry_id), lang, percent, tr)
             if how["matched"]:
