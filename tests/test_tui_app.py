@@ -69,6 +69,28 @@ async def test_japanese_question_gets_the_retention_card(kb: KnowledgeBase) -> N
         assert last(app, QuestionBubble).text.plain.startswith("保存期間は")
 
 
+@pytest.mark.parametrize(
+    ("question", "note"),
+    [
+        ("Do you use API calls to train? Is TLS 1.2 the minimum?", "two parts"),
+        ("学習には使われますか？暗号化は TLS ですか？", "2 つに分かれている"),
+    ],
+)
+async def test_a_two_part_question_says_so_above_its_two_cards(
+    kb: KnowledgeBase, question: str, note: str
+) -> None:
+    app = make_app(kb, "en")
+    async with app.run_test(size=SIZE) as pilot:
+        await ask(pilot, question)
+        await pilot.pause()
+        cards = list(app.screen.query(AnswerCard))
+        assert len(cards) == 2
+        # Each card its own part's confidence.
+        assert cards[0].confidence != cards[1].confidence
+        notes = [str(w.render()) for w in app.screen.query(".two-parts")]
+        assert len(notes) == 1 and note in notes[0]  # in the answer's language
+
+
 async def test_english_question_gets_an_english_answer(kb: KnowledgeBase) -> None:
     app = make_app(kb, "ja")
     async with app.run_test(size=SIZE) as pilot:

@@ -14,7 +14,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from app.core.answers import context_line
-from app.core.i18n import N_, _
+from app.core.i18n import N_, _, gettext_for
 from app.core.knowledge import Entry
 from app.core.match.result import Candidate, Result
 from app.core.words import whole_words
@@ -77,6 +77,7 @@ class Conversation(VerticalScroll):
         scrollbar-size-vertical: 1;
         /* A bar in place of the left padding: focus shows, nothing moves. */
         &:focus { padding-left: 0; border-left: outer $accent; }
+        & > .two-parts { margin: 1 0 0 0; color: $text-muted; }
     }
     """
 
@@ -96,6 +97,10 @@ class Conversation(VerticalScroll):
             note = context_line(app.kb, result, lang)
             widgets.append(Static(note, classes="follow-up"))
         ids = tuple(i for i in result.answer_ids if i in app.kb.entries)
+        if result.decision == "answer" and len(ids) > 1:
+            # At 80x24 the second card starts below the screen: say that it is there.
+            note = gettext_for(lang, N_("Your question has two parts; here is an answer to each."))
+            widgets.append(Static(note, classes="two-parts"))
         if result.decision == "answer" and ids:
             # Each answer's own confidence (a two-part question's half has its own).
             scores = {c.id: c for c in (*result.candidates, *result.answered)}
