@@ -316,17 +316,22 @@ class RequestsScreen(KotaeScreen):
             self.notify(_("Choose a request first."), severity="warning")
         return request
 
-    def action_change_status(self) -> None:
+    def _current_open(self) -> Request | None:
+        """The chosen request, if it is still open: a closed one changes no further."""
         request = self._current()
-        if request is None:
-            return
-        if request.closed:
+        if request is not None and request.closed:
             self.notify(
                 _("{reference} is {status}, a closed status.").format(
                     reference=request.reference, status=status_label(request.status)
                 ),
                 severity="warning",
             )
+            return None
+        return request
+
+    def action_change_status(self) -> None:
+        request = self._current_open()
+        if request is None:
             return
 
         def changed(choice: tuple[str, str | None, str] | None) -> None:
@@ -353,18 +358,10 @@ class RequestsScreen(KotaeScreen):
         self.app.push_screen(StatusChange(request.reference, request.kind, request.status), changed)
 
     def action_extend(self) -> None:
-        request = self._current()
+        request = self._current_open()
         if request is None:
             return
         app = kotae(self)
-        if request.closed:
-            self.notify(
-                _("{reference} is {status}, a closed status.").format(
-                    reference=request.reference, status=status_label(request.status)
-                ),
-                severity="warning",
-            )
-            return
         # Ask the rules first, with a stand-in reason: no reason is asked for in vain.
         try:
             regime = app.services.regime_for(request.regime)
