@@ -60,9 +60,8 @@ def _how_sure(candidate: Candidate | None, result: Result) -> dict[str, Any]:
 
 def result_to_json(result: Result, kb: KnowledgeBase, pinned: str | None = None) -> dict[str, Any]:
     lang = answer_language(result.lang, pinned)
-    sure = {c.id: c for c in result.answered}
     answers = [
-        {**_answer_json(kb.get(i), lang), **_how_sure(sure.get(i), result)}
+        {**_answer_json(kb.get(i), lang), **_how_sure(result.answered_as(i), result)}
         for i in answer_ids(result)
         if i in kb.entries
     ]
@@ -120,13 +119,12 @@ def describe(result: Result, kb: KnowledgeBase, pinned: str | None = None) -> st
         lines.append(context_line(kb, result, lang))
     ids = [i for i in answer_ids(result) if i in kb.entries]
     if ids:
-        sure = {c.id: c for c in result.answered}
         for n, entry_id in enumerate(ids, 1):
             if len(ids) > 1:
                 lines.append(
                     ("" if n == 1 else "\n") + tr(N_("Answer {n} of {total}:"), n=n, total=len(ids))
                 )
-            how = _how_sure(sure.get(entry_id), result)
+            how = _how_sure(result.answered_as(entry_id), result)
             percent = f"{round(how['confidence'] * 100)}%"
             lines += _entry_lines(kb, kb.get(entry_id), lang, percent, tr)
             if how["matched"]:

@@ -118,11 +118,11 @@ async def ask(request: Request) -> Response:
     )
     log_question(request, result)
     ids = answer_ids(result)
-    sure = {c.id: c.score for c in result.answered}
     cards = []
     for i in ids:
         if i in kb.entries:
-            score = sure.get(i, result.confidence)  # each half of a two-part question its own
+            candidate = result.answered_as(i)  # each half of a two-part question its own
+            score = candidate.score if candidate else result.confidence
             words = gettext_for(lang, confidence_words(score))
             extra = {"confidence": words, "score": round(score, 3)}
             cards.append({**card(kb, kb.get(i), lang), **extra})

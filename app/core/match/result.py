@@ -36,6 +36,11 @@ class Result:
     # a two-part question, of its own half).
     answered: tuple[Candidate, ...] = ()
 
+    def answered_as(self, entry_id: str) -> Candidate | None:
+        """The candidate behind one answer: its own part's for a two-part question, else the
+        ranked one (its confidence and matched words are what a face shows for that answer)."""
+        return next((c for c in (*self.answered, *self.candidates) if c.id == entry_id), None)
+
     @property
     def answer_id(self) -> str | None:
         if self.decision != "answer":

@@ -102,10 +102,8 @@ class Conversation(VerticalScroll):
             note = gettext_for(lang, N_("Your question has two parts; here is an answer to each."))
             widgets.append(Static(note, classes="two-parts"))
         if result.decision == "answer" and ids:
-            # Each answer's own confidence (a two-part question's half has its own).
-            scores = {c.id: c for c in (*result.candidates, *result.answered)}
             for entry_id in ids:
-                candidate = scores.get(entry_id)
+                candidate = result.answered_as(entry_id)
                 widgets.append(
                     AnswerCard(
                         app.kb.entries[entry_id],
