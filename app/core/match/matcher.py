@@ -29,7 +29,7 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.decision import off_topic_lookalike, topic_over_entry, vague
 from app.core.match.index import K1, Index, build
 from app.core.match.result import Candidate, Evidence, Result, detect_language
-from app.core.match.splitter import Splitter, kept_text
+from app.core.match.splitter import Sentence, Splitter, kept_text
 from app.core.match.text import MAX_QUERY_CHARS
 
 CONTEXT_WEIGHT = 0.7  # a sentence that does not ask, beside one that does
@@ -75,8 +75,14 @@ class Matcher:
 
     # --- query analysis ------------------------------------------------------------------
 
-    def _query(self, text: str, split: bool = True) -> Query:
-        pieces = kept_text(self.splitter.split(text)) if split else [(text[:MAX_QUERY_CHARS], True)]
+    def _query(
+        self, text: str, split: bool = True, sentences: list[Sentence] | None = None
+    ) -> Query:
+        """`sentences`: the splitter's reading of `text`, when the caller has it already."""
+        if not split:
+            pieces = [(text[:MAX_QUERY_CHARS], True)]
+        else:
+            pieces = kept_text(self.splitter.split(text) if sentences is None else sentences)
         any_asking = any(a for _, a in pieces)
         features: dict[str, float] = {}
         asking: dict[str, float] = {}
@@ -234,7 +240,8 @@ class Matcher:
         lang = detect_language(query[:MAX_QUERY_CHARS])
         if not query.strip():
             return Result(query, lang, "decline", 0.0, note="no-content", reason="empty")
-        q = self._query(query)
+        sentences = self.splitter.split(query)  # read once: for the match and for two parts
+        q = self._query(query, sentences=sentences)
         if not q.features:
             return Result(query, lang, "decline", 0.0, note="no-content", reason="no_content")
         ev = self._evidence(q, 5)
@@ -246,7 +253,7 @@ class Matcher:
             return self._decline(query, lang, ev, cands)
         if off_topic_lookalike(top, ev):
             return self._decline(query, lang, ev, cands, topic=True)
-        two = self._two_questions(query, cands)
+        two = self._two_questions(sentences, cands)
         if two:
             return Result(
                 query,
@@ -307,8 +314,9 @@ class Matcher:
         reason = "no_evidence" if not cands or cands[0].signals[1] < 1.0 else "low_confidence"
         return Result(query, lang, "decline", confidence, cands, suggestions, reason=reason)
 
-    def _two_questions(self, query: str, cands: tuple[Candidate, ...]) -> tuple[Candidate, ...]:
-        sentences = self.splitter.split(query)
+    def _two_questions(
+        self, sentences: list[Sentence], cands: tuple[Candidate, ...]
+    ) -> tuple[Candidate, ...]:
         parts, loose = self.splitter.split_parts(sentences)
         if len(parts) < 2:
             return ()
