@@ -10,7 +10,6 @@ import os
 from pathlib import Path
 from typing import ClassVar
 
-from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -30,7 +29,14 @@ from app.tui.screens.base import KotaeScreen
 from app.tui.screens.dialogs import Export, Extension, StatusChange
 from app.tui.screens.wizard import error_text
 from app.tui.widgets.request_detail import RequestDetail
-from app.tui.widgets.request_table import COLUMNS, KIND_SHORT, SCROLLBAR, cells, fit_columns
+from app.tui.widgets.request_table import (
+    COLUMNS,
+    KIND_SHORT,
+    SCROLLBAR,
+    cells,
+    column_widths,
+    fit_columns,
+)
 from app.tui.widgets.textual_text import LocalSelect
 
 ALL = "*"
@@ -202,11 +208,11 @@ class RequestsScreen(KotaeScreen):
         keep = self.selected
         table.clear(columns=True)
         # Widths given up front: DataTable does not repaint after measuring a refill.
-        shown = fit_columns(rows, self.app.size.width - SCROLLBAR)
+        widths = column_widths(rows)
+        shown = fit_columns(widths, self.app.size.width - SCROLLBAR)
         for i in shown:
             key, title = COLUMNS[i]
-            width = max([cell_len(_(title)), *(row[i].cell_len for row in rows)])
-            table.add_column(_(title), key=key, width=width)
+            table.add_column(_(title), key=key, width=widths[i])
         for request, row in zip(found, rows, strict=True):
             table.add_row(*(row[i] for i in shown), key=request.reference)
         if keep in self.requests:

@@ -53,17 +53,21 @@ def cells(request: Request, today: date, colors: Mapping[str, str]) -> list[Text
     return [Text(v, style=style) for v in values]
 
 
-def fit_columns(rows: list[list[Text]], available: int) -> list[int]:
-    """Indexes of the columns to show: all that fit in `available` cells, dropping DROP_ORDER's
-    first. The reference and the status always stay."""
-    widths = [
-        max([cell_len(_(title)), *(row[i].cell_len for row in rows)]) + PADDING
+def column_widths(rows: list[list[Text]]) -> list[int]:
+    """Each column's width: its title's or its widest cell's."""
+    return [
+        max([cell_len(_(title)), *(row[i].cell_len for row in rows)])
         for i, (_key, title) in enumerate(COLUMNS)
     ]
+
+
+def fit_columns(widths: list[int], available: int) -> list[int]:
+    """Indexes of the columns to show: all that fit in `available` cells, dropping DROP_ORDER's
+    first. The reference and the status always stay."""
     shown = list(range(len(COLUMNS)))
     keys = [key for key, _title in COLUMNS]
     for key in DROP_ORDER:
-        if sum(widths[i] for i in shown) <= available:
+        if sum(widths[i] + PADDING for i in shown) <= available:
             break
         shown.remove(keys.index(key))
     return shown
