@@ -221,14 +221,11 @@ class Splitter:
     def _has(pattern: re.Pattern[str] | None, text: str) -> bool:
         return bool(pattern and pattern.search(text))
 
-    def parts(self, sentences: list[Sentence]) -> list[str]:
-        """The separate questions of a message: its asking sentences, or the halves of one
-        asking sentence joined by "and how …" / 「、また」."""
-        return self.split_parts(sentences)[0]
-
     def split_parts(self, sentences: list[Sentence]) -> tuple[list[str], bool]:
-        """`parts`, and whether they were cut only at a bare "and" / 「と」 between two
-        subjects: a loose cut, which may just as well join two nouns of one question."""
+        """The separate questions of a message — its asking sentences, or the parts of one
+        asking sentence joined by "and how …" / 「、また」 — and whether they were cut only at a
+        bare "and" / 「と」 between two subjects: a loose cut, which may as well join two nouns
+        of one question."""
         # A message with no asking mark at all still asks: all of it is the question.
         asking = [s for s in sentences if s.asking] or sentences
         strong = [s for s in asking if "?" in s.raw or "？" in s.raw or _STRONG.search(s.text)]
