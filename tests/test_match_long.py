@@ -284,6 +284,19 @@ def test_each_answer_of_a_two_part_question_has_its_own_confidence_and_words(
     assert text.count("[confidence ") == 2 and text.count("Matched: ") == 2
 
 
+@pytest.mark.parametrize(
+    "message",
+    [
+        "専用の処理枠を用意してもらうことはできますか。お問い合わせ窓口と併せてご教示ください。",
+        "Can we get dedicated capacity for our workloads? And who do we contact about it?",
+    ],
+)
+def test_asking_whom_to_contact_is_not_a_second_question(matcher: Matcher, message: str) -> None:
+    assert matcher.ask(message).answer_ids == ("faq.self-hosting",)
+    # A contact part with a subject of its own still counts.
+    assert not matcher.splitter.contact_only("Who should we contact to get a DPA signed?")
+
+
 def test_a_statement_joined_to_a_question_is_context_not_a_second_question(
     matcher: Matcher,
 ) -> None:

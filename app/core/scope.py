@@ -23,6 +23,7 @@ BOILERPLATE_KINDS = (
     "introduction",
     "asking",
     "wanting",
+    "contact",
     "question_start",
     "filler",
 )

@@ -327,6 +327,8 @@ class Matcher:
         found: list[Candidate] = []
         lead = cands[0]
         for part in parts[:3]:
+            if self.splitter.contact_only(part):
+                continue  # "… and who do we contact?": the answer says that
             ev = self._evidence(self._query(part, split=False), 2)
             if not ev.candidates:
                 continue

@@ -76,6 +76,15 @@ _ENUM = re.compile(
 )
 # A sentence that starts by adding to the one before asks a second question:
 # "Also, the retention period." / 「あと保存場所も」.
+# What is left of a request for a contact once the contact words are gone: particles, question
+# words, "and also".
+_CONTACT_REST = re.compile(
+    r"(?:と併せて|あわせて|併せて|について|どこ|どちら|だれ|誰|です|ます|でしょう|は|も|の|を|が|に|と|お|ご|"
+    r"\b(?:where|who|whom|what|which|is|are|the|your|our|do|i|we|should|to|and|also|for|"
+    r"this|that|it|at|on|side|end|please|pls|too|as well|well|with|can|could|would|send|share|"
+    r"me|us|get|give)\b|[、。,.!?！？:：\s])+"
+)
+
 _ADDS = re.compile(
     r"(?:also|and also|plus|additionally|in addition|one more thing|another question|"
     r"あと|それと|それから|また|加えて|さらに|ついでに|もう一つ|もうひとつ|もう1つ)(?![a-z0-9])"
@@ -117,6 +126,7 @@ class Splitter:
         self._intro = _anywhere(forms["introduction"], words=True)
         self._asking = _anywhere(forms["asking"], words=True)
         self._wanting = _anywhere(forms.get("wanting", ()), words=True)
+        self._contact = _anywhere(forms.get("contact", ()), words=True)
         self._question_start = _starts(forms["question_start"])
         self._filler = _anywhere(forms["filler"], words=True)
 
@@ -185,6 +195,17 @@ class Splitter:
             or self._has(self._wanting, norm)
             or _JA_QUESTION_WORD.search(norm)
         )
+
+    def contact_only(self, piece: str) -> bool:
+        """A part that only asks whom to contact ("who do we contact?", 「問い合わせ先はどこ？」):
+        the answer to the rest of the message says that, where there is someone to contact."""
+        norm = normalise_keep_script(piece)
+        if not self._has(self._contact, norm):
+            return False
+        rest = self._contact.sub(" ", norm) if self._contact else norm
+        rest = self._asking.sub(" ", rest) if self._asking else rest
+        rest = _CONTACT_REST.sub(" ", _REQUEST_REST.sub(" ", rest))
+        return len(rest.replace(" ", "")) <= 3
 
     def _request_only(self, norm: str) -> bool:
         """A sentence that only asks ("please advise", 「ご教示いただけますと幸いです」)."""
