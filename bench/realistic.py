@@ -27,6 +27,8 @@ SETS = {
     # Two-in-one and casual questions written apart from the dev and test splits, to tune on.
     "multi": Path(__file__).resolve().parent / "multi_dev.tsv",
     "casual": Path(__file__).resolve().parent / "casual_dev.tsv",
+    # Written from the policy and the entries' titles only, like the labelled splits.
+    "fresh": Path(__file__).resolve().parent / "fresh_dev.tsv",
 }
 
 

@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "c9e288e57a67c48a6c638ea0afed6b79dd523943399d02e1c67007b15546b71d"
-SYNTHETIC_300 = "4d81a70b9b1d99a6fc51e0922c26960e0593dca5857d581d0fe345ad12c60a55"
+SHIPPED = "b7a6be1979178f089701ffcf94f9c40dda2c4531e7e7edc3e01ab5e51407baec"
+SYNTHETIC_300 = "49d5e3e3f4f6a5a448485d863be2bba543e52822c8f8ea39062a8baa1064069f"
 
 
 def _canonical(value: Any) -> Any:

@@ -28,6 +28,7 @@ FEATURES = (
     "unknown",  # share of the question's weight no document knows
     "nearest_lead",  # nearest-example cosine minus the best other entry's
     "oos_only",  # share of the question's weight only out-of-scope topics know
+    "title",  # share of one of the entry's titles the question names
 )
 
 

@@ -162,7 +162,10 @@ def _build(kb: KnowledgeBase, analyzer: Analyzer) -> dict[str, Any]:
         norms.append(math.sqrt(sq) or 1.0)
     # Features that only out-of-scope topics use (azure, 料金): evidence of an off-topic question.
     oos_only = sorted(f for f, docs in post_docs.items() if docs[0] >= n_entries)
+    # Each entry's titles, to see how much of the subject an entry names a question names too.
+    titles = [[seen[t][0] for t in per_field["title"]] for per_field in fields[:n_entries]]
     return {
+        "titles": titles,
         "oos_only": oos_only,
         "ids": ids,
         "n_entries": n_entries,
@@ -191,6 +194,7 @@ class Index:
         self.norms = _floats(data["norms"])
         self.canonical: list[str] = data["canonical"]
         self.oos_only: frozenset[str] = frozenset(data["oos_only"])
+        self.titles: list[list[dict[str, float]]] = data["titles"]
         self._post: dict[str, tuple[array[int], array[float]]] = {}
         self._ex: dict[str, tuple[array[int], array[float]]] = {}
 

@@ -170,6 +170,7 @@ class Matcher:
                 unknown / total_w,
                 cos - cos_other,
                 oos_only,
+                self._title_share(d, weights),
             )
             p = decision.probability(x_vec)
             why = sorted({q.labels[f] for f in hit if weights[f] >= 0.5 and f in q.labels})
@@ -182,6 +183,18 @@ class Matcher:
         out = [Candidate(c.id, round(c.score, 3), c.matched, c.signals) for c in out]
         oos_id = idx.ids[oos][4:] if oos is not None else None
         return Evidence(out[:limit], oos_id, oos_score, scores[short[0]])
+
+    def _title_share(self, d: int, weights: dict[str, float]) -> float:
+        """How much of one of the entry's titles the question names (idf-weighted)."""
+        idf = self.index.idf
+        best = 0.0
+        for title in self.index.titles[d]:
+            total = sum(s * idf.get(f, 0.0) for f, s in title.items())
+            if total:
+                best = max(
+                    best, sum(s * idf.get(f, 0.0) for f, s in title.items() if f in weights) / total
+                )
+        return best
 
     def _nearest(
         self, weights: dict[str, float], wanted: set[int]

@@ -2,18 +2,19 @@
 
 # intercept, then one weight per decision.FEATURES entry
 WEIGHTS = (
-    -7.9071,
-    0.4472,
-    2.4748,
-    1.2652,
-    -2.2820,
-    0.8858,
-    -0.5494,
-    1.6688,
-    1.7067,
-    0.4592,
-    -0.6068,
-    -0.6625,
+    -6.9949,
+    -0.5624,
+    2.0311,
+    0.9324,
+    -2.1658,
+    0.5774,
+    -1.2243,
+    1.7684,
+    2.0934,
+    -0.0685,
+    -0.3371,
+    -0.8721,
+    2.2322,
 )
 # Answer when the probability is at least this; clarify between CLARIFY_AT and ANSWER_AT when
 # two entries are close; each half of a two-part question needs TWO_AT.
