@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "b7a6be1979178f089701ffcf94f9c40dda2c4531e7e7edc3e01ab5e51407baec"
-SYNTHETIC_300 = "49d5e3e3f4f6a5a448485d863be2bba543e52822c8f8ea39062a8baa1064069f"
+SHIPPED = "67e96f41b7e2f3cef2a1b74bac652218354b5abdcddbd858203bdcffd72532a6"
+SYNTHETIC_300 = "92f52610ef9a5847180fd6a17de4511778051abdda1def27c4b840c0fe34a322"
 
 
 def _canonical(value: Any) -> Any:

@@ -338,3 +338,13 @@ def test_matched_words_are_shown_as_written_in_every_face(matcher: Matcher) -> N
     matched = result_to_json(result, matcher.kb)["answers"][0]["matched"]
     assert "使われます" in matched and "使わ" not in matched
     assert "使われます" in describe(result, matcher.kb)
+
+
+def test_how_many_days_is_not_what_is(matcher: Matcher) -> None:
+    # 「って何日」 must not be read as 「って何」 (what is …) followed by 日.
+    features = matcher.analyzer.analyze("promptって何日で消えるの？").features
+    assert "c:期間" in features and "c:とは" not in features
+
+
+def test_a_particle_alone_is_no_evidence(matcher: Matcher) -> None:
+    assert matcher.ask("lol my cat just knocked my coffee over 😂").decision == "decline"
