@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "67e96f41b7e2f3cef2a1b74bac652218354b5abdcddbd858203bdcffd72532a6"
-SYNTHETIC_300 = "92f52610ef9a5847180fd6a17de4511778051abdda1def27c4b840c0fe34a322"
+SHIPPED = "ae56befbc04157b45fb19f5863e1acd05902ad2c3921c4175a5ce55ba10730d1"
+SYNTHETIC_300 = "4d6ae00d54f6ca82b74cdfe72a8ca163e7c77cc6ffcb2ba9ca8ec1d2993cac47"
 
 
 def _canonical(value: Any) -> Any:
