@@ -348,3 +348,11 @@ def test_how_many_days_is_not_what_is(matcher: Matcher) -> None:
 
 def test_a_particle_alone_is_no_evidence(matcher: Matcher) -> None:
     assert matcher.ask("lol my cat just knocked my coffee over 😂").decision == "decline"
+
+
+def test_every_item_of_a_numbered_list_is_asked(matcher: Matcher) -> None:
+    result = matcher.ask(
+        "1) List the sub-processors that store customer content. 2) State whether customer "
+        "content is encrypted in transit."
+    )
+    assert set(result.answer_ids) == {"faq.data-storage-location", "faq.encryption-in-transit"}

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from app.core.match.text import normalise_keep_script
 from app.core.scope import BOILERPLATE_KINDS, MessageBoilerplate
@@ -74,8 +74,6 @@ _ENUM = re.compile(
     r"|(?:一つ目|ひとつ目|ひとつめ|二つ目|ふたつ目|ふたつめ|三つ目|[1-3１-３一二三]点目)(?:は|として)?[、,]?",
     re.IGNORECASE,
 )
-# A sentence that starts by adding to the one before asks a second question:
-# "Also, the retention period." / 「あと保存場所も」.
 # What is left of a request for a contact once the contact words are gone: particles, question
 # words, "and also".
 _CONTACT_REST = re.compile(
@@ -85,6 +83,8 @@ _CONTACT_REST = re.compile(
     r"me|us|get|give)\b|[、。,.!?！？:：\s])+"
 )
 
+# A sentence that starts by adding to the one before asks a second question:
+# "Also, the retention period." / 「あと保存場所も」.
 _ADDS = re.compile(
     r"(?:also|and also|plus|additionally|in addition|one more thing|another question|"
     r"あと|それと|それから|また|加えて|さらに|ついでに|もう一つ|もうひとつ|もう1つ)(?![a-z0-9])"
@@ -176,6 +176,12 @@ class Splitter:
                 out[-1] = Sentence(prev.text, True, f"{prev.raw} {sentence}")
                 continue
             out.append(Sentence(norm, asking, sentence, self._has(self._wanting, norm)))
+        # "1) List the subprocessors. 2) State whether …": the items of a numbered list that
+        # asks are all asked, imperatives included.
+        numbered = [i for i, s in enumerate(out) if _ENUM.match(s.raw)]
+        if len(numbered) >= 2 and any(out[i].asking for i in numbered):
+            for i in numbered:
+                out[i] = replace(out[i], asking=True)
         return out
 
     def _halves(self, raw: str) -> list[str]:
