@@ -29,6 +29,7 @@ SETS = {
     "casual": Path(__file__).resolve().parent / "casual_dev.tsv",
     # Written from the policy and the entries' titles only, like the labelled splits.
     "fresh": Path(__file__).resolve().parent / "fresh_dev.tsv",
+    "fresh2": Path(__file__).resolve().parent / "fresh2_dev.tsv",
 }
 
 
