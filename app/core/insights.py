@@ -18,7 +18,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.core.match.decision import MEDIUM_AT
-from app.core.match.text import fold_kana, is_hiragana, is_katakana, normalise_keep_script
+from app.core.match.text import (
+    fold_kana,
+    is_hiragana,
+    is_katakana,
+    normalise_keep_script,
+)
 
 # Chosen on bench/insights_dev.tsv (16 topics, 217 questions in Japanese, English and both; a
 # topic is one group across languages; python -m bench.insights_grouping): the highest recall
@@ -43,6 +48,11 @@ _FUNCTION_WORDS = frozenset(
 )
 
 
+# Particles: a pair of one of them with a kanji is grammar, not subject.
+_PARTICLES = frozenset("のをにはがでともへやかな")
+_PREFIX = 5  # letters an English word is grouped by
+
+
 def _katakana_pairs(text: str) -> set[str]:
     """Character pairs of the katakana words of a text, folded as the analyzer folds them."""
     runs = "".join(ch if is_katakana(ch) else " " for ch in normalise_keep_script(text))
@@ -60,6 +70,25 @@ def _inflection(feature: str, katakana: set[str]) -> bool:
     )
 
 
+def _particle_pair(feature: str) -> bool:
+    """A particle next to a kanji or the end of a katakana word (量の, を承, ーの): the word
+    has features of its own, the pair only says that a particle followed, and it joins
+    unrelated questions."""
+    pair = feature[2:]
+    if not feature.startswith("b:") or len(pair) != 2:
+        return False
+    a, b = pair
+    return (b in _PARTICLES and not is_hiragana(a)) or (a in _PARTICLES and not is_hiragana(b))
+
+
+def _grouping_key(feature: str) -> str:
+    """English words meet at their first letters (invite / invitation, embed / embedding),
+    past the matcher's own stemming: a truncation stemmer, with no list of words."""
+    if feature.startswith("w:") and len(feature) > 2 + _PREFIX:
+        return "p:" + feature[2 : 2 + _PREFIX]
+    return feature
+
+
 def _vector(matcher: Any, text: str) -> dict[str, float]:
     doc = matcher.analyzer.analyze(text)
     katakana = _katakana_pairs(text)
@@ -70,10 +99,15 @@ def _vector(matcher: Any, text: str) -> dict[str, float]:
     kept = {
         f: w
         for f, w in doc.features.items()
-        if not (f.startswith("w:") and f[2:] in _FUNCTION_WORDS) and not _inflection(f, katakana)
+        if not (f.startswith("w:") and f[2:] in _FUNCTION_WORDS)
+        and not _inflection(f, katakana)
+        and not _particle_pair(f)
     }
     # A question written all in hiragana keeps its pairs: they are all it has.
-    vec = {f: w * idf.get(f, unknown) for f, w in (kept or doc.features).items()}
+    vec: dict[str, float] = {}
+    for f, w in (kept or doc.features).items():
+        key = _grouping_key(f)
+        vec[key] = max(vec.get(key, 0.0), w * idf.get(f, unknown))
     norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
     return {f: v / norm for f, v in vec.items()}
 
