@@ -1,11 +1,12 @@
 """Insights for knowledge editors: what people asked that Kotae could not answer.
 
 Declined and clarified questions are grouped by similarity using the matcher's own features
-(synonym concepts, English words, Japanese character pairs) weighted by the matcher's idf, so
-that two questions group when they would look alike to the matcher. Each question is then read
-as its NEIGHBOURS most similar questions, so that paraphrases sharing no word meet through the
-questions between them, and grouped by average-linkage agglomerative clustering on the cosine
-of these neighbourhoods, stopped at GROUP_AT.
+(synonym concepts, English words by their first letters, Japanese character pairs without
+particle pairs) weighted by the matcher's idf, so that two questions group when they would
+look alike to the matcher. Each question is then read as its NEIGHBOURS most similar
+questions, so that paraphrases sharing no word meet through the questions between them, and
+grouped by average-linkage agglomerative clustering on the cosine of these neighbourhoods,
+stopped at GROUP_AT.
 """
 
 from __future__ import annotations
@@ -18,13 +19,23 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.core.match.decision import MEDIUM_AT
-from app.core.match.text import fold_kana, is_hiragana, is_katakana, normalise_keep_script
+from app.core.match.text import (
+    fold_kana,
+    is_hiragana,
+    is_katakana,
+    normalise_keep_script,
+)
 
-# Chosen on bench/insights_dev.tsv (16 topics, 217 questions in Japanese, English and both; a
-# topic is one group across languages; python -m bench.insights_grouping): the highest recall
-# with precision at least 0.8, 0.82 / 0.26 at 0.15 with 10 neighbours (7 or 15: less recall at
-# that precision; words alone reached 0.82 / 0.16). The test suite's labelled groups were not
-# used to choose them.
+# Chosen with `python -m bench.insights_grouping` on the development sets only (the test
+# suite's labelled groups were not used): the highest recall with precision at least 0.8 on
+# insights_dev.tsv (16 topics, 217 questions; a topic is one group across languages):
+# 0.81 / 0.257 at 0.15 with 10 neighbours (0.125: precision 0.73; 8 or 12 neighbours: less
+# recall at 0.8). On insights_dev2.tsv (17 topics, 288 questions, each language its own group,
+# near topics sharing words) the same setting gives 0.49 / 0.227 (0.61 counting a topic across
+# languages as right); no threshold reaches precision 0.8 there: its wrong pairs share a rare
+# word ("sponsor visas" / "sponsor hackathons"), which these features cannot tell apart.
+# Before English prefixes and the particle pairs: 0.82 / 0.257 and 0.43 / 0.189. Grouping
+# 600 questions takes about 300 ms on a 2-core machine, as it did before.
 GROUP_AT = 0.15
 NEIGHBOURS = 10
 MAX_GROUPED = 600  # newest questions grouped; the clustering is quadratic in their number
@@ -41,6 +52,11 @@ _FUNCTION_WORDS = frozenset(
     "with from and or but not no if so what which who whom how when where why please get got "
     "have has had any some all just".split()
 )
+
+
+# Particles: a pair of one of them with a kanji is grammar, not subject.
+_PARTICLES = frozenset("のをにはがでともへやかな")
+_PREFIX = 5  # letters an English word is grouped by
 
 
 def _katakana_pairs(text: str) -> set[str]:
@@ -60,6 +76,25 @@ def _inflection(feature: str, katakana: set[str]) -> bool:
     )
 
 
+def _particle_pair(feature: str) -> bool:
+    """A particle next to a kanji or the end of a katakana word (量の, を承, ーの): the word
+    has features of its own, the pair only says that a particle followed, and it joins
+    unrelated questions."""
+    pair = feature[2:]
+    if not feature.startswith("b:") or len(pair) != 2:
+        return False
+    a, b = pair
+    return (b in _PARTICLES and not is_hiragana(a)) or (a in _PARTICLES and not is_hiragana(b))
+
+
+def _grouping_key(feature: str) -> str:
+    """English words meet at their first letters (invite / invitation, embed / embedding),
+    past the matcher's own stemming: a truncation stemmer, with no list of words."""
+    if feature.startswith("w:") and len(feature) > 2 + _PREFIX:
+        return "p:" + feature[2 : 2 + _PREFIX]
+    return feature
+
+
 def _vector(matcher: Any, text: str) -> dict[str, float]:
     doc = matcher.analyzer.analyze(text)
     katakana = _katakana_pairs(text)
@@ -70,10 +105,15 @@ def _vector(matcher: Any, text: str) -> dict[str, float]:
     kept = {
         f: w
         for f, w in doc.features.items()
-        if not (f.startswith("w:") and f[2:] in _FUNCTION_WORDS) and not _inflection(f, katakana)
+        if not (f.startswith("w:") and f[2:] in _FUNCTION_WORDS)
+        and not _inflection(f, katakana)
+        and not _particle_pair(f)
     }
     # A question written all in hiragana keeps its pairs: they are all it has.
-    vec = {f: w * idf.get(f, unknown) for f, w in (kept or doc.features).items()}
+    vec: dict[str, float] = {}
+    for f, w in (kept or doc.features).items():
+        key = _grouping_key(f)
+        vec[key] = max(vec.get(key, 0.0), w * idf.get(f, unknown))
     norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
     return {f: v / norm for f, v in vec.items()}
 
