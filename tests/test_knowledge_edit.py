@@ -14,8 +14,8 @@ from app.core.match.matcher import Matcher
 from app.store import questions as ql
 from app.store.sqlite import RequestStore
 
-LOGGED = "Do my prompts dwell on your side after I send them?"
-PARAPHRASE = "do the prompts dwell on your side once sent"
+LOGGED = "Do my prompts endure on your side after I send them?"
+PARAPHRASE = "do the prompts endure on your side once sent"
 
 
 def test_added_example_is_one_new_line_and_a_paraphrase_is_answered(kb_copy: Path) -> None:
