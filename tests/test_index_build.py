@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "ae56befbc04157b45fb19f5863e1acd05902ad2c3921c4175a5ce55ba10730d1"
-SYNTHETIC_300 = "4d6ae00d54f6ca82b74cdfe72a8ca163e7c77cc6ffcb2ba9ca8ec1d2993cac47"
+SHIPPED = "15b32426afa0ae945bba3cf846d324d01c62e5d934348672506de65eced3e9fa"
+SYNTHETIC_300 = "3c2a10fff43e58210699d803a24b4747a9fb34c82dd5923287e93240940c0cfb"
 
 
 def _canonical(value: Any) -> Any:

@@ -356,3 +356,8 @@ def test_every_item_of_a_numbered_list_is_asked(matcher: Matcher) -> None:
         "content is encrypted in transit."
     )
     assert set(result.answer_ids) == {"faq.data-storage-location", "faq.encryption-in-transit"}
+
+
+def test_how_far_asks_what_is_covered_not_where(matcher: Matcher) -> None:
+    # 「どこまで」 is "to what extent", not 「どこ」 (where).
+    assert matcher.ask("APIデータってどこまでのこと？").answer_ids == ("policy.api-data-definition",)
