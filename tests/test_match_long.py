@@ -360,4 +360,5 @@ def test_every_item_of_a_numbered_list_is_asked(matcher: Matcher) -> None:
 
 def test_how_far_asks_what_is_covered_not_where(matcher: Matcher) -> None:
     # 「どこまで」 is "to what extent", not 「どこ」 (where).
-    assert matcher.ask("APIデータってどこまでのこと？").answer_ids == ("policy.api-data-definition",)
+    result = matcher.ask("APIデータってどこまでのこと？")
+    assert result.answer_ids == ("policy.api-data-definition",)
