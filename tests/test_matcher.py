@@ -162,12 +162,18 @@ def test_realistic_test_split_holds_its_measured_level(test_totals: realistic.To
     assert t.declined / t.oos >= 0.85, t.line("test")
 
 
-@pytest.mark.xfail(reason="issue 7 targets (95 / 95 / 97 %) are not reached yet", strict=True)
-def test_realistic_test_split_meets_the_issue_targets(test_totals: realistic.Totals) -> None:
+def test_realistic_test_split_declines_and_ranks_as_the_issue_asks(
+    test_totals: realistic.Totals,
+) -> None:
     t = test_totals
-    assert t.answered / t.inscope >= 0.95, t.line("test")
     assert t.declined / t.oos >= 0.95, t.line("test")
     assert t.first / t.inscope >= 0.97, t.line("test")
+
+
+@pytest.mark.xfail(reason="issue 7: in scope answered 95 % is not reached yet", strict=True)
+def test_realistic_test_split_answers_as_the_issue_asks(test_totals: realistic.Totals) -> None:
+    t = test_totals
+    assert t.answered / t.inscope >= 0.95, t.line("test")
 
 
 @pytest.mark.parametrize("name", ["test", "dev", "old"])
