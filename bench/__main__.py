@@ -323,6 +323,11 @@ def main() -> None:
     from bench.store_bench import store_throughput
 
     store_throughput()
+    print("\n== insights: grouping unanswered questions (development sets) ==")
+    from app.core.insights import GROUP_AT
+    from bench.insights_grouping import report
+
+    report([GROUP_AT])
 
 
 if __name__ == "__main__":

@@ -53,7 +53,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--thresholds", default="0.03,0.05,0.07,0.1,0.13,0.16,0.2")
     args = parser.parse_args()
-    thresholds = [float(t) for t in args.thresholds.split(",")]
+    report([float(t) for t in args.thresholds.split(",")])
+
+
+def report(thresholds: list[float]) -> None:
     matcher = Matcher(load_knowledge())
     for path in (DEV, DEV2):
         _report(matcher, path, thresholds)
