@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "15b32426afa0ae945bba3cf846d324d01c62e5d934348672506de65eced3e9fa"
-SYNTHETIC_300 = "3c2a10fff43e58210699d803a24b4747a9fb34c82dd5923287e93240940c0cfb"
+SHIPPED = "c4d48f5f6be0695a4f9b7a8fdbd83ebeae2e698fb6282ee6743806ccafc538bd"
+SYNTHETIC_300 = "2a7f5133cf5591c2d63318eb843325c6690689547e68b0d46c2f24279419d2d6"
 
 
 def _canonical(value: Any) -> Any:

@@ -23,7 +23,7 @@ try:  # the built-in module: hashlib would load OpenSSL first, a few ms of every
 except ImportError:  # pragma: no cover - other Python builds
     from hashlib import blake2b
 
-FORMAT = 2
+FORMAT = 3
 _CODE = ("analyzer.py", "index.py", "text.py", "cache.py", "splitter.py")
 
 

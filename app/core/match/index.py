@@ -162,8 +162,11 @@ def _build(kb: KnowledgeBase, analyzer: Analyzer) -> dict[str, Any]:
         norms.append(math.sqrt(sq) or 1.0)
     # Features that only out-of-scope topics use (azure, 料金): evidence of an off-topic question.
     oos_only = sorted(f for f, docs in post_docs.items() if docs[0] >= n_entries)
-    # Each entry's titles, to see how much of the subject an entry names a question names too.
-    titles = [[seen[t][0] for t in per_field["title"]] for per_field in fields[:n_entries]]
+    # Each entry's titles as shares of their idf weight, to see how much of the subject an entry
+    # names a question names too.
+    titles = [
+        [_shares(seen[t][0], idf) for t in per_field["title"]] for per_field in fields[:n_entries]
+    ]
     return {
         "titles": titles,
         "oos_only": oos_only,
@@ -194,7 +197,7 @@ class Index:
         self.norms = _floats(data["norms"])
         self.canonical: list[str] = data["canonical"]
         self.oos_only: frozenset[str] = frozenset(data["oos_only"])
-        self.titles: list[list[dict[str, float]]] = data["titles"]
+        self.titles: list[list[dict[str, float]]] = data["titles"]  # feature -> share
         self._post: dict[str, tuple[array[int], array[float]]] = {}
         self._ex: dict[str, tuple[array[int], array[float]]] = {}
 
@@ -217,8 +220,10 @@ class Index:
         return got
 
 
-def _packed(docs: list[int], vals: list[float]) -> tuple[bytes, bytes]:
-    return array("i", docs).tobytes(), array("f", vals).tobytes()
+def _shares(feats: dict[str, float], idf: dict[str, float]) -> dict[str, float]:
+    """Each feature's share of the text's idf-weighted total."""
+    total = sum(s * idf[f] for f, s in feats.items()) or 1.0
+    return {f: s * idf[f] / total for f, s in feats.items()}
 
 
 def _ints(raw: bytes) -> array[int]:

@@ -186,15 +186,8 @@ class Matcher:
 
     def _title_share(self, d: int, weights: dict[str, float]) -> float:
         """How much of one of the entry's titles the question names (idf-weighted)."""
-        idf = self.index.idf
-        best = 0.0
-        for title in self.index.titles[d]:
-            total = sum(s * idf.get(f, 0.0) for f, s in title.items())
-            if total:
-                best = max(
-                    best, sum(s * idf.get(f, 0.0) for f, s in title.items() if f in weights) / total
-                )
-        return best
+        titles = self.index.titles[d]
+        return max((sum(v for f, v in t.items() if f in weights) for t in titles), default=0.0)
 
     def _nearest(
         self, weights: dict[str, float], wanted: set[int]
