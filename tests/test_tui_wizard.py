@@ -88,14 +88,19 @@ async def fill(pilot: Pilot, answers: dict[str, Any]) -> None:
     await pilot.pause()
 
 
-async def to_residence(pilot: Pilot, app: KotaeApp) -> Select[str]:
-    """Start the deletion wizard and answer its first two steps: the country step is next."""
+async def first_two_steps(pilot: Pilot, app: KotaeApp, org_id: str = "org-abc123") -> None:
+    """Start the deletion wizard and answer its first two steps."""
     app.start_workflow("deletion")
     await settle(pilot, 3)
     await fill(pilot, {"scope": ["account"]})
     await next_step(pilot)
-    await fill(pilot, {"email": "taro@example.com", "org_id": "org-abc123"})
+    await fill(pilot, {"email": "taro@example.com", "org_id": org_id})
     await next_step(pilot)
+
+
+async def to_residence(pilot: Pilot, app: KotaeApp) -> Select[str]:
+    """Start the deletion wizard and answer its first two steps: the country step is next."""
+    await first_two_steps(pilot, app)
     assert step_id(app) == "residence"
     select = box(app, "country").control
     assert isinstance(select, Select)

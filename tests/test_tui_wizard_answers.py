@@ -20,6 +20,7 @@ from tests.test_tui_small import footer_actions
 from tests.test_tui_wizard import (
     box,
     fill,
+    first_two_steps,
     make_app,
     next_step,
     settle,
@@ -234,12 +235,7 @@ async def test_a_short_organisation_id_is_told_the_rule_it_breaks(
     """ "org-jp1" is org- and letters and digits; the message must say what is missing."""
     app = make_app(kb, tmp_path, lang)
     async with app.run_test(size=SIZE) as pilot:
-        app.start_workflow("deletion")
-        await settle(pilot, 3)
-        await fill(pilot, {"scope": ["account"]})
-        await next_step(pilot)
-        await fill(pilot, {"email": "taro@example.com", "org_id": "org-jp1"})
-        await next_step(pilot)
+        await first_two_steps(pilot, app, org_id="org-jp1")
         org = box(app, "org_id")
         assert hint in org.query_one(".field-error", Prose).text.plain
 
