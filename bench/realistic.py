@@ -30,6 +30,8 @@ SETS = {
     # Written from the policy and the entries' titles only, like the labelled splits.
     "fresh": Path(__file__).resolve().parent / "fresh_dev.tsv",
     "fresh2": Path(__file__).resolve().parent / "fresh2_dev.tsv",
+    # Written the same way later, and measured before any change made after it arrived.
+    "fresh3": Path(__file__).resolve().parent / "fresh3_dev.tsv",
 }
 
 
