@@ -4,9 +4,10 @@ labelled groups of the test suite.
 
     .venv/bin/python -m bench.insights_grouping [--thresholds 0.05,0.07,0.1]
 
-insights_dev.tsv labels a topic across languages. insights_dev2.tsv and insights_dev3.tsv label each language apart
-(`topic-ja`, `topic-en`): one topic in one language is the group an editor needs first, so
-recall counts those pairs; its "topic P" also counts the same topic across languages as right.
+insights_dev.tsv labels a topic across languages. insights_dev2.tsv and insights_dev3.tsv label
+each language apart (`topic-ja`, `topic-en`): one topic in one language is the group an editor
+needs first, so recall counts those pairs; "topic P" also counts the same topic across languages
+as right.
 """
 
 from __future__ import annotations
