@@ -15,6 +15,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
+from app.core.match.lexicon import is_word
 from app.core.match.text import (
     MAX_QUERY_CHARS,
     fold_kana,
@@ -53,6 +54,17 @@ def _stem(word: str) -> str:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             return word[: -len(suffix)]
     return word
+
+
+def _base_form(word: str, vocabulary: set[str]) -> str | None:
+    """The known word that `word` inflects (wiped -> wipe, invoices -> invoice), if any."""
+    for suffix in ("ing", "ed", "es", "s", "d"):
+        stem = word.removesuffix(suffix)
+        if stem != word and len(stem) >= 3:
+            for base in (stem, stem + "e"):
+                if base in vocabulary:
+                    return base
+    return None
 
 
 @dataclass
@@ -157,6 +169,10 @@ class Analyzer:
             tries[0] += 1
             if tries[0] > MAX_CORRECTIONS:
                 return word
+            if is_word(word):
+                # A real word is not a typo (transmit is not transit), but it may be an
+                # inflection of a known one: wiped -> wipe.
+                return _base_form(word, self.vocabulary) or word
             best = process.extractOne(
                 word, self._vocab_list, scorer=fuzz.ratio, score_cutoff=FUZZY_WORD_CUTOFF
             )

@@ -1,0 +1,47 @@
+"""English spelling correction: typos meet the knowledge's words, real words stay themselves."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.core.match import lexicon
+from app.core.match.matcher import Matcher
+from bench.english_words import words
+
+
+def _corrected(matcher: Matcher, text: str) -> str:
+    return matcher.analyzer._correct(text)
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [("encripted", "encrypted"), ("agreemnt", "agreement"), ("contracters", "contractors")],
+)
+def test_a_typo_becomes_the_knowledge_word(matcher: Matcher, typed: str, meant: str) -> None:
+    assert meant in matcher.analyzer.vocabulary  # else the case proves nothing
+    assert _corrected(matcher, f"is it {typed}") == f"is it {meant}"
+
+
+@pytest.mark.parametrize("word", ["transmit", "retrained", "spending", "though", "refuse"])
+def test_a_real_word_is_never_turned_into_another(matcher: Matcher, word: str) -> None:
+    assert word not in matcher.analyzer.vocabulary
+    assert lexicon.is_word(word)
+    assert _corrected(matcher, f"we {word} it") == f"we {word} it"
+
+
+def test_a_real_word_still_meets_the_word_it_inflects(matcher: Matcher) -> None:
+    vocabulary = matcher.analyzer.vocabulary
+    assert "wipe" in vocabulary and "wiped" not in vocabulary
+    assert _corrected(matcher, "need our data wiped asap") == "need our data wipe asap"
+
+
+def test_transmit_is_not_read_as_in_transit_nor_retrained_as_retained(matcher: Matcher) -> None:
+    sent = matcher.ask("do you transmit our content to other firms")
+    assert sent.candidates[0].id != "faq.encryption-in-transit"
+    retrained = matcher.ask("was the model retrained on our prompts?")
+    assert retrained.candidates[0].id == "policy.no-training-by-default"
+
+
+def test_the_word_list_keeps_plain_lowercase_words_of_four_letters() -> None:
+    kept = words(["Tokyo", "cafés", "it's", "wipe", "ok", "wiped", "x-ray", "wipe"])
+    assert kept == ["wipe", "wiped"]
