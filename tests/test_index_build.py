@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "c4d48f5f6be0695a4f9b7a8fdbd83ebeae2e698fb6282ee6743806ccafc538bd"
-SYNTHETIC_300 = "2a7f5133cf5591c2d63318eb843325c6690689547e68b0d46c2f24279419d2d6"
+SHIPPED = "dc46870149e80515bdc8b2e848d032af2250d4ef16aed29d122e29a91599d718"
+SYNTHETIC_300 = "6eb513f883cf40fbe9ca6bebe2655e79634ff2ed60ae1bba7032decb5e08d76b"
 
 
 def _canonical(value: Any) -> Any:
