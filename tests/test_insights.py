@@ -28,21 +28,13 @@ def test_the_labelled_set_is_big_enough() -> None:
     assert len(texts) >= 100 and len(set(labels)) >= 10
 
 
-def test_grouping_keeps_topics_apart(matcher: Matcher) -> None:
-    # Measured (GROUP_AT chosen on bench/insights_dev.tsv only): precision 0.980, recall 0.697.
+def test_grouping_reaches_the_precision_and_recall_targets(matcher: Matcher) -> None:
+    # GROUP_AT was chosen on bench/insights_dev*.tsv only. Measured: precision 0.976, recall
+    # 0.850 (1.000 / 0.743 at the earlier 0.15).
     texts, labels = _labelled()
     precision, recall = pairwise_scores(group_texts(matcher, texts), labels)
-    assert precision >= 0.9
-    assert recall >= 0.65
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="surface features do not join paraphrases with no word in common (採用 / 求人)",
-)
-def test_grouping_reaches_the_recall_target(matcher: Matcher) -> None:
-    texts, labels = _labelled()
-    assert pairwise_scores(group_texts(matcher, texts), labels)[1] >= 0.8
+    assert precision >= 0.8
+    assert recall >= 0.8
 
 
 def test_cluster_and_scores_on_a_toy_example() -> None:
