@@ -141,7 +141,12 @@ def _add(args: argparse.Namespace) -> int:
             file=path, id=args.entry_id, lang=lang, question=printable(logged.question)
         )
     )
-    print(_("The knowledge check passed; Kotae uses the new example from its next start."))
+    print(
+        _(
+            "The knowledge check passed; a running `kotae serve` uses the new example from its "
+            "next request, anything else from its next start."
+        )
+    )
     return EXIT_OK
 
 
