@@ -716,3 +716,13 @@ def test_the_due_date_says_legal_deadline_or_internal_target(monkeypatch) -> Non
     else:  # regimes without a basis yet: a neutral label
         assert deadline_label(regime, "en") == "Due date"
         assert deadline_label(regime, "ja") == "対応期限"
+
+
+def test_every_page_names_an_icon_the_site_serves(client: TestClient) -> None:
+    # Without one, every browser asks for /favicon.ico and the log fills with 404s.
+    page = client.get("/en/")
+    href = re.search(r'<link rel="icon" href="([^"]+)"', page.text)
+    assert href is not None
+    icon = client.get(href.group(1))
+    assert icon.status_code == 200
+    assert icon.headers["content-type"].startswith("image/svg+xml")
