@@ -243,6 +243,10 @@ def test_follow_up_context_never_breaks(matcher: Matcher, previous: str, questio
         # Not two questions: a topic marker, "について", a version number.
         ("あっぷしたふぁいるって、けさないとずっとあるの？", 1),
         ("学習データについて、保持期間を教えてください", 1),
+        # Particles that end in て are no verb's て-form.
+        ("弊社の質問票にて、サブプロセッサの一覧をご共有いただけますか", 1),
+        ("API を通じて、送ったデータは何日保存されますか", 1),
+        ("ファイルも含めて、何日保存されますか", 1),
         ("Is TLS 1.2 the minimum?", 1),
     ],
 )
