@@ -240,6 +240,13 @@ def test_follow_up_context_never_breaks(matcher: Matcher, previous: str, questio
         ("一つ目は保存期間、二つ目は学習への利用です。", 2),
         ("Is TLS enforced on the API, and in which country are the servers?", 2),
         ("データはどこの国で保存されて、何日間保持されますか", 2),
+        # A request that announces a numbered list: the items are the questions.
+        (
+            "下記2点についてご回答ください。"
+            "1. 送信したデータがモデルの学習に利用されるか 2. データの保存期間",
+            2,
+        ),
+        ("Please answer the following. 1. Where is customer content stored 2. Is it encrypted", 2),
         # Not two questions: a topic marker, "について", a version number.
         ("あっぷしたふぁいるって、けさないとずっとあるの？", 1),
         ("学習データについて、保持期間を教えてください", 1),
@@ -366,3 +373,16 @@ def test_how_far_asks_what_is_covered_not_where(matcher: Matcher) -> None:
     # 「どこまで」 is "to what extent", not 「どこ」 (where).
     result = matcher.ask("APIデータってどこまでのこと？")
     assert result.answer_ids == ("policy.api-data-definition",)
+
+
+def test_a_numbered_list_after_a_request_gets_an_answer_per_item(matcher: Matcher) -> None:
+    result = matcher.ask(
+        "下記2点についてご回答ください。"
+        "1. 送信したデータがモデルの学習に利用されるか 2. データの保存期間"
+    )
+    assert set(result.answer_ids) == {"policy.no-training-by-default", "policy.retention-30-days"}
+
+
+def test_a_version_number_does_not_end_a_sentence_but_its_period_does(matcher: Matcher) -> None:
+    sentences = matcher.splitter.split("We use TLS 1.2. Is that enough?")
+    assert [s.asking for s in sentences] == [False, True]

@@ -257,9 +257,11 @@ class Matcher:
         top = cands[0]
         if topic_over_entry(top, ev) and top.score < 0.9:
             return self._decline(query, lang, ev, cands)
-        if off_topic_lookalike(top, ev):
-            return self._decline(query, lang, ev, cands, topic=True)
+        # Two clear questions are read part by part: each part makes its own case against the
+        # out-of-scope topics, which the whole message's mixed words can make look alike.
         two = self._two_questions(sentences, cands)
+        if not two and off_topic_lookalike(top, ev):
+            return self._decline(query, lang, ev, cands, topic=True)
         if two:
             return Result(
                 query,

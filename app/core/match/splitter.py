@@ -28,7 +28,11 @@ _CONTACT = re.compile(
     r"|\+?[\d０-９(（][\d０-９()（）\s\-‐－]{6,}[\d０-９]",
     re.IGNORECASE,
 )
-_BREAK = re.compile(r"(?<=[。！？!?．])|[\n\r|｜•]+|(?<=[.;])\s+|\s{3,}")
+# A period ends a sentence, but not the "1." / 「１．」 that numbers an item of a list.
+_BREAK = re.compile(
+    r"(?<=[。！？!?])|(?<=．)(?<![0-9０-９]．)|[\n\r|｜•]+"
+    r"|(?<=[.;])(?<![\s。！？!?．:：][0-9]\.)(?<!^[0-9]\.)\s+|\s{3,}"
+)
 _SPACE = re.compile(r"\s+")
 # What is left of a bare request once its asking phrases are gone: politeness, not content.
 _REQUEST_REST = re.compile(
@@ -182,6 +186,12 @@ class Splitter:
         numbered = [i for i, s in enumerate(out) if _ENUM.match(s.raw)]
         if len(numbered) >= 2 and any(out[i].asking for i in numbered):
             for i in numbered:
+                out[i] = replace(out[i], asking=True)
+        # 「以下2点をご確認ください。1. … 2. …」: a list that a request announces is what is
+        # asked; the request itself says only "the following".
+        for i in range(1, len(out)):
+            if not out[i].asking and out[i - 1].asking and len(_ENUM.findall(out[i].raw)) >= 2:
+                out[i - 1] = replace(out[i - 1], asking=False)
                 out[i] = replace(out[i], asking=True)
         return out
 
