@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "dc46870149e80515bdc8b2e848d032af2250d4ef16aed29d122e29a91599d718"
-SYNTHETIC_300 = "6eb513f883cf40fbe9ca6bebe2655e79634ff2ed60ae1bba7032decb5e08d76b"
+SHIPPED = "ed0a5e86fffda5d39bf762133599a12e0e5606478c50d3eecbb4f40fc97343b1"
+SYNTHETIC_300 = "dc9179e72ece9449650aa52b6d7e4a7f91f6a72cc56b9fb1ae9aed1e29436b88"
 
 
 def _canonical(value: Any) -> Any:
