@@ -386,3 +386,13 @@ def test_a_numbered_list_after_a_request_gets_an_answer_per_item(matcher: Matche
 def test_a_version_number_does_not_end_a_sentence_but_its_period_does(matcher: Matcher) -> None:
     sentences = matcher.splitter.split("We use TLS 1.2. Is that enough?")
     assert [s.asking for s in sentences] == [False, True]
+
+
+def test_a_second_question_counts_when_its_entry_is_anywhere_on_the_shortlist(
+    matcher: Matcher,
+) -> None:
+    # The whole message leans to retention; training is only fifth for it, yet clearly asked.
+    result = matcher.ask(
+        "Two quick ones — 1) how long do you hang on to API logs 2) are they used to train models"
+    )
+    assert set(result.answer_ids) == {"policy.retention-30-days", "policy.no-training-by-default"}

@@ -331,7 +331,7 @@ class Matcher:
         # In a long message several asking sentences mostly elaborate one question: there the
         # second answer must also be plausible for the whole message, not only for its half.
         long = sum(len(s.text) for s in sentences) > LONG_MESSAGE
-        near = {c.id for c in cands[:4] if c.score >= (SECOND_AT if long else SECOND_AT_SHORT)}
+        near = {c.id for c in cands if c.score >= (SECOND_AT if long else SECOND_AT_SHORT)}
         found: list[Candidate] = []
         lead = cands[0]
         for part in parts[:3]:
