@@ -66,7 +66,7 @@ _JA_JOIN = re.compile(
 )
 # 「A と B」 joins two subjects, not 「ごと」「こと」「もっと」 or 「…と思う / 聞いた」.
 _JA_AND = re.compile(
-    r"(?<=[^\sとはもをがにでごこっひ])と(?![言思聞考書記])"
+    r"(?:(?<=[^\sとはもをがにでごこっひ])|(?<=[A-Za-z0-9] ))と(?![言思聞考書記])"
     r"(?=\s?[A-Za-z0-9\u30a0-\u30ff\u4e00-\u9fff])"
 )
 # Numbered or ordinal questions: "1) … 2) …", "①…②", "Q1 … Q2", "(a) … (b)", "First, … Second, …",
