@@ -257,6 +257,7 @@ def test_follow_up_context_never_breaks(matcher: Matcher, previous: str, questio
         ("API を通じて、送ったデータは何日保存されますか", 1),
         ("ファイルも含めて、何日保存されますか", 1),
         ("Is TLS 1.2 the minimum?", 1),
+        ("微調整用のデータはそれとは別の扱いですか", 1),  # それとは: "from that", not "and"
     ],
 )
 def test_a_message_is_cut_into_its_questions(matcher: Matcher, message: str, halves: int) -> None:
