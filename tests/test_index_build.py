@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "ed0a5e86fffda5d39bf762133599a12e0e5606478c50d3eecbb4f40fc97343b1"
-SYNTHETIC_300 = "dc9179e72ece9449650aa52b6d7e4a7f91f6a72cc56b9fb1ae9aed1e29436b88"
+SHIPPED = "514195ceeb1a34c7796ba8adfbc646ae92fa0bbfdf6569c65c8e96204ade8242"
+SYNTHETIC_300 = "3ab943dad46fd6cb019b663c4e333110227b6da97f928902997ef4647b48c514"
 
 
 def _canonical(value: Any) -> Any:
