@@ -130,3 +130,21 @@ def test_a_group_names_its_out_of_scope_topic(matcher: Matcher) -> None:
     ]
     (group,) = build(matcher, logged).groups
     assert group.topic == "pricing" and group.closest is None
+
+
+def test_the_closest_entry_follows_the_matchers_ranking_of_a_long_question(
+    matcher: Matcher,
+) -> None:
+    # Its words are mostly context; the nearest single example is about training.
+    question = (
+        "We're drafting our privacy notice and must tell users how long the messages they "
+        "type stay with our AI vendor. What figure do we write?"
+    )
+    assert matcher.ask(question).decision == "decline"
+    logged = [
+        ql.LoggedQuestion(
+            1, "2026-11-29T00:00:00Z", "web", "en", question, "decline", "", None, 0.1
+        )
+    ]
+    (group,) = build(matcher, logged).groups
+    assert group.closest == "policy.retention-30-days"
