@@ -219,3 +219,25 @@ def test_every_face_shows_the_same_confidence_band(confidence: float, expected: 
     used: list[str] = []
     meta_text(confidence, (), lambda name: used.append(name) or Style())
     assert f"meta--{expected}" in used
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("how long is the datas keep after i sended it", "policy.retention-30-days"),
+        (
+            "「APIデータ」の範囲に、微調整用にアップロードした学習データも含まれると"
+            "考えてよいでしょうか。",
+            "policy.api-data-definition",
+        ),
+    ],
+)
+def test_the_decision_model_orders_the_shortlist(
+    matcher: Matcher, question: str, expected: str
+) -> None:
+    # The BM25F share and nearest example put a neighbour first; the model, which also weighs
+    # the titles and the asking sentence, puts the entry the question is about first.
+    result = matcher.ask(question)
+    assert result.answer_ids == (expected,)
+    scores = [c.score for c in result.candidates]
+    assert scores == sorted(scores, reverse=True)

@@ -175,14 +175,12 @@ class Matcher:
             p = decision.probability(x_vec)
             why = sorted({q.labels[f] for f in hit if weights[f] >= 0.5 and f in q.labels})
             out.append(Candidate(idx.ids[d], p, tuple(why), x_vec))
-        # Ranked by rank_score; the probability shown never rises down the list.
-        for i in range(1, len(out)):
-            if out[i].score > out[i - 1].score:
-                c = out[i]
-                out[i] = Candidate(c.id, out[i - 1].score, c.matched, c.signals)
-        out = [Candidate(c.id, round(c.score, 3), c.matched, c.signals) for c in out]
+        # rank_score picks the shortlist; the decision model, which also weighs the asking
+        # sentences, the titles and the out-of-scope topics, orders it (ties keep rank_score).
+        ranked = sorted(zip(out, short, strict=True), key=lambda pair: -pair[0].score)
+        out = [Candidate(c.id, round(c.score, 3), c.matched, c.signals) for c, _d in ranked]
         oos_id = idx.ids[oos][4:] if oos is not None else None
-        return Evidence(out[:limit], oos_id, oos_score, scores[short[0]])
+        return Evidence(out[:limit], oos_id, oos_score, scores[ranked[0][1]])
 
     def _title_share(self, d: int, weights: dict[str, float]) -> float:
         """How much of one of the entry's titles the question names (idf-weighted)."""
