@@ -399,3 +399,14 @@ def test_a_second_question_counts_when_its_entry_is_anywhere_on_the_shortlist(
         "Two quick ones — 1) how long do you hang on to API logs 2) are they used to train models"
     )
     assert set(result.answer_ids) == {"policy.retention-30-days", "policy.no-training-by-default"}
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How long do you keep the prompts and completions we send through the API?",
+        "how do i delete my account and all the api data",
+    ],
+)
+def test_two_nouns_joined_by_a_bare_and_get_one_answer(matcher: Matcher, question: str) -> None:
+    assert len(matcher.ask(question).answer_ids) == 1

@@ -356,6 +356,10 @@ class Matcher:
                 continue
             if top.score - runner_up < TWO_MARGIN:
                 continue  # the half fits two entries alike: it is not a question of its own
+            if loose and top.score < TWO_LEAD_RATIO * runner_up:
+                # A bare "and" joins two nouns of one question as often as two questions
+                # ("the prompts and completions we send"): such a half needs a clear subject.
+                continue
             if top.id not in {c.id for c in found} and top.id in near:
                 found.append(top)
         return tuple(found[:2]) if len(found) >= 2 else ()
