@@ -364,26 +364,32 @@ def test_a_particle_alone_is_no_evidence(matcher: Matcher) -> None:
     assert matcher.ask("lol my cat just knocked my coffee over 😂").decision == "decline"
 
 
-def test_every_item_of_a_numbered_list_is_asked(matcher: Matcher) -> None:
-    result = matcher.ask(
-        "1) List the sub-processors that store customer content. 2) State whether customer "
-        "content is encrypted in transit."
-    )
-    assert set(result.answer_ids) == {"faq.data-storage-location", "faq.encryption-in-transit"}
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        (
+            "1) List the sub-processors that store customer content. 2) State whether customer "
+            "content is encrypted in transit.",
+            {"faq.data-storage-location", "faq.encryption-in-transit"},
+        ),
+        # A list that a request announces: the items are what it asks.
+        (
+            "下記2点についてご回答ください。"
+            "1. 送信したデータがモデルの学習に利用されるか 2. データの保存期間",
+            {"policy.no-training-by-default", "policy.retention-30-days"},
+        ),
+    ],
+)
+def test_every_item_of_a_numbered_list_is_asked(
+    matcher: Matcher, message: str, expected: set[str]
+) -> None:
+    assert set(matcher.ask(message).answer_ids) == expected
 
 
 def test_how_far_asks_what_is_covered_not_where(matcher: Matcher) -> None:
     # 「どこまで」 is "to what extent", not 「どこ」 (where).
     result = matcher.ask("APIデータってどこまでのこと？")
     assert result.answer_ids == ("policy.api-data-definition",)
-
-
-def test_a_numbered_list_after_a_request_gets_an_answer_per_item(matcher: Matcher) -> None:
-    result = matcher.ask(
-        "下記2点についてご回答ください。"
-        "1. 送信したデータがモデルの学習に利用されるか 2. データの保存期間"
-    )
-    assert set(result.answer_ids) == {"policy.no-training-by-default", "policy.retention-30-days"}
 
 
 def test_a_version_number_does_not_end_a_sentence_but_its_period_does(matcher: Matcher) -> None:
