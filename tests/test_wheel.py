@@ -62,3 +62,15 @@ def test_installed_kotae_speaks_japanese(installed: Path, tmp_path: Path) -> Non
     )
     assert proc.returncode == 0, proc.stderr
     assert "出典" in proc.stdout.decode()  # a translated interface string, from the shipped .po
+
+
+def test_installed_kotae_has_its_english_word_list(installed: Path, tmp_path: Path) -> None:
+    # Without app/core/match/english_words.txt, "transmit" would be corrected to "transit".
+    proc = subprocess.run(
+        [str(installed), "ask", "--json", "do you transmit our content to other firms"],
+        capture_output=True,
+        cwd=tmp_path,
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["candidates"][0]["id"] != "faq.encryption-in-transit"
