@@ -45,3 +45,13 @@ def test_transmit_is_not_read_as_in_transit_nor_retrained_as_retained(matcher: M
 def test_the_word_list_keeps_plain_lowercase_words_of_four_letters() -> None:
     kept = words(["Tokyo", "cafés", "it's", "wipe", "ok", "wiped", "x-ray", "wipe"])
     assert kept == ["wipe", "wiped"]
+
+
+def test_the_word_list_is_searched_from_end_to_end() -> None:
+    words = lexicon.WORDS_FILE.read_text(encoding="utf-8").split("\n")
+    words = [w for w in words if w and not w.startswith("#")]
+    assert words == sorted(words)  # bisection needs it
+    for word in (words[0], words[1], words[len(words) // 2], words[-2], words[-1]):
+        assert lexicon.is_word(word)
+    for word in ("", "a" + words[0], words[-1] + "z", words[100] + "q", "retension", "# every"):
+        assert not lexicon.is_word(word)
