@@ -104,12 +104,12 @@ class Analyzer:
             _alternation_source(bp),
             _alternation_source(self.reading_of),
         )
-        self._compile()
         # The index build scans every text of the knowledge with these two: the same patterns,
         # guarded so that most positions fail one character-class test instead of trying each
-        # term's first character in turn. The saved state keeps the plain sources.
+        # term's first character in turn. The saved state keeps the plain sources (`_compile`).
         self._concepts = _compiled(_alternation_source(self.concept_of, guard=True))
         self._boilerplate = _compiled(_alternation_source(bp, guard=True))
+        self._readings: re.Pattern[str] | None = None  # compiled at the first kana question
         # Boilerplate words are known words: never "corrected" into a policy term.
         self.stopwords = {w for p in bp for w in _ASCII_WORD.findall(p)}
         self.vocabulary: set[str] = set()
@@ -121,7 +121,7 @@ class Analyzer:
         concepts, boilerplate = self._sources[:2]
         self._concepts = _compiled(concepts)
         self._boilerplate = _compiled(boilerplate)
-        self._readings: re.Pattern[str] | None = None  # compiled at the first kana question
+        self._readings = None
 
     def state(self) -> tuple[Any, ...]:
         """Plain data (for marshal) from which `from_state` rebuilds this analyzer."""
