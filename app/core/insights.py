@@ -243,11 +243,11 @@ def build(matcher: Any, logged: Sequence[Any], votes: Sequence[Any] = ()) -> Ins
     unanswered = [q for q in logged if q.decision != "answer"][:MAX_GROUPED]
     groups = []
     examples = _entry_vectors(matcher)
-    for idx in group_texts(matcher, [q.question for q in unanswered]):
+    vectors = [_vector(matcher, q.question) for q in unanswered]
+    for idx in cluster(neighbourhoods(vectors)):
         members = [unanswered[i] for i in idx]
         results = [matcher.ask(q.question) for q in members]
-        vectors = [_vector(matcher, q.question) for q in members]
-        closest, score = _closest(vectors, examples, _ranked(results))
+        closest, score = _closest([vectors[i] for i in idx], examples, _ranked(results))
         topics = Counter(getattr(r, "out_of_scope", None) for r in results)
         topic = next((t for t, _n in topics.most_common() if t), None)
         groups.append(
