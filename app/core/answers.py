@@ -7,7 +7,7 @@ from typing import Any
 
 from app.core.i18n import N_, gettext_for
 from app.core.knowledge import Entry, KnowledgeBase
-from app.core.match.result import Candidate, Result
+from app.core.match.result import Result
 from app.core.match.text import printable
 from app.core.words import whole_words
 
@@ -49,19 +49,25 @@ def _answer_json(entry: Entry, lang: str) -> dict[str, Any]:
     }
 
 
-def _how_sure(candidate: Candidate | None, result: Result) -> dict[str, Any]:
-    """One answer's own confidence and matched words (a two-part question's half has its own),
-    the words as the question wrote them (「使われます」, not the fragment 「使わ」)."""
+def how_sure(result: Result, entry_id: str) -> tuple[float, tuple[str, ...]]:
+    """One answer's own confidence and matched words, as every face shows them: a two-part
+    question's half has its own; the words as the question wrote them (「使われます」, not the
+    fragment 「使わ」)."""
+    candidate = result.answered_as(entry_id)
     if candidate is None:
-        return {"confidence": round(result.confidence, 3), "matched": []}
-    words = whole_words(result.query, candidate.matched)
-    return {"confidence": round(candidate.score, 3), "matched": list(words)}
+        return result.confidence, ()
+    return candidate.score, whole_words(result.query, candidate.matched)
+
+
+def _how_sure_json(result: Result, entry_id: str) -> dict[str, Any]:
+    confidence, matched = how_sure(result, entry_id)
+    return {"confidence": round(confidence, 3), "matched": list(matched)}
 
 
 def result_to_json(result: Result, kb: KnowledgeBase, pinned: str | None = None) -> dict[str, Any]:
     lang = answer_language(result.lang, pinned)
     answers = [
-        {**_answer_json(kb.get(i), lang), **_how_sure(result.answered_as(i), result)}
+        {**_answer_json(kb.get(i), lang), **_how_sure_json(result, i)}
         for i in answer_ids(result)
         if i in kb.entries
     ]
@@ -124,11 +130,10 @@ def describe(result: Result, kb: KnowledgeBase, pinned: str | None = None) -> st
                 lines.append(
                     ("" if n == 1 else "\n") + tr(N_("Answer {n} of {total}:"), n=n, total=len(ids))
                 )
-            how = _how_sure(result.answered_as(entry_id), result)
-            percent = f"{round(how['confidence'] * 100)}%"
-            lines += _entry_lines(kb, kb.get(entry_id), lang, percent, tr)
-            if how["matched"]:
-                lines.append(tr(N_("Matched: {terms}"), terms=", ".join(how["matched"])))
+            confidence, matched = how_sure(result, entry_id)
+            lines += _entry_lines(kb, kb.get(entry_id), lang, f"{round(confidence * 100)}%", tr)
+            if matched:
+                lines.append(tr(N_("Matched: {terms}"), terms=", ".join(matched)))
         return "\n".join(lines)
     topic = kb.out_of_scope.get(result.out_of_scope or "")
     if result.decision == "clarify":

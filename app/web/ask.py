@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from app.core.answers import answer_ids, context_line
+from app.core.answers import answer_ids, context_line, how_sure
 from app.core.i18n import N_, gettext_for
 from app.core.knowledge import Entry, KnowledgeBase
 from app.core.match.decision import band
@@ -121,8 +121,7 @@ async def ask(request: Request) -> Response:
     cards = []
     for i in ids:
         if i in kb.entries:
-            candidate = result.answered_as(i)  # each half of a two-part question its own
-            score = candidate.score if candidate else result.confidence
+            score, _matched = how_sure(result, i)  # each half of a two-part question its own
             words = gettext_for(lang, confidence_words(score))
             extra = {"confidence": words, "score": round(score, 3)}
             cards.append({**card(kb, kb.get(i), lang), **extra})

@@ -13,7 +13,7 @@ from textual.containers import VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Static
 
-from app.core.answers import context_line
+from app.core.answers import context_line, how_sure
 from app.core.i18n import N_, _, gettext_for
 from app.core.knowledge import Entry
 from app.core.match.result import Candidate, Result
@@ -103,15 +103,9 @@ class Conversation(VerticalScroll):
             widgets.append(Static(note, classes="two-parts"))
         if result.decision == "answer" and ids:
             for entry_id in ids:
-                candidate = result.answered_as(entry_id)
-                widgets.append(
-                    AnswerCard(
-                        app.kb.entries[entry_id],
-                        lang,
-                        confidence=candidate.score if candidate else result.confidence,
-                        matched=whole_words(result.query, candidate.matched) if candidate else (),
-                    )
-                )
+                confidence, matched = how_sure(result, entry_id)
+                entry = app.kb.entries[entry_id]
+                widgets.append(AnswerCard(entry, lang, confidence=confidence, matched=matched))
         elif result.decision == "clarify":
             widgets.append(ClarifyCard(result, lang))
         else:
