@@ -345,18 +345,19 @@ class Matcher:
             runner_up = ev.candidates[1].score if len(ev.candidates) > 1 else 0.0
             if top.id == lead.id and lead.score >= model_params.ANSWER_AT:
                 floor = TWO_AT_LEAD
+            leads = top.score >= TWO_LEAD_RATIO * runner_up  # one clear subject
             # A short half ("Is TLS 1.2 the minimum?") has little evidence but one clear subject.
             clear = (
                 not loose
+                and leads
                 and top.score >= TWO_AT_CLEAR
-                and top.score >= TWO_LEAD_RATIO * runner_up
                 and lead.score >= model_params.CLARIFY_AT
             )
             if ev.oos_score >= ev.top_score or (top.score < floor and not clear):
                 continue
             if top.score - runner_up < TWO_MARGIN:
                 continue  # the half fits two entries alike: it is not a question of its own
-            if loose and top.score < TWO_LEAD_RATIO * runner_up:
+            if loose and not leads:
                 # A bare "and" joins two nouns of one question as often as two questions
                 # ("the prompts and completions we send"): such a half needs a clear subject.
                 continue
