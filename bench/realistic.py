@@ -19,19 +19,20 @@ from pathlib import Path
 from app.core.match.matcher import Matcher
 from app.core.match.result import Result
 
-DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
+HERE = Path(__file__).resolve().parent
+DATA = HERE.parent / "tests" / "data"
 SETS = {
     "dev": DATA / "realistic_dev.tsv",
     "test": DATA / "realistic_test.tsv",
     "old": DATA / "questions.tsv",
     # Two-in-one and casual questions written apart from the dev and test splits, to tune on.
-    "multi": Path(__file__).resolve().parent / "multi_dev.tsv",
-    "casual": Path(__file__).resolve().parent / "casual_dev.tsv",
+    "multi": HERE / "multi_dev.tsv",
+    "casual": HERE / "casual_dev.tsv",
     # Written from the policy and the entries' titles only, like the labelled splits.
-    "fresh": Path(__file__).resolve().parent / "fresh_dev.tsv",
-    "fresh2": Path(__file__).resolve().parent / "fresh2_dev.tsv",
+    "fresh": HERE / "fresh_dev.tsv",
+    "fresh2": HERE / "fresh2_dev.tsv",
     # Written the same way later, and measured before any change made after it arrived.
-    "fresh3": Path(__file__).resolve().parent / "fresh3_dev.tsv",
+    "fresh3": HERE / "fresh3_dev.tsv",
 }
 
 

@@ -35,42 +35,33 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return env_dir / "bin" / "kotae"
 
 
-def test_installed_kotae_answers_and_checks(installed: Path, tmp_path: Path) -> None:
+def _kotae(installed: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
     # Run from an unrelated folder so nothing can be found through the checkout.
-    ask = subprocess.run(
-        [str(installed), "ask", "--json", "保存期間は？"],
-        capture_output=True,
-        cwd=tmp_path,
-        timeout=60,
-    )
+    return subprocess.run([str(installed), *args], capture_output=True, cwd=cwd, timeout=60)
+
+
+def test_installed_kotae_answers_and_checks(installed: Path, tmp_path: Path) -> None:
+    ask = _kotae(installed, tmp_path, "ask", "--json", "保存期間は？")
     assert ask.returncode == 0, ask.stderr
     data = json.loads(ask.stdout)
     assert data["answer_id"] == "policy.retention-30-days"
     assert "30" in data["answer"]["text"]
 
-    check = subprocess.run([str(installed), "check"], capture_output=True, cwd=tmp_path, timeout=60)
+    check = _kotae(installed, tmp_path, "check")
     assert check.returncode == 0, check.stdout + check.stderr
     assert b"OK: 18 entries" in check.stdout
 
 
 def test_installed_kotae_speaks_japanese(installed: Path, tmp_path: Path) -> None:
-    proc = subprocess.run(
-        [str(installed), "ask", "--lang", "ja", "retention"],
-        capture_output=True,
-        cwd=tmp_path,
-        timeout=60,
-    )
+    proc = _kotae(installed, tmp_path, "ask", "--lang", "ja", "retention")
     assert proc.returncode == 0, proc.stderr
     assert "出典" in proc.stdout.decode()  # a translated interface string, from the shipped .po
 
 
 def test_installed_kotae_has_its_english_word_list(installed: Path, tmp_path: Path) -> None:
     # Without app/core/match/english_words.txt, "transmit" would be corrected to "transit".
-    proc = subprocess.run(
-        [str(installed), "ask", "--json", "do you transmit our content to other firms"],
-        capture_output=True,
-        cwd=tmp_path,
-        timeout=60,
+    proc = _kotae(
+        installed, tmp_path, "ask", "--json", "do you transmit our content to other firms"
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["candidates"][0]["id"] != "faq.encryption-in-transit"
