@@ -416,3 +416,20 @@ def test_a_second_question_counts_when_its_entry_is_anywhere_on_the_shortlist(
 )
 def test_two_nouns_joined_by_a_bare_and_get_one_answer(matcher: Matcher, question: str) -> None:
     assert len(matcher.ask(question).answer_ids) == 1
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Thanks — and for deletion, what do we do if we want our data gone sooner?",
+        "thanks, how do we get our data deleted?",
+    ],
+)
+def test_thanks_before_a_question_is_not_a_sign_off(matcher: Matcher, message: str) -> None:
+    r = matcher.ask(message)
+    assert r.decision == "answer" and r.answer_ids == ("faq.deletion-request",)
+
+
+def test_a_sign_off_still_drops_the_signature_after_it(matcher: Matcher) -> None:
+    kept = " ".join(s.text for s in matcher.splitter.split("Thanks in advance. Jane Doe, Acme"))
+    assert kept == ""

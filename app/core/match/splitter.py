@@ -165,7 +165,7 @@ class Splitter:
             norm = normalise_keep_script(sentence)
             if signed_off and not (marked or self._asks(norm)):
                 continue
-            norm, ended = self._strip(norm)
+            norm, ended = self._strip(norm, marked)
             signed_off = signed_off or ended
             if not norm:
                 continue
@@ -231,8 +231,9 @@ class Splitter:
         rest = _REQUEST_REST.sub(" ", rest)
         return len(rest.replace(" ", "")) <= 3
 
-    def _strip(self, norm: str) -> tuple[str, bool]:
-        """Remove a leading greeting and a sign-off with what follows it."""
+    def _strip(self, norm: str, marked: bool = False) -> tuple[str, bool]:
+        """Remove a leading greeting and a sign-off with what follows it. `marked`: the
+        sentence has a question mark."""
         ended = False
         for _ in range(2):
             m = self._greeting.match(norm) if self._greeting else None
@@ -248,7 +249,11 @@ class Splitter:
         if m is None and self._signoff_ja and norm:
             m = self._signoff_ja.search(norm)
         if m is not None:
-            norm, ended = norm[: m.start()].strip(), True
+            rest = norm[m.end() :].strip()
+            if m.start() == 0 and rest and (marked or self._asks(rest)):
+                norm = rest  # "Thanks — and for deletion, what do we do?": thanks, then a question
+            else:
+                norm, ended = norm[: m.start()].strip(), True
         return norm, ended
 
     def _asks(self, norm: str) -> bool:
