@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "514195ceeb1a34c7796ba8adfbc646ae92fa0bbfdf6569c65c8e96204ade8242"
-SYNTHETIC_300 = "3ab943dad46fd6cb019b663c4e333110227b6da97f928902997ef4647b48c514"
+SHIPPED = "8dec3642d426fac841e83dda03c7169eb4c823665e57e59a48ff280c04006e7b"
+SYNTHETIC_300 = "6b555f77d1cb5ba22edcff780f1e230eaba1c7378daa78aed64ba0bd964b0245"
 
 
 def _canonical(value: Any) -> Any:

@@ -1,4 +1,5 @@
-"""English spelling correction: typos meet the knowledge's words, real words stay themselves."""
+"""Spelling correction: typos meet the knowledge's words (English and katakana), real words
+stay themselves."""
 
 from __future__ import annotations
 
@@ -40,6 +41,29 @@ def test_transmit_is_not_read_as_in_transit_nor_retrained_as_retained(matcher: M
     assert sent.candidates[0].id != "faq.encryption-in-transit"
     retrained = matcher.ask("was the model retrained on our prompts?")
     assert retrained.candidates[0].id == "policy.no-training-by-default"
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [("サブプロセサー", "サブプロセッサー"), ("ビジネスアソシエート", "ビジネスアソシエイト")],
+)
+def test_a_katakana_slip_becomes_the_knowledge_word(
+    matcher: Matcher, typed: str, meant: str
+) -> None:
+    assert meant in matcher.analyzer.kana_words and typed not in matcher.analyzer.kana_words
+    assert _corrected(matcher, f"{typed}について") == f"{meant}について"
+
+
+@pytest.mark.parametrize(
+    "text", ["ゼロリテンションモード", "リテンション", "ファイヤ", "ゼロリテンションの件"]
+)
+def test_a_known_katakana_word_its_part_or_a_longer_word_stays(matcher: Matcher, text: str) -> None:
+    assert _corrected(matcher, text) == text
+
+
+def test_a_katakana_slip_still_finds_its_entry(matcher: Matcher) -> None:
+    slipped = matcher.ask("ビジネスアソシエート契約は結べますか")
+    assert slipped.decision == "answer" and slipped.answer_ids == ("faq.hipaa",)
 
 
 def test_the_word_list_keeps_plain_lowercase_words_of_four_letters() -> None:

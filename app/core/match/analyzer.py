@@ -31,6 +31,10 @@ KANJI_WEIGHT = 0.5
 READING_WEIGHT = 0.6
 MAX_CORRECTIONS = 8
 FUZZY_WORD_CUTOFF = 88  # retension→retention (89) passes, weather→whether (86) does not
+# ゼロリテンソン→ゼロリテンション (80) and サブプロセサー→サブプロセッサー (93) pass; one
+# changed letter of a four-letter word (75) does not.
+FUZZY_KANA_CUTOFF = 80
+KANA_WORD = re.compile("[\u30a1-\u30faー]{4,}")
 _ASCII_WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
 # Small kana typed for large ones (ふぁいる / ふあいる) and the reverse meet; one for one.
 _SMALL = str.maketrans("ぁぃぅぇぉっゃゅょゎゕゖ", "あいうえおつやゆよわかけ")
@@ -114,6 +118,12 @@ class Analyzer:
         self.stopwords = {w for p in bp for w in _ASCII_WORD.findall(p)}
         self.vocabulary: set[str] = set()
         self._vocab_list: list[str] = []
+        self.kana_words = {
+            w
+            for terms in synonyms
+            for t in terms
+            for w in KANA_WORD.findall(normalise_keep_script(t))
+        }
         self._run_cache: dict[str, list[tuple[str, float, str]]] = {}
         self._ops_cache: dict[str, tuple[list[str], list[tuple[str, float, str]]]] = {}
 
@@ -131,12 +141,14 @@ class Analyzer:
             self._sources,
             sorted(self.stopwords),
             sorted(self.vocabulary),
+            sorted(self.kana_words),
         )
 
     @classmethod
     def from_state(cls, state: tuple[Any, ...]) -> Analyzer:
         self = cls.__new__(cls)
-        self.concept_of, self.reading_of, sources, stopwords, vocabulary = state
+        self.concept_of, self.reading_of, sources, stopwords, vocabulary, kana = state
+        self.kana_words = set(kana)
         self._sources = tuple(sources)
         self._compile()
         self.stopwords = set(stopwords)
@@ -150,7 +162,10 @@ class Analyzer:
         self._run_cache.clear()
         self._ops_cache.clear()
 
-    def set_vocabulary(self, words: set[str]) -> None:
+    def set_vocabulary(self, words: set[str], kana_words: Iterable[str] = ()) -> None:
+        """The knowledge's English words and katakana words: a question's unknown word close to
+        one of them is taken for it."""
+        self.kana_words |= set(kana_words)
         words = words | {w for t in self.concept_of if t.isascii() for w in t.split()}
         self.vocabulary = words | self.stopwords
         self._vocab_list = sorted(w for w in words if len(w) >= 4)
@@ -178,7 +193,25 @@ class Analyzer:
             )
             return best[0] if best else word
 
-        return _ASCII_WORD.sub(fix, text) if self._vocab_list else text
+        def fix_kana(m: re.Match[str]) -> str:
+            word = m.group()
+            known = self.kana_words
+            if word in known or any(word in k for k in known):
+                return word  # a known word or a part of one
+            tries[0] += 1
+            if tries[0] > MAX_CORRECTIONS:
+                return word
+            best = process.extractOne(
+                word, known, scorer=fuzz.ratio, score_cutoff=FUZZY_KANA_CUTOFF
+            )
+            # ゼロリテンションモード is a known word with more written on, not a typo of it.
+            return best[0] if best and best[0] not in word else word
+
+        if self._vocab_list:
+            text = _ASCII_WORD.sub(fix, text)
+        if self.kana_words and not text.isascii():
+            text = KANA_WORD.sub(fix_kana, text)
+        return text
 
     def analyze(self, text: str, query: bool = True) -> _Doc:
         """Features of a text. `query=False` (building the index) skips spelling correction."""

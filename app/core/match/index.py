@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import gc
 import math
+import re
 from array import array
 from collections.abc import Iterable
 from typing import Any
 
 from app.core.knowledge import KnowledgeBase
-from app.core.match.analyzer import Analyzer
+from app.core.match.analyzer import KANA_WORD, Analyzer
+from app.core.match.text import normalise_keep_script
 
 FIELDS = ("title", "answer", "quote", "examples")
 # Weights and length normalisation per field; chosen on held-out example questions
@@ -26,6 +28,7 @@ FIELDS = ("title", "answer", "quote", "examples")
 FIELD_WEIGHT = {"title": 1.0, "answer": 0.5, "quote": 0.3, "examples": 1.0}
 FIELD_B = {"title": 0.3, "answer": 0.5, "quote": 0.5, "examples": 0.3}
 K1 = 5.0
+_ANY_WIDTH_KANA = re.compile("[\u30a1-\u30faー\uff66-\uff9f]{4,}")
 
 
 def doc_fields(kb: KnowledgeBase) -> tuple[list[str], int, list[dict[str, list[str]]]]:
@@ -80,7 +83,10 @@ def _build(kb: KnowledgeBase, analyzer: Analyzer) -> dict[str, Any]:
                     a = analyzer.analyze(text, query=False)
                     seen[text] = (a.features, a.canonical)
     joined = " ".join([canon for _, canon in seen.values()])
-    analyzer.set_vocabulary({w for w in set(joined.split()) if w.isascii()})
+    # Katakana words, half-width ones too; normalising only them is far cheaper than all text.
+    written = set(_ANY_WIDTH_KANA.findall(" ".join(seen)))
+    kana = {w for x in written for w in KANA_WORD.findall(normalise_keep_script(x))}
+    analyzer.set_vocabulary({w for w in set(joined.split()) if w.isascii()}, kana)
     # Per doc and field: feature -> summed script weight; field lengths. The example questions'
     # postings are gathered in the same pass; their values need idf, so they follow.
     tf: list[list[dict[str, float]]] = []
