@@ -249,6 +249,9 @@ def test_follow_up_context_never_breaks(matcher: Matcher, previous: str, questio
         ("Please answer the following. 1. Where is customer content stored 2. Is it encrypted", 2),
         # 「と」 between two English words typed with spaces, as mixed Japanese is.
         ("TLS の version と SOC 2 の report はどうなっていますか", 2),
+        # A dash or semicolon before "and", a comma after "also".
+        ("Is there a SOC 2 report — and also, who can read our prompts?", 2),
+        ("Is there a SOC 2 report; and who can read our prompts?", 2),
         # Not two questions: a topic marker, "について", a version number.
         ("あっぷしたふぁいるって、けさないとずっとあるの？", 1),
         ("学習データについて、保持期間を教えてください", 1),

@@ -41,7 +41,7 @@ _REQUEST_REST = re.compile(
 )
 # Two questions in one sentence: split before a conjunction that starts a new question.
 _EN_JOIN = re.compile(
-    r",?\s+(?:and|also|plus)\s+(?:also\s+)?"
+    r"(?:,|;|\s+[—–-]+)?\s+(?:and|also|plus)(?:,?\s+also)?,?\s+"
     r"(?=(?:(?:in|on|for|from|at|to|with|by|under)\s+(?:which|what|whom)|how|what|where|when|"
     r"who|which|why|is|are|do|does|can|could|will|would|should|has|have|did)\b)",
     re.IGNORECASE,
