@@ -33,6 +33,7 @@ SETS = {
     "fresh2": HERE / "fresh2_dev.tsv",
     # Written the same way later, and measured before any change made after it arrived.
     "fresh3": HERE / "fresh3_dev.tsv",
+    "fresh4": HERE / "fresh4_dev.tsv",
 }
 
 
