@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "8dec3642d426fac841e83dda03c7169eb4c823665e57e59a48ff280c04006e7b"
-SYNTHETIC_300 = "6b555f77d1cb5ba22edcff780f1e230eaba1c7378daa78aed64ba0bd964b0245"
+SHIPPED = "1491577d7d9fa9cc36545e0cbe2c3a785d0ea43d21c00e60bfb2840f1ce1db7a"
+SYNTHETIC_300 = "e67b7734639eb2ed92934319bfa6897dc14e0a35e5bee56c4d37af411e6eede4"
 
 
 def _canonical(value: Any) -> Any:

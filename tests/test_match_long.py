@@ -62,6 +62,9 @@ def test_two_questions_get_two_answers(matcher: Matcher) -> None:
         ("How much does the API cost per token?", "pricing"),
         ("ChatGPT Plus を解約したい", "consumer-accounts"),
         ("My fine-tuning job failed, what went wrong?", "fine-tuning-howto"),
+        # A model's name belongs to the models topic, but its price is a pricing question.
+        ("What is the price of GPT-4?", "pricing"),
+        ("is GPT-4 better than GPT-3.5?", "models"),
     ],
 )
 def test_out_of_scope_topics_are_recognised(matcher: Matcher, question: str, topic: str) -> None:
