@@ -32,6 +32,37 @@ def test_the_follow_up_alone_is_not_answered_but_is_with_context(kb: KnowledgeBa
     assert (result.answer_id, result.context) == (ENTRY, ENTRY)
 
 
+RETENTION = "policy.retention-30-days"
+
+
+@pytest.mark.parametrize(
+    "question", ["and for files?", "じゃあファイルの方は？", "ファイルも同じですか？"]
+)
+def test_a_follow_up_naming_a_related_subject_gets_that_subject(
+    kb: KnowledgeBase, question: str
+) -> None:
+    # Alone these read like the Files API how-to topic; after the retention answer they ask
+    # how long files are kept.
+    matcher = Matcher(kb)
+    assert matcher.ask(question).decision == "decline"
+    result = matcher.ask(question, previous=RETENTION)
+    assert result.answer_ids == ("policy.files-endpoint-retention",)
+    assert (result.reason, result.context) == ("follow_up", RETENTION)
+    # "Why" lists words of the question, never of the context sentence.
+    assert all(w.casefold() in question.casefold() for w in result.answered[0].matched)
+
+
+@pytest.mark.parametrize(
+    "question", ["それと、学習には使われますか？", "あと、学習には使われますか？"]
+)
+def test_context_never_replaces_the_subject_a_follow_up_names(
+    kb: KnowledgeBase, question: str
+) -> None:
+    matcher = Matcher(kb)
+    assert matcher.ask(question).candidates[0].id == "policy.no-training-by-default"
+    assert RETENTION not in matcher.ask(question, previous=RETENTION).answer_ids
+
+
 async def test_tui_uses_the_last_answer_until_cleared(kb: KnowledgeBase) -> None:
     app = KotaeApp(kb, lang="ja", config=Config())  # type: ignore[arg-type]
     app.blink_cursor = False

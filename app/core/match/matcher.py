@@ -45,6 +45,8 @@ TWO_AT_CLEAR = 0.15  # a half this likely, leading its runner-up by TWO_LEAD_RAT
 TWO_LEAD_RATIO = 2.0
 LONG_MESSAGE = 160  # characters of kept text
 NEAREST_MIX = 0.2
+# A follow-up's own best entry at this likelihood names its subject (「じゃあファイルの方は？」).
+OWN_SUBJECT = 0.05
 
 
 @dataclass
@@ -231,14 +233,45 @@ class Matcher:
         result = self._ask(query)
         if previous is None or previous not in self.kb.entries or result.decision == "answer":
             return result
-        if result.reason in ("empty", "no_content", "out_of_scope_topic"):
+        if result.reason in ("empty", "no_content"):
             return result
+        # The follow-up's own best entry, when its own words point somewhere ("and is it used
+        # for training?" after the retention answer): context may settle it, never replace it.
+        own = result.candidates[0] if result.candidates else None
+        own_id = own.id if own is not None and own.score >= OWN_SUBJECT else None
+        if result.reason == "out_of_scope_topic" and own_id is None:
+            return result  # "and the price?": off-topic on its own words, context or not
         entry = self.kb.entries[previous]
         again = self._ask(f"{query}\n{entry.text(result.lang).title}")
         # Only the previous subject or an entry it names as related: context must not wander.
-        if again.decision == "answer" and set(again.answer_ids) <= {previous, *entry.related}:
-            return dataclasses.replace(again, query=query, reason="follow_up", context=previous)
-        return result
+        allowed = {previous, *entry.related}
+        if own_id is not None:
+            # The context sentence is no question of its own: the answer is the follow-up's own
+            # entry, when read with the context it is plausible.
+            found = next((c for c in again.candidates if c.id == own_id), None)
+            if own_id not in allowed or found is None or found.score < model_params.CLARIFY_AT:
+                return result
+        elif again.decision == "answer" and set(again.answer_ids) <= allowed:
+            found = again.answered_as(again.answer_ids[0])
+        else:
+            return result
+        if found is None:
+            return result
+        # "Why" names only words the customer wrote, not the context sentence's.
+        found = dataclasses.replace(
+            found, matched=tuple(w for w in found.matched if w.casefold() in query.casefold())
+        )
+        return dataclasses.replace(
+            again,
+            query=query,
+            decision="answer",
+            confidence=found.score,
+            answer_ids=(found.id,),
+            answered=(found,),
+            suggestions=(),
+            reason="follow_up",
+            context=previous,
+        )
 
     def _ask(self, query: str) -> Result:
         lang = detect_language(query[:MAX_QUERY_CHARS])
