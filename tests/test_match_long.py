@@ -439,3 +439,10 @@ def test_thanks_before_a_question_is_not_a_sign_off(matcher: Matcher, message: s
 def test_a_sign_off_still_drops_the_signature_after_it(matcher: Matcher) -> None:
     kept = " ".join(s.text for s in matcher.splitter.split("Thanks in advance. Jane Doe, Acme"))
     assert kept == ""
+
+
+def test_terminal_colour_codes_in_a_pasted_question_are_not_words(matcher: Matcher) -> None:
+    plain = matcher.ask("how long do you keep data?")
+    coloured = matcher.ask("how long do you \x1b[31mkeep\x1b[0m data?")
+    assert coloured.answer_ids == plain.answer_ids == ("policy.retention-30-days",)
+    assert coloured.confidence == plain.confidence

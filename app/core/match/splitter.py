@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from app.core.match.text import normalise_keep_script
+from app.core.match.text import normalise_keep_script, strip_escapes
 from app.core.scope import BOILERPLATE_KINDS, MessageBoilerplate
 
 # Boilerplate is stripped from this much of a message before matching caps what is left.
@@ -152,7 +152,7 @@ class Splitter:
         return self._state
 
     def split(self, message: str) -> list[Sentence]:
-        text = message[:MAX_MESSAGE_CHARS]
+        text = strip_escapes(message[:MAX_MESSAGE_CHARS])
         text = "".join(" " if _is_symbol(ch) else ch for ch in text)
         text = _CONTACT.sub(" ", text)
         out: list[Sentence] = []

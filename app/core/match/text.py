@@ -22,6 +22,15 @@ _FOLD = {code: code - _KANA_SHIFT for code in range(_KATAKANA_START, _KATAKANA_E
 _SEPARATORS = re.compile(r"[\W_]+")
 
 
+# Terminal escape sequences (colours, cursor moves) pasted along with a question: CSI and OSC.
+_ESCAPES = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
+
+
+def strip_escapes(text: str) -> str:
+    """Text without terminal escape sequences; they say nothing and split words apart."""
+    return _ESCAPES.sub("", text) if "\x1b" in text else text
+
+
 def fold_kana(text: str) -> str:
     """Katakana to hiragana, one character for one, so positions stay aligned."""
     return text.translate(_FOLD)
