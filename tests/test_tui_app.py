@@ -256,6 +256,28 @@ async def test_markup_and_escapes_typed_as_a_question_show_literally(kb: Knowled
         assert last(app, QuestionBubble).text.plain == "␛[2J clear"
 
 
+async def test_a_pasted_e_mail_is_asked_whole_with_its_lines(kb: KnowledgeBase) -> None:
+    from textual import events
+
+    email = (
+        "Hello Kotae team,\r\n\r\nWe are reviewing vendors this quarter.\r\n"
+        "How long do you keep the data we send through the API?\r\n\r\n"
+        "Best regards,\r\nJane Doe | Acme GmbH | +49 30 1234567"
+    )
+    app = make_app(kb, "en")
+    async with app.run_test(size=SIZE) as pilot:
+        box = app.screen.query_one(Input)
+        box.post_message(events.Paste(email))
+        await pilot.pause()
+        assert "How long do you keep" in box.value and "Jane Doe" in box.value
+        await pilot.press("enter")
+        await pilot.pause()
+        card = last(app, AnswerCard)
+        assert card.entry.id == "policy.retention-30-days"  # type: ignore[attr-defined]
+        # The question is shown with its line breaks, as it was asked.
+        assert "\nHow long do you keep" in last(app, QuestionBubble).text.plain  # type: ignore[attr-defined]
+
+
 async def test_history_recalls_earlier_questions(kb: KnowledgeBase) -> None:
     app = make_app(kb, "en")
     async with app.run_test(size=SIZE) as pilot:

@@ -15,7 +15,7 @@ from app.tui.screens.base import KotaeScreen
 from app.tui.widgets.cards import WelcomeCard
 from app.tui.widgets.conversation import Conversation
 from app.tui.widgets.feedback import log_result
-from app.tui.widgets.history_input import HistoryInput
+from app.tui.widgets.history_input import HistoryInput, as_question
 
 
 class AskScreen(KotaeScreen):
@@ -43,12 +43,12 @@ class AskScreen(KotaeScreen):
 
     @on(Input.Submitted, "#question")
     def _submitted(self, event: Input.Submitted) -> None:
-        question = event.value.strip()
+        shown = event.value.strip()
         box = self.query_one(HistoryInput)
         box.value = ""
-        if question:
-            box.remember(question)
-            self.ask(question)
+        if as_question(shown):
+            box.remember(shown)
+            self.ask(as_question(shown))
 
     def ask(self, question: str) -> None:
         # The last answered entry is context for a follow-up that is unclear on its own.

@@ -1,12 +1,23 @@
-"""The question box: an Input that recalls earlier questions with up and down."""
+"""The question box: an Input that recalls earlier questions with up and down, and takes a
+pasted e-mail whole."""
 
 from __future__ import annotations
 
+from textual import events
 from textual.widgets import Input
 
 from app.core.i18n import _
 from app.tui import keys
 from app.tui.localized import Localized
+
+# A pasted line break, shown in the one-line box and asked as a line break again: the matcher
+# reads greetings, signatures and contact lines by their lines.
+LINE_MARK = " ⏎ "
+
+
+def as_question(shown: str) -> str:
+    """The question a box's text asks: its line marks back to line breaks."""
+    return shown.replace(LINE_MARK, "\n").strip()
 
 
 class HistoryInput(Localized, Input):
@@ -43,6 +54,17 @@ class HistoryInput(Localized, Input):
         else:
             self._index = None
             self._show(self._draft)
+
+    def _on_paste(self, event: events.Paste) -> None:
+        # Input keeps only the first line of a paste; an e-mail's question is often the last.
+        lines = [line.strip() for line in event.text.replace("\r\n", "\n").split("\n")]
+        text = LINE_MARK.join(line for line in lines if line)
+        if text:
+            if self.selection.is_empty:
+                self.insert_text_at_cursor(text)
+            else:
+                self.replace(text, *self.selection)
+        event.stop()
 
     def _show(self, text: str) -> None:
         self.value = text
