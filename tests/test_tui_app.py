@@ -113,6 +113,22 @@ async def test_out_of_scope_question_is_declined_with_topics(kb: KnowledgeBase) 
             assert kb.topic_label(topic, "en") in text
 
 
+@pytest.mark.parametrize(
+    ("lang", "question"),
+    [("en", "How much does the API cost?"), ("ja", "API の料金はいくらですか")],
+)
+async def test_a_recognised_off_topic_question_says_where_to_go(
+    kb: KnowledgeBase, lang: str, question: str
+) -> None:
+    app = make_app(kb, lang)
+    async with app.run_test(size=SIZE) as pilot:
+        await ask(pilot, question)
+        card = last(app, DeclineCard)
+        text = " ".join(p.text.plain for p in card.query(Prose)).replace("\xa0", " ")
+        pricing = kb.out_of_scope["pricing"].text(lang)
+        assert f"{pricing.title}: {pricing.redirect}" in text.replace("\n", "")
+
+
 async def test_a_vague_question_asks_which_one_then_shows_the_pick(kb: KnowledgeBase) -> None:
     app = make_app(kb)
     async with app.run_test(size=SIZE) as pilot:

@@ -260,6 +260,11 @@ class DeclineCard(ResultCard):
     def compose(self) -> ComposeResult:
         kb = kotae(self).kb
         yield Prose(_("Kotae has no answer to that in the policy."), classes="card-title")
+        topic = kb.out_of_scope.get(self.result.out_of_scope or "")
+        if topic is not None and topic.text(self.lang).redirect:
+            # Where to send the customer instead: the topic's own redirect.
+            text = topic.text(self.lang)
+            yield Prose(f"{text.title}: {text.redirect}", classes="card-redirect")
         suggestions = [s for s in self.result.suggestions if s in kb.entries][:MAX_SUGGESTIONS]
         if suggestions:
             yield Prose(_("Perhaps one of these:"), classes="card-heading")
