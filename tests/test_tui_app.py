@@ -294,6 +294,20 @@ async def test_a_pasted_e_mail_is_asked_whole_with_its_lines(kb: KnowledgeBase) 
         assert "\nHow long do you keep" in last(app, QuestionBubble).text.plain  # type: ignore[attr-defined]
 
 
+async def test_back_on_ask_the_keys_go_to_the_question_box(kb: KnowledgeBase) -> None:
+    app = make_app(kb, "en")
+    async with app.run_test(size=SIZE) as pilot:
+        await ask(pilot, "How long do you keep API data?")
+        await pilot.press("tab", "tab")
+        assert not isinstance(app.focused, Input)
+        await pilot.press("ctrl+b")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press(*"files")
+        assert app.screen.query_one(Input).value == "files"
+
+
 async def test_history_recalls_earlier_questions(kb: KnowledgeBase) -> None:
     app = make_app(kb, "en")
     async with app.run_test(size=SIZE) as pilot:

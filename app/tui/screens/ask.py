@@ -37,6 +37,12 @@ class AskScreen(KotaeScreen):
         super().on_mount()
         self.query_one(HistoryInput).cursor_blink = kotae(self).blink_cursor
 
+    def on_screen_resume(self) -> None:
+        super().on_screen_resume()
+        # Back from another screen, the next keys are a question: focus was maybe left on a
+        # card ("Start the request"), where typing went nowhere.
+        self.query_one(HistoryInput).focus()
+
     @property
     def conversation(self) -> Conversation:
         return self.query_one(Conversation)
