@@ -122,3 +122,23 @@ async def test_reveal_also_unmasks_the_contact(kb: KnowledgeBase, data_dir: Path
         await pilot.press("r")
         await settle(pilot)
         assert "Contact: t***@example.com" in detail_text(app)
+
+
+async def test_reveal_is_for_one_request_and_is_recorded(kb: KnowledgeBase, data_dir: Path) -> None:  # noqa: F811
+    app = make_app(kb, data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_requests(pilot)
+        screen.select_reference("DEL-2026-000001")
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        assert "Contact: taro@example.com" in detail_text(app)
+        assert "personal data shown" in detail_text(app)  # the history says who looked
+        screen.select_reference("DPA-2026-000001")
+        await settle(pilot)
+        assert "Personal data is hidden" in detail_text(app)
+        screen.select_reference("DEL-2026-000001")
+        await settle(pilot)
+        assert "Contact: t***@example.com" in detail_text(app)
+    events = RequestStore(data_dir).events("DEL-2026-000001")
+    assert [e.action for e in events].count("viewed") == 1

@@ -132,6 +132,7 @@ def to_json(record: Mapping[str, Any]) -> str:
 ACTION_LABELS = {
     "extended": N_("due date extended"),
     "exported": N_("exported"),
+    "viewed": N_("personal data shown"),
     "purged": N_("personal data purged"),
 }
 

@@ -71,7 +71,7 @@ class Event:
     reference: str
     at: datetime
     actor: str
-    action: str  # submitted | status | extended | exported | purged | assigned
+    action: str  # submitted | status | extended | exported | viewed | purged | assigned
     from_status: str | None
     to_status: str | None
     note: str

@@ -69,7 +69,8 @@ class RequestsScreen(KotaeScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.revealed = False
+        # Personal data is shown for one request at a time, until the row or screen changes.
+        self.revealed_for: str | None = None
         self.requests: dict[str, Request] = {}
         self.selected: str | None = None
         self._listed_for: tuple[str | None, str | None, str | None, bool] | None = None
@@ -104,6 +105,13 @@ class RequestsScreen(KotaeScreen):
 
     def on_resize(self) -> None:
         self.refresh_list()  # the columns that fit change with the width
+
+    @property
+    def revealed(self) -> bool:
+        return self.revealed_for is not None and self.revealed_for == self.selected
+
+    def on_screen_suspend(self) -> None:
+        self.revealed_for = None
 
     def on_screen_resume(self) -> None:
         super().on_screen_resume()
@@ -248,6 +256,8 @@ class RequestsScreen(KotaeScreen):
 
     def _show_detail(self, reference: str | None) -> None:
         self.selected = reference
+        if reference != self.revealed_for:
+            self.revealed_for = None
         detail = self.query_one(RequestDetail)
         request = self.requests.get(reference or "")
         if request is None:
@@ -298,7 +308,15 @@ class RequestsScreen(KotaeScreen):
         )
 
     def action_toggle_reveal(self) -> None:
-        self.revealed = not self.revealed
+        if self.revealed or self.selected not in self.requests:
+            self.revealed_for = None
+        else:
+            try:  # who saw whose personal data, and when, is in the request's history
+                kotae(self).services.store.record_event(self.selected or "", "viewed")
+            except KotaeError as exc:
+                self.notify(error_text(exc), severity="error")
+                return
+            self.revealed_for = self.selected
         self._show_detail(self.selected)
 
     def localize(self) -> None:
