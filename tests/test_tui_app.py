@@ -294,6 +294,19 @@ async def test_a_pasted_e_mail_is_asked_whole_with_its_lines(kb: KnowledgeBase) 
         assert "\nHow long do you keep" in last(app, QuestionBubble).text.plain  # type: ignore[attr-defined]
 
 
+async def test_a_long_pasted_question_scrolls_to_its_answer(kb: KnowledgeBase) -> None:
+    long_mail = "We are reviewing vendors. " * 120 + "How long do you keep the data we send?"
+    app = make_app(kb, "en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ask(pilot, long_mail)
+        await pilot.pause()
+        conversation = app.screen.query_one(Conversation)
+        card = last(app, AnswerCard)
+        top = conversation.scroll_offset.y
+        # The card's first line is in view, not only the question.
+        assert top <= card.virtual_region.y < top + conversation.size.height  # type: ignore[attr-defined]
+
+
 async def test_back_on_ask_the_keys_go_to_the_question_box(kb: KnowledgeBase) -> None:
     app = make_app(kb, "en")
     async with app.run_test(size=SIZE) as pilot:

@@ -139,8 +139,16 @@ class Conversation(VerticalScroll):
         self.mount_all(widgets)
         while len(self.live) > LIVE:
             self._fold(*self.live.pop(0))
-        # The new question goes to the top, so a long answer is read from its start.
-        self.call_after_refresh(self.scroll_to_widget, widgets[0], top=True, animate=False)
+        self.call_after_refresh(self._scroll_to_reply, widgets)
+
+    def _scroll_to_reply(self, widgets: list[Widget]) -> None:
+        # The new question goes to the top, so a long answer is read from its start; a pasted
+        # e-mail taller than a third of the view would push the answer off it, so the reply
+        # goes to the top instead.
+        target = widgets[0]
+        if len(widgets) > 1 and target.outer_size.height > self.size.height // 3:
+            target = widgets[1]
+        self.scroll_to_widget(target, top=True, animate=False)
 
     def _fold(self, widgets: list[Widget], past: Past) -> None:
         earlier = self.query(Earlier)
