@@ -480,3 +480,13 @@ async def test_palette_switches_the_interface_language(kb: KnowledgeBase) -> Non
         await pilot.press("enter")
         assert await until(pilot, lambda: app.lang == "ja")
         assert app.screen.query_one(Input).placeholder == "日本語または英語で質問を入力…"
+
+
+async def test_help_offers_no_copy_key_it_cannot_honour(kb: KnowledgeBase) -> None:
+    app = make_app(kb, "en")
+    async with app.run_test(size=SIZE) as pilot:
+        await ask(pilot, "How long do you keep API data?")
+        assert "Copy" in footer_text(app)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert "Copy" not in footer_text(app)

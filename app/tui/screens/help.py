@@ -21,6 +21,7 @@ KEY_COLUMN = 14
 
 class HelpScreen(KotaeScreen):
     TITLE_MSGID = N_("Help")
+    ANSWERS = False  # no answer here to copy or re-language
     BINDINGS = [keys.BACK]
     DEFAULT_CSS = """
     HelpScreen {
