@@ -197,8 +197,18 @@ def test_empty_and_overlong_questions_get_an_error_summary(client: TestClient, l
     r = ask(client, lang, "   ")
     assert r.status_code == 400
     assert 'class="error-summary"' in r.text and 'href="#f-q"' in r.text and 'id="f-q"' in r.text
-    r = ask(client, lang, "あ" * 2001)
-    assert r.status_code == 400 and "2000" in r.text
+    r = ask(client, lang, "あ" * 4001)
+    assert r.status_code == 400 and "4000" in r.text
+    assert "あ" * 4001 in r.text  # given back whole: nothing typed is lost
+
+
+def test_a_pasted_e_mail_counts_a_line_break_as_one_character(client: TestClient) -> None:
+    # 3,990 characters as the browser counts them, over 4,000 as sent (CR LF).
+    lines = ["x" * 37 + " ." for _ in range(99)] + ["How long do you keep API data?"]
+    email = "\r\n".join(lines)
+    assert len(email.replace("\r\n", "\n")) <= 4000 < len(email)
+    r = ask(client, "en", email)
+    assert r.status_code == 200 and "error-summary" not in r.text
 
 
 def test_a_get_of_the_ask_address_goes_home(client: TestClient) -> None:

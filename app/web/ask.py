@@ -99,7 +99,8 @@ def check_rate(request: Request, bucket: str) -> None:
 async def ask(request: Request) -> Response:
     lang = request.path_params["lang"]
     form = await checked_form(request)
-    question = str(form.get("q", ""))
+    # A browser counts a line break as one character and sends two (CR LF).
+    question = str(form.get("q", "")).replace("\r\n", "\n")
     kb: KnowledgeBase = request.app.state.kb
     error = None
     if not question.strip():
@@ -107,7 +108,8 @@ async def ask(request: Request) -> Response:
     elif len(question) > MAX_QUESTION:
         error = gettext_for(lang, N_("Enter at most {n} characters.")).format(n=MAX_QUESTION)
     if error:
-        context = {"topics": topics(kb, lang), "error": error, "question": question[:MAX_QUESTION]}
+        # The whole text goes back into the box, so nothing typed is lost.
+        context = {"topics": topics(kb, lang), "error": error, "question": question}
         return page(request, "home.html", context, status_code=400)
     check_rate(request, "ask")
     previous = str(form.get("previous", ""))  # only ever used as an entry id it names

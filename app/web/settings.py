@@ -9,11 +9,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.core.config import load_config
+from app.core.match.splitter import MAX_MESSAGE_CHARS
 from app.store.sqlite import default_data_dir
 
 SECRET_FILE = "web-secret.key"
 MAX_BODY = 64 * 1024  # bytes of a request body
-MAX_QUESTION = 2000  # characters of a question (the matcher reads at most 500)
+MAX_QUESTION = MAX_MESSAGE_CHARS  # characters of a question: as much as the matcher reads
 
 
 @dataclass(frozen=True)
