@@ -127,6 +127,8 @@ def test_home_lists_every_topic_with_headers_and_cookie(client: TestClient, lang
     assert r.headers["cache-control"] == "no-store"
     cookie = r.headers["set-cookie"].lower()
     assert "httponly" in cookie and "samesite=lax" in cookie and "secure" not in cookie
+    # It outlives the browser window as long as a form's draft is kept (24 hours by default).
+    assert f"max-age={24 * 3600}" in cookie
     assert "<script>" not in r.text and "style=" not in r.text and "<style" not in r.text
 
 
@@ -446,6 +448,15 @@ def test_web_drafts_are_purged_after_the_configured_hours(tmp_path: Path) -> Non
 
 
 # -- safety -----------------------------------------------------------------------------------
+
+
+def test_an_expired_form_links_to_a_fresh_copy_of_its_page(client: TestClient) -> None:
+    csrf(client)
+    r = client.post("/en/request/deletion/scope", data={"scope": "account", "csrf": "0" * 64})
+    assert r.status_code == 403
+    assert 'href="/en/request/deletion/scope"' in r.text and "Open the page again" in r.text
+    again = client.get("/en/request/deletion/scope")
+    assert again.status_code == 200 and 'name="csrf"' in again.text
 
 
 @pytest.mark.parametrize(

@@ -40,7 +40,10 @@ ERROR_TEXT = {
     400: (N_("Something in the request was not right."), N_("Go back and try again.")),
     403: (
         N_("This form has expired."),
-        N_("Reload the page and send it again. Your answers are kept."),
+        N_(
+            "Open the page again and send it once more. "
+            "If you were away for long, enter your answers again."
+        ),
     ),
     404: (N_("Page not found."), N_("Check the address, or start again from the home page.")),
     405: (N_("Page not found."), N_("Check the address, or start again from the home page.")),
@@ -70,6 +73,8 @@ async def error_page(request: Request, exc: Exception) -> Response:
             "title": gettext_for(lang, title),
             "hint": gettext_for(lang, hint).format(seconds=retry or "60"),
             "code": code,
+            # An expired form: a link to the same page, fetched afresh with a new token.
+            "again": request.url.path if code == 403 and request.method == "POST" else "",
         },
         status_code=code,
         lang=lang,

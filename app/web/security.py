@@ -116,7 +116,6 @@ def session_id(request: Request) -> str:
     sid = request.cookies.get(SESSION_COOKIE, "")
     if not SID_RE.match(sid):
         sid = new_session_id()
-        request.state.new_sid = True
     request.state.sid = sid
     return sid
 
@@ -132,15 +131,17 @@ def csrf_token(request: Request) -> str:
 
 
 def set_session_cookie(request: Request, response: Any) -> None:
-    if getattr(request.state, "new_sid", False):
-        response.set_cookie(
-            SESSION_COOKIE,
-            request.state.sid,
-            httponly=True,
-            samesite="lax",
-            secure=request.url.scheme == "https",
-            path="/",
-        )
+    """The session cookie lasts as long as a form's draft is kept (`draft_hours`), counted from
+    the last page: a visitor who closes the browser can still come back to the form."""
+    response.set_cookie(
+        SESSION_COOKIE,
+        session_id(request),
+        max_age=int(request.app.state.settings.draft_hours * 3600),
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+        path="/",
+    )
 
 
 async def checked_form(request: Request) -> Any:
