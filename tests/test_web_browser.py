@@ -333,7 +333,15 @@ def test_deletion_request_in_japanese_with_the_keyboard_alone(server: str, page:
     assert "受付済み" in page.inner_text("main")
     with page.expect_navigation():
         page.click("form[action$='/withdraw'] button")
-    assert "依頼者が撤回" in page.inner_text("main")
+    # Not without the box ticked: it cannot be undone.
+    assert "チェックを入れてください" in page.inner_text(".error-summary")
+    assert "受付済み" in page.inner_text("main")
+    page.check("#f-confirm")
+    with page.expect_navigation():
+        page.click("form[action$='/withdraw'] button")
+    text = page.inner_text("main")
+    assert "リクエストを取り下げました" in text and "依頼者が撤回" in text
+    shot(page, "ja-withdrawn-320")
 
 
 def test_dpa_request_in_english(server: str, page: Any) -> None:

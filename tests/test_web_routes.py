@@ -644,8 +644,17 @@ def test_the_requester_withdraws_before_work_starts(tmp_path: Path) -> None:
     client, token, reference = _filed(tmp_path)
     r = client.get(f"/en/status/{token}")
     assert f'action="/en/status/{token}/withdraw"' in r.text
+    # One stray tap withdraws nothing: the box must be ticked.
     r = client.post(f"/en/status/{token}/withdraw", data={"csrf": csrf(client)})
-    assert "withdrawn" in main_text(r.text)
+    assert r.status_code == 400 and 'href="#f-confirm"' in r.text
+    with RequestStore(tmp_path / "data") as store:
+        assert store.get(reference).status == "submitted"
+    r = client.post(f"/en/status/{token}/withdraw", data={"csrf": csrf(client), "confirm": "yes"})
+    text = main_text(r.text)
+    assert "Request withdrawn" in text and 'href="/en/request/deletion"' in r.text
+    assert "Legal deadline" not in text and "/withdraw" not in r.text
+    received = client.get(f"/en/status/{token}/received")
+    assert "Request received</h1>" not in received.text and "Request withdrawn" in received.text
     with RequestStore(tmp_path / "data") as store:
         assert store.get(reference).status == "withdrawn"
         assert store.events(reference)[-1].actor == "requester"

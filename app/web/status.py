@@ -99,8 +99,10 @@ def status_context(request: Request, filed: FiledRequest, lang: str) -> dict[str
         "contact": filed.contact,
         "events": public_events(request.app.state.store.events(filed.reference), lang),
         "can_withdraw": can_withdraw(filed),
+        "withdrawn": filed.status == WITHDRAW.get(filed.kind, (set(), ""))[1],
         "next_steps": gettext_for(lang, NEXT_STEPS.get(filed.kind, "")) if not filed.closed else "",
         "token": request.path_params["token"],
+        "confirm_error": "",
     }
 
 
@@ -108,15 +110,24 @@ async def show(request: Request) -> Response:
     lang = request.path_params["lang"]
     filed = find(request)
     context = status_context(request, filed, lang)
-    context["received_now"] = request.url.path.endswith("/received")
+    context["received_now"] = request.url.path.endswith("/received") and not filed.closed
     context["status_url"] = str(request.url).removesuffix("/received")
     return page(request, "status.html", context)
 
 
 async def withdraw(request: Request) -> Response:
-    await checked_form(request)
+    form = await checked_form(request)
     lang = request.path_params["lang"]
     filed = find(request)
+    if can_withdraw(filed) and form.get("confirm") != "yes":
+        # A withdrawal cannot be undone: it needs the box ticked, not one stray tap.
+        context = status_context(request, filed, lang)
+        context["received_now"] = False
+        context["status_url"] = str(request.url).removesuffix("/withdraw")
+        context["confirm_error"] = gettext_for(
+            lang, N_("Tick the box to confirm that you want to withdraw the request.")
+        )
+        return page(request, "status.html", context, status_code=400)
     if can_withdraw(filed):
         target = WITHDRAW[filed.kind][1]
         # When it changed meanwhile, the status page shows where it stands.
