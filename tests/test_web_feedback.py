@@ -50,6 +50,32 @@ def test_yes_and_no_are_stored_and_no_keeps_the_masked_question(tmp_path: Path) 
     assert [(x.question, x.channel) for x in logged] == [("How long is API data kept?", "web")]
 
 
+def test_a_vote_is_sent_once_and_a_no_offers_another_try(tmp_path: Path) -> None:
+    client = make_client(tmp_path)
+    base = {"csrf": csrf(client), "entry": "faq.dpa", "confidence": "0.5", "q": "dpa?"}
+    reply = client.post("/en/feedback", data={**base, "helpful": "no"}, follow_redirects=False)
+    assert reply.status_code == 303
+    thanks = reply.headers["location"]
+    for _ in range(3):  # reloads of the thank-you page
+        page = client.get(thanks)
+    assert page.status_code == 200 and 'action="/en/ask"' in page.text
+    assert "ask a person" in page.text
+    votes, _ = _stored(tmp_path)
+    assert [(v.yes, v.no) for v in votes] == [(0, 1)]
+    home = client.get("/en/feedback", follow_redirects=False)
+    assert home.status_code == 303 and home.headers["location"] == "/en/"
+
+
+def test_voting_does_not_use_up_the_question_limit(tmp_path: Path) -> None:
+    from app.web.settings import Limit
+
+    client = make_client(tmp_path, ask_limit=Limit(2, 3600))
+    base = {"csrf": csrf(client), "entry": "faq.dpa", "helpful": "yes"}
+    assert client.post("/en/feedback", data=base).status_code == 200
+    assert client.post("/en/feedback", data=base).status_code == 200
+    assert ask(client, "en", "How long is API data kept?").status_code == 200
+
+
 def test_bad_feedback_is_refused(tmp_path: Path) -> None:
     client = make_client(tmp_path)
     token = csrf(client)

@@ -477,9 +477,19 @@ def test_ask_rate_limit_answers_429_with_retry_after(tmp_path: Path) -> None:
     client = make_client(tmp_path, ask_limit=Limit(3, 60))
     codes = [ask(client, "ja", "保存期間は？").status_code for _ in range(4)]
     assert codes == [200, 200, 200, 429]
-    r = ask(client, "ja", "保存期間は？")
+    r = ask(client, "ja", "保存期間は？ 二回目です")
     assert 1 <= int(r.headers["retry-after"]) <= 60
-    assert "リクエストが多すぎます" in r.text
+    # The question box comes back with what was typed, and says how long to wait.
+    assert "質問が多すぎます" in r.text and "保存期間は？ 二回目です</textarea>" in r.text
+    assert re.search(r"\d+ ?秒", r.text)
+
+
+def test_a_long_wait_is_said_in_minutes() -> None:
+    from app.web.ask import wait_words
+
+    assert wait_words("en", 45) == "Wait 45 seconds, then try again."
+    assert wait_words("en", 720) == "Wait 12 minutes, then try again."
+    assert wait_words("en", 721) == "Wait 13 minutes, then try again."
 
 
 def test_submit_rate_limit(tmp_path: Path) -> None:

@@ -27,6 +27,7 @@ from app.core.knowledge import load_knowledge
 from app.core.match.matcher import Matcher
 from app.store.factory import choose_database, open_store
 from app.web import ask, feedback, forms, questionlog, reload, status
+from app.web.ask import wait_words
 from app.web.ratelimit import RateLimiter
 from app.web.render import negotiate, page, page_lang
 from app.web.security import Guard
@@ -48,7 +49,7 @@ ERROR_TEXT = {
     404: (N_("Page not found."), N_("Check the address, or start again from the home page.")),
     405: (N_("Page not found."), N_("Check the address, or start again from the home page.")),
     413: (N_("What you sent is too long."), N_("Shorten it and try again.")),
-    429: (N_("Too many requests."), N_("Wait {seconds} seconds, then try again.")),
+    429: (N_("Too many requests."), N_("Wait a moment, then try again.")),  # with the wait
     500: (N_("Something went wrong on our side."), N_("Try again in a moment.")),
 }
 
@@ -71,7 +72,7 @@ async def error_page(request: Request, exc: Exception) -> Response:
         "error.html",
         {
             "title": gettext_for(lang, title),
-            "hint": gettext_for(lang, hint).format(seconds=retry or "60"),
+            "hint": wait_words(lang, int(retry or 60)) if code == 429 else gettext_for(lang, hint),
             "code": code,
             # An expired form: a link to the same page, fetched afresh with a new token.
             "again": request.url.path if code == 403 and request.method == "POST" else "",

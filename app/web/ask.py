@@ -86,14 +86,27 @@ def client_key(request: Request) -> str:
     return request.client.host if request.client else "-"
 
 
-def check_rate(request: Request, bucket: str) -> None:
+def rate_wait(request: Request, bucket: str) -> int:
+    """Seconds this visitor must wait before another request of `bucket`; 0 when free."""
     state = request.app.state
     if not state.settings.rate_limit:
-        return
-    limit = state.settings.ask_limit if bucket == "ask" else state.settings.submit_limit
-    wait = state.limiter.hit(bucket, client_key(request), limit)
+        return 0
+    limit = state.settings.submit_limit if bucket == "submit" else state.settings.ask_limit
+    return state.limiter.hit(bucket, client_key(request), limit)
+
+
+def check_rate(request: Request, bucket: str) -> None:
+    wait = rate_wait(request, bucket)
     if wait:
         raise HTTPException(429, headers={"Retry-After": str(wait)})
+
+
+def wait_words(lang: str, seconds: int) -> str:
+    """ "Wait 45 seconds" up to two minutes, then whole minutes: "Wait 12 minutes"."""
+    if seconds < 120:
+        return gettext_for(lang, N_("Wait {n} seconds, then try again.")).format(n=seconds)
+    minutes = -(-seconds // 60)
+    return gettext_for(lang, N_("Wait {n} minutes, then try again.")).format(n=minutes)
 
 
 async def ask(request: Request) -> Response:
@@ -107,11 +120,17 @@ async def ask(request: Request) -> Response:
         error = gettext_for(lang, N_("Enter a question."))
     elif len(question) > MAX_QUESTION:
         error = gettext_for(lang, N_("Enter at most {n} characters.")).format(n=MAX_QUESTION)
+    status = 400
+    if not error and (wait := rate_wait(request, "ask")):
+        status = 429
+        error = gettext_for(lang, N_("Too many questions at once.")) + " " + wait_words(lang, wait)
     if error:
         # The whole text goes back into the box, so nothing typed is lost.
         context = {"topics": topics(kb, lang), "error": error, "question": question}
-        return page(request, "home.html", context, status_code=400)
-    check_rate(request, "ask")
+        response = page(request, "home.html", context, status_code=status)
+        if status == 429:
+            response.headers["retry-after"] = str(wait)
+        return response
     previous = str(form.get("previous", ""))  # only ever used as an entry id it names
     previous_id = previous if previous in kb.entries else None
     matcher = request.app.state.matcher

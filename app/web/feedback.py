@@ -10,7 +10,7 @@ from typing import Any
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from app.store.questions import record_feedback, transaction
@@ -33,7 +33,7 @@ def _confidence(value: Any) -> float:
 async def feedback(request: Request) -> Response:
     lang = request.path_params["lang"]
     form = await checked_form(request)
-    check_rate(request, "ask")
+    check_rate(request, "feedback")  # a bucket of its own: voting never costs a question
     state = request.app.state
     entry_id = str(form.get("entry", ""))
     helpful = form.get("helpful")
@@ -52,9 +52,33 @@ async def feedback(request: Request) -> Response:
             question=str(form.get("q", ""))[:MAX_QUESTION],
             mode=questionlog.mode(state),
         )
-    title = state.kb.entries[entry_id].text(lang).title
-    return page(request, "feedback.html", {"entry_id": entry_id, "entry_title": title})
+    # Redirect after the vote: reload and back never send it again.
+    return RedirectResponse(
+        f"/{lang}/feedback/thanks?entry={entry_id}&helpful={helpful}", status_code=303
+    )
+
+
+async def thanks(request: Request) -> Response:
+    lang = request.path_params["lang"]
+    kb = request.app.state.kb
+    entry_id = request.query_params.get("entry", "")
+    if entry_id not in kb.entries:
+        return RedirectResponse(f"/{lang}/", status_code=303)
+    context = {
+        "entry_id": entry_id,
+        "entry_title": kb.entries[entry_id].text(lang).title,
+        "helpful": request.query_params.get("helpful") == "yes",
+    }
+    return page(request, "feedback.html", context)
+
+
+async def feedback_get(request: Request) -> Response:
+    return RedirectResponse(f"/{request.path_params['lang']}/", status_code=303)
 
 
 def routes() -> list[Route]:
-    return [Route("/{lang:lang}/feedback", feedback, methods=["POST"])]
+    return [
+        Route("/{lang:lang}/feedback", feedback, methods=["POST"]),
+        Route("/{lang:lang}/feedback", feedback_get, methods=["GET"]),
+        Route("/{lang:lang}/feedback/thanks", thanks),
+    ]
