@@ -139,6 +139,8 @@ def test_every_entry_has_a_page(client: TestClient, lang: str, kb) -> None:  # t
         assert r.status_code == 200
         assert entry.text(lang).title in html.unescape(r.text)
         assert entry.quote.strip()[:20] in html.unescape(r.text)
+        # The source is the Japanese page's own words: marked as Japanese on either page.
+        assert f'<span lang="ja">{html.escape(entry.source)}</span>' in r.text
     assert client.get(f"/{lang}/entry/no.such-entry").status_code == 404
 
 
