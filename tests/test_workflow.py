@@ -710,3 +710,12 @@ def test_the_prompts_step_renders_the_policy_from_its_entries(
     assert retention.en.answer in run.end_message("en")
     assert "unless the law requires otherwise" in run.end_message("en")
     assert retention.ja.answer in run.end_message("ja")
+
+
+def test_full_width_digits_fit_a_patterned_field(dpa: Workflow) -> None:
+    field = next(f for step in dpa.steps for f in step.fields if f.id == "registration_number")
+    checker = WizardSession(dpa).checker
+    value, errors = checker.check_value(field, "１２３４５６７８９０１２３")
+    assert (value, errors) == ("1234567890123", [])
+    _, wrong = checker.check_value(field, "＃？")
+    assert [e.code for e in wrong] == ["pattern"]

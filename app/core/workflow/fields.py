@@ -89,6 +89,12 @@ class Checker:
             errors.append(err("single_line", N_("Enter this on one line.")))
         if CONTROL_RE.search(value.replace("\t", " ")):
             errors.append(err("invalid", N_("Remove the control characters.")))
+        if f.pattern and not re.fullmatch(f.pattern, value):
+            # Full-width letters and digits typed with a Japanese IME (１２３ＡＢ) are the same
+            # characters: a value the pattern accepts once folded is kept folded.
+            folded = unicodedata.normalize("NFKC", value)
+            if re.fullmatch(f.pattern, folded):
+                value = folded
         errors += self._length(f, value, err)
         if f.pattern and not re.fullmatch(f.pattern, value):
             errors.append(err("pattern", N_("This is not in the expected form.")))
