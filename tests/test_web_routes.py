@@ -265,6 +265,8 @@ def test_the_review_lists_the_answers_the_law_and_the_due_date(client: TestClien
     assert "Example GmbH" in text and "erika@example.de" in text
     assert "Module 2 (controller to processor)" in text
     assert "Internal target" in text  # DPA dates are our own target, not a law's
+    # No law sets a DPA's period: the page names none ("Law that applies: Other" misled).
+    assert "Law that applies" not in text and "30 days from receipt" in text
     assert 'href="/en/request/dpa/entity"' in r.text  # change an answer
 
 
@@ -750,14 +752,22 @@ def test_the_due_date_says_legal_deadline_or_internal_target(monkeypatch) -> Non
     from app.web.forms import deadline_label
 
     regime = load_regimes(knowledge_dir())["gdpr"]
-    if hasattr(regime, "basis"):
-        statutory, internal = replace(regime, basis="statutory"), replace(regime, basis="internal")
-        assert deadline_label(statutory, "en").lower() == "legal deadline"
-        assert deadline_label(internal, "en").lower() == "internal target"
-        assert deadline_label(statutory, "ja") != deadline_label(internal, "ja")
-    else:  # regimes without a basis yet: a neutral label
-        assert deadline_label(regime, "en") == "Due date"
-        assert deadline_label(regime, "ja") == "対応期限"
+    statutory, internal = replace(regime, basis="statutory"), replace(regime, basis="internal")
+    assert deadline_label(statutory, "en") == "Legal deadline"
+    assert deadline_label(internal, "en") == "Internal target"
+    assert deadline_label(statutory, "ja") != deadline_label(internal, "ja")
+
+
+def test_a_statutory_review_names_the_law(client: TestClient) -> None:
+    token = csrf(client)
+    page = client.get("/en/request/deletion")
+    answers = {**DELETION, "country": "DE"}
+    while not str(page.url).endswith("/review"):
+        fields = set(re.findall(r'name="([a-z_]+)"', page.text)) - {"csrf", "action", "q"}
+        data = {k: v for k, v in answers.items() if k in fields}
+        page = client.post(str(page.url), data={**data, "csrf": token, "action": "next"})
+    text = main_text(page.text)
+    assert "Law that applies: GDPR" in text and "Legal deadline" in text
 
 
 def test_every_page_names_an_icon_the_site_serves(client: TestClient) -> None:

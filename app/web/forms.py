@@ -18,6 +18,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from app.core.deadlines import Regime, due_date
+from app.core.deadlines import deadline_label as core_deadline_label
 from app.core.i18n import N_, gettext_for
 from app.core.knowledge import KnowledgeBase
 from app.core.messages import format_day
@@ -30,7 +31,6 @@ from app.web.security import checked_form, owner, token_hash
 
 PURGE_EVERY = 300.0  # seconds between purges of old web drafts, per worker
 TOKEN_BYTES = 32  # 256-bit status link secret
-BASIS_LABELS = {"statutory": N_("Legal deadline"), "internal": N_("Internal target")}
 
 
 def workflow(request: Request) -> Workflow:
@@ -69,19 +69,9 @@ def regime_of(request: Request, code: str) -> Regime:
 
 
 def deadline_label(regime: Regime, lang: str) -> str:
-    """ "Legal deadline" or "Internal target" as the regime's `basis` says, in `lang`; a plain
-    "Due date" while regimes carry no basis."""
-    try:  # the core's wording, where the core has it
-        from app.core.deadlines import deadline_label as core_label  # type: ignore[attr-defined]
-    except ImportError:
-        core_label = None
-    basis = getattr(regime, "basis", None)
-    if core_label is not None and basis:
-        text = str(core_label(regime, lang))
-        return text[:1].upper() + text[1:]
-    if basis in BASIS_LABELS:
-        return gettext_for(lang, BASIS_LABELS[basis])
-    return gettext_for(lang, N_("Due date"))
+    """ "Legal deadline" or "Internal target", as the regime's basis says, in `lang`."""
+    text = core_deadline_label(regime, lang)
+    return text[:1].upper() + text[1:]
 
 
 def step_url(lang: str, wf: Workflow, step: Step | None) -> str:
@@ -144,6 +134,9 @@ def step_page(
         context["review"] = review(run, lang)
         context["implications"] = run.implications(lang)
         context["regime"] = regime.label.get(lang)
+        # "Law that applies" only where a law sets the period; otherwise what the target is.
+        context["regime_statutory"] = regime.statutory
+        context["regime_note"] = "" if regime.statutory else regime.note.get(lang)
         context["due_label"] = deadline_label(regime, lang)
         context["due"] = format_day(due_date(date.today(), regime), lang)
     title = f"{step.title.get(lang)} — {wf.title(lang)}"

@@ -95,7 +95,7 @@ def status_context(request: Request, filed: FiledRequest, lang: str) -> dict[str
         "received": format_day(filed.received_on, lang),
         "due": format_day(filed.due_on, lang),
         "due_label": deadline_label(regime, lang),
-        "regime": regime.label.get(lang),
+        "regime": regime.label.get(lang) if regime.statutory else "",
         "contact": filed.contact,
         "events": public_events(request.app.state.store.events(filed.reference), lang),
         "can_withdraw": can_withdraw(filed),
