@@ -778,3 +778,23 @@ def test_every_page_names_an_icon_the_site_serves(client: TestClient) -> None:
     icon = client.get(href.group(1))
     assert icon.status_code == 200
     assert icon.headers["content-type"].startswith("image/svg+xml")
+
+
+@pytest.mark.parametrize(
+    ("path", "goes_to"),
+    [("/EN/", "/en/"), ("/jp/", "/ja/"), ("/Ja/entry/faq.dpa", "/ja/entry/faq.dpa")],
+)
+def test_a_mistyped_language_prefix_finds_the_page(
+    client: TestClient, path: str, goes_to: str
+) -> None:
+    r = client.get(path, follow_redirects=False)
+    assert r.status_code == 308 and r.headers["location"] == goes_to
+    assert client.get(path).status_code == 200
+
+
+def test_a_missing_page_offers_the_other_language_s_home(client: TestClient) -> None:
+    r = client.get("/en/nope")
+    assert r.status_code == 404
+    assert re.search(r'<a[^>]+href="/ja/"[^>]*>日本語', r.text) or 'href="/ja/"' in r.text
+    assert 'href="/ja/nope"' not in r.text
+    assert client.get("/fr/").status_code == 404

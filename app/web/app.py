@@ -74,6 +74,8 @@ async def error_page(request: Request, exc: Exception) -> Response:
             "title": gettext_for(lang, title),
             "hint": wait_words(lang, int(retry or 60)) if code == 429 else gettext_for(lang, hint),
             "code": code,
+            # The language switch of an error page goes to the other language's home page.
+            "other_path": "/" + ("en" if lang == "ja" else "ja") + "/",
             # An expired form: a link to the same page, fetched afresh with a new token.
             "again": request.url.path if code == 403 and request.method == "POST" else "",
         },
@@ -83,6 +85,20 @@ async def error_page(request: Request, exc: Exception) -> Response:
     if retry:
         response.headers["retry-after"] = retry
     return response
+
+
+# Language prefixes people type that are not ours: /EN/…, /jp/…, /Ja/….
+ALIASES = {"en": "en", "ja": "ja", "jp": "ja", "jpn": "ja", "eng": "en"}
+
+
+async def elsewhere(request: Request) -> Response:
+    """A GET no route matched: /EN/ask or /jp/ go to the same page under the right prefix;
+    anything else is the friendly 404 page."""
+    first, _, rest = request.url.path.lstrip("/").partition("/")
+    lang = ALIASES.get(first.lower())
+    if lang is not None and first != lang:
+        return RedirectResponse(f"/{lang}/{rest}", status_code=308)
+    raise HTTPException(404)
 
 
 async def root(request: Request) -> Response:
@@ -119,6 +135,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         *forms.routes(),
         *status.routes(),
         *feedback.routes(),
+        Route("/{path:path}", elsewhere),
     ]
     app = Starlette(
         routes=routes,
