@@ -798,3 +798,25 @@ def test_a_missing_page_offers_the_other_language_s_home(client: TestClient) -> 
     assert re.search(r'<a[^>]+href="/ja/"[^>]*>日本語', r.text) or 'href="/ja/"' in r.text
     assert 'href="/ja/nope"' not in r.text
     assert client.get("/fr/").status_code == 404
+
+
+def test_every_page_has_one_main_heading_and_its_own_title(tmp_path: Path) -> None:
+    client, token, reference = _filed(tmp_path)
+    pages = {
+        "home": client.get("/en/"),
+        "answer": ask(client, "en", "How long do you keep API data?"),
+        "decline": ask(client, "en", "What's the weather in Tokyo?"),
+        "entry": client.get("/en/entry/faq.dpa"),
+        "status": client.get(f"/en/status/{token}"),
+        "missing": client.get("/en/nope"),
+        "thanks": client.get("/en/feedback/thanks?entry=faq.dpa&helpful=yes"),
+        "error": ask(client, "en", "   "),
+    }
+    titles = set()
+    for name, r in pages.items():
+        main = re.search(r"<main.*?</main>", r.text, re.S).group(0)  # type: ignore[union-attr]
+        assert len(re.findall(r"<h1[ >]", main)) == 1, name
+        titles.add(re.search(r"<title>(.*?)</title>", r.text).group(1))  # type: ignore[union-attr]
+    assert len(titles) == len(pages)
+    assert "Error:" in re.search(r"<title>(.*?)</title>", pages["error"].text).group(1)  # type: ignore[union-attr]
+    assert reference in re.search(r"<title>(.*?)</title>", pages["status"].text).group(1)  # type: ignore[union-attr]

@@ -126,7 +126,8 @@ async def ask(request: Request) -> Response:
         error = gettext_for(lang, N_("Too many questions at once.")) + " " + wait_words(lang, wait)
     if error:
         # The whole text goes back into the box, so nothing typed is lost.
-        context = {"topics": topics(kb, lang), "error": error, "question": question}
+        title = gettext_for(lang, N_("Error:")) + " " + gettext_for(lang, N_("Your question"))
+        context = {"topics": topics(kb, lang), "error": error, "question": question, "title": title}
         response = page(request, "home.html", context, status_code=status)
         if status == 429:
             response.headers["retry-after"] = str(wait)
@@ -146,9 +147,17 @@ async def ask(request: Request) -> Response:
             words = gettext_for(lang, confidence_words(score))
             extra = {"confidence": words, "score": round(score, 3)}
             cards.append({**card(kb, kb.get(i), lang), **extra})
+    decision = "answer" if ids else result.decision
+    if decision == "answer":
+        title = cards[0]["title"] if len(cards) == 1 else gettext_for(lang, N_("Two answers"))
+    elif decision == "clarify":
+        title = gettext_for(lang, N_("Which of these do you mean?"))
+    else:
+        title = gettext_for(lang, N_("The policy has no answer to this"))
     context = {
+        "title": title,
         "question": question,
-        "decision": "answer" if ids else result.decision,
+        "decision": decision,
         "cards": cards,
         "suggestions": titles(kb, list(result.suggestions[:3]), lang),
         "redirect": out_of_scope_text(kb, result, lang),

@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from app.core.i18n import N_, gettext_for
 from app.store.questions import record_feedback, transaction
 from app.web import questionlog
 from app.web.ask import check_rate
@@ -68,6 +69,7 @@ async def thanks(request: Request) -> Response:
         "entry_id": entry_id,
         "entry_title": kb.entries[entry_id].text(lang).title,
         "helpful": request.query_params.get("helpful") == "yes",
+        "title": gettext_for(lang, N_("Thank you for the feedback.")),
     }
     return page(request, "feedback.html", context)
 

@@ -103,6 +103,7 @@ def status_context(request: Request, filed: FiledRequest, lang: str) -> dict[str
         "next_steps": gettext_for(lang, NEXT_STEPS.get(filed.kind, "")) if not filed.closed else "",
         "token": request.path_params["token"],
         "confirm_error": "",
+        "title": gettext_for(lang, N_("Request {reference}")).format(reference=filed.reference),
     }
 
 
