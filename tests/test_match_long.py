@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from app.core.knowledge import load_knowledge
+from app.core.knowledge import KnowledgeBase, load_knowledge
 from app.core.match import cache
 from app.core.match.matcher import Matcher
 
@@ -446,3 +446,24 @@ def test_terminal_colour_codes_in_a_pasted_question_are_not_words(matcher: Match
     coloured = matcher.ask("how long do you \x1b[31mkeep\x1b[0m data?")
     assert coloured.answer_ids == plain.answer_ids == ("policy.retention-30-days",)
     assert coloured.confidence == plain.confidence
+
+
+def test_an_example_question_as_written_is_answered_with_high_confidence(
+    matcher: Matcher, kb: KnowledgeBase
+) -> None:
+    from app.core.match.decision import HIGH_AT
+
+    entry = kb.entries["policy.no-training-by-default"]
+    for question in (*entry.en.questions[:3], *entry.ja.questions[:3]):
+        result = matcher.ask(question)
+        assert result.answer_ids == (entry.id,), question
+        assert result.confidence >= HIGH_AT, question
+
+
+@pytest.mark.parametrize("question", ["data retention", "Please tell me about data retention."])
+def test_a_vague_question_in_the_policy_s_words_asks_which_one(
+    matcher: Matcher, question: str
+) -> None:
+    result = matcher.ask(question)
+    assert result.decision == "clarify" and result.reason == "vague_question"
+    assert result.suggestions[0] == "policy.retention-30-days"

@@ -114,9 +114,9 @@ def _solve(a: list[list[float]], b: list[float]) -> list[float]:
 
 # When to decline or hedge whatever the model says ------------------------------------------
 
+VAGUE_COVERAGE = 0.7  # share of the question the entries explain, for "which of these?"
 OOS_OVER = 0.9  # an out-of-scope topic this close to the best entry declines outright…
 NEAREST_OVER = 0.2  # …unless an example of the entry is this much closer than the topic's
-VAGUE_MARGIN = 0.1  # a lead this small over the next entry, on words all the policy's: vague
 # Declined as out of scope: nearest out-of-scope example this much closer than the entry's, and
 # the topic's BM25F score at least this share of the entry's.
 LOOKALIKE_LEAD = 0.1
@@ -124,10 +124,11 @@ LOOKALIKE_SCORE = 0.6
 
 
 def vague(top: Candidate) -> bool:
-    """Every word is the policy's, but it fits several entries alike ("data", 「データ」)."""
-    coverage, _, margin, oos_ratio = top.signals[:4]
+    """Every word is the policy's and the entries explain most of it, yet no entry is sure:
+    "data retention", 「データ」. Better asked which than declined as if off-topic."""
+    coverage, _, _, oos_ratio = top.signals[:4]
     unknown = top.signals[8]
-    return unknown == 0 and coverage >= 0.8 and margin < VAGUE_MARGIN and oos_ratio < 1
+    return unknown == 0 and coverage >= VAGUE_COVERAGE and oos_ratio < 1
 
 
 def topic_over_entry(top: Candidate, ev: Evidence) -> bool:

@@ -45,6 +45,9 @@ TWO_AT_CLEAR = 0.15  # a half this likely, leading its runner-up by TWO_LEAD_RAT
 TWO_LEAD_RATIO = 2.0
 LONG_MESSAGE = 160  # characters of kept text
 NEAREST_MIX = 0.2
+EXAMPLE_AS_WRITTEN = 0.95  # rapidfuzz ratio of the question to an example of the entry
+EXAMPLE_LEAD = 0.3  # its cosine lead over the best other entry's nearest example
+EXAMPLE_P = 0.9
 # A follow-up's own best entry at this likelihood names its subject (「じゃあファイルの方は？」).
 OWN_SUBJECT = 0.05
 
@@ -175,6 +178,10 @@ class Matcher:
                 self._title_share(d, weights),
             )
             p = decision.probability(x_vec)
+            if closeness >= EXAMPLE_AS_WRITTEN and cos - cos_other >= EXAMPLE_LEAD:
+                # The question is one of this entry's example questions as written, and no
+                # other entry's example comes near: the knowledge itself says so.
+                p = max(p, EXAMPLE_P)
             why = sorted({q.labels[f] for f in hit if weights[f] >= 0.5 and f in q.labels})
             out.append(Candidate(idx.ids[d], p, tuple(why), x_vec))
         # rank_score picks the shortlist; the decision model, which also weighs the asking
