@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "1491577d7d9fa9cc36545e0cbe2c3a785d0ea43d21c00e60bfb2840f1ce1db7a"
-SYNTHETIC_300 = "e67b7734639eb2ed92934319bfa6897dc14e0a35e5bee56c4d37af411e6eede4"
+SHIPPED = "7807285fd71d875ec84bbfd63c033589ec36d53a9ad359107ff93d497a9a9181"
+SYNTHETIC_300 = "be4fbefeb3b1b2a26157b7e35077d374e528c5294d7afcff1b78eb62cb9b40e6"
 
 
 def _canonical(value: Any) -> Any:
