@@ -267,7 +267,7 @@ def test_the_review_lists_the_answers_the_law_and_the_due_date(client: TestClien
     assert "Internal target" in text  # DPA dates are our own target, not a law's
     # No law sets a DPA's period: the page names none ("Law that applies: Other" misled).
     assert "Law that applies" not in text and "30 days from receipt" in text
-    assert 'href="/en/request/dpa/entity"' in r.text  # change an answer
+    assert 'href="/en/request/dpa/entity?review=1"' in r.text  # change an answer
 
 
 ERRORS = [  # (step, posted answers, field linked from the summary, words of the message)
@@ -398,6 +398,33 @@ def test_back_next_and_reload_keep_the_answers(client: TestClient) -> None:
     # a step not reached yet sends the visitor to the one they are on
     r = client.get("/ja/request/deletion/acknowledge")
     assert step_id(r) == "account"
+
+
+def _to_review(client: TestClient, answers: dict[str, object]):  # type: ignore[no-untyped-def]
+    token = csrf(client)
+    page = client.get("/en/request/deletion")
+    while not str(page.url).endswith("/review"):
+        fields = set(re.findall(r'name="([a-z_]+)"', page.text)) - {"csrf", "action", "q"}
+        data = {k: v for k, v in answers.items() if k in fields}
+        page = client.post(str(page.url), data={**data, "csrf": token, "action": "next"})
+    return page, token
+
+
+def test_change_on_the_review_comes_back_to_the_review(client: TestClient) -> None:
+    review, token = _to_review(client, {**DELETION, "country": "DE"})
+    assert 'href="/en/request/deletion/account?review=1"' in review.text
+    page = client.get("/en/request/deletion/account?review=1")
+    assert 'name="to_review"' in page.text
+    r = client.post(
+        "/en/request/deletion/account",
+        data={"email": "new@example.com", "org_id": "org-abc123", "csrf": token, "to_review": "1"},
+    )
+    assert step_id(r) == "review" and "new@example.com" in r.text
+    # A change that brings in a step (a US state) stops there first.
+    r = client.post(
+        "/en/request/deletion/residence", data={"country": "US", "csrf": token, "to_review": "1"}
+    )
+    assert step_id(r) == "us_state"
 
 
 def test_the_language_switch_keeps_the_step_and_the_typed_answers(client: TestClient) -> None:
@@ -759,13 +786,7 @@ def test_the_due_date_says_legal_deadline_or_internal_target(monkeypatch) -> Non
 
 
 def test_a_statutory_review_names_the_law(client: TestClient) -> None:
-    token = csrf(client)
-    page = client.get("/en/request/deletion")
-    answers = {**DELETION, "country": "DE"}
-    while not str(page.url).endswith("/review"):
-        fields = set(re.findall(r'name="([a-z_]+)"', page.text)) - {"csrf", "action", "q"}
-        data = {k: v for k, v in answers.items() if k in fields}
-        page = client.post(str(page.url), data={**data, "csrf": token, "action": "next"})
+    page, _token = _to_review(client, {**DELETION, "country": "DE"})
     text = main_text(page.text)
     assert "Law that applies: GDPR" in text and "Legal deadline" in text
 

@@ -105,6 +105,7 @@ def step_page(
     step: Step,
     errors: list[FieldError] | None = None,
     values: dict[str, Any] | None = None,
+    to_review: bool = False,
 ) -> Response:
     lang = request.path_params["lang"]
     wf = run.workflow
@@ -128,6 +129,9 @@ def step_page(
         ],
         "field_errors": by_field(errors or [], lang),
         "first_step": step is steps[0],
+        # Opened by "Change" on the review: Continue goes back to the review.
+        "to_review": request.query_params.get("review") == "1"
+        or (request.method == "POST" and to_review),
     }
     if step.review:
         regime = regime_of(request, run.regime())
@@ -219,9 +223,16 @@ async def post_step(request: Request) -> Response:
         save(request, run)
         return RedirectResponse(step_url(lang, wf, run.current_step), status_code=303)
     errors = run.next()
+    to_review = form.get("to_review") == "1"
     if errors:
         save(request, run)
-        return step_page(request, run, step, errors, values)
+        return step_page(request, run, step, errors, values, to_review)
+    if to_review:
+        # Back to the review through the steps already answered; a step the change brought
+        # in, or one now unanswered, stops the way there and is shown.
+        while not run.stopped and run.current_step is not None and not run.current_step.review:
+            if run.next():
+                break
     if run.stopped:
         message = run.end_message(lang) or ""
         request.app.state.store.discard_draft(wf.kind, owner=owner(request))
