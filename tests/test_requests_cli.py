@@ -453,3 +453,13 @@ def test_new_help_points_to_the_template(capsys: pytest.CaptureFixture[str]) -> 
     assert "kotae requests template" in out
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert "kotae requests template" in readme
+
+
+def test_a_mistyped_data_dir_is_not_an_empty_queue(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    typo = tmp_path / "dta"
+    for argv in (("list",), ("show", "DEL-2026-000001")):
+        code, _out, err = run(capsys, "--data-dir", str(typo), "requests", *argv)
+        assert code == 2 and "There is no request store in" in err and str(typo) in err
+    assert not typo.exists()  # nothing made

@@ -10,6 +10,7 @@ and Babel are imported (from app.cli.requests_commands) only when a `requests` c
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
 from app.cli.output import EXIT_INVALID, EXIT_NOT_FOUND, EXIT_USAGE, err
@@ -108,6 +109,23 @@ def _days(text: str) -> int:
     return value
 
 
+# Commands that only read: they never create a store.
+READ_ONLY = {"list", "show", "export", "lookup"}
+
+
+def missing_store(args: argparse.Namespace) -> bool:
+    """A read-only command pointed by --data-dir at a folder with no SQLite store in it."""
+    from app.core.config import load_config
+    from app.store.factory import choose_database
+    from app.store.sqlite_file import DB_NAME
+
+    if args.requests_command not in READ_ONLY or not getattr(args, "data_dir", None):
+        return False
+    if choose_database(getattr(args, "database", None), load_config().database):
+        return False  # a database URL: the data folder holds no store
+    return not (Path(args.data_dir) / DB_NAME).is_file()
+
+
 def run_requests(args: argparse.Namespace) -> int:
     """Run a `requests` command; returns the exit code. Reads --data-dir, --knowledge, --lang."""
     from app.cli.db import open_from_args
@@ -128,6 +146,14 @@ def run_requests(args: argparse.Namespace) -> int:
         deadlines.set_timezone(load_config().timezone)
     except ConfigError as exc:
         err(str(exc))
+        return EXIT_USAGE
+    if missing_store(args):
+        # A mistyped --data-dir would otherwise make a new, empty store and show an empty queue.
+        err(
+            _("There is no request store in {folder}. Check --data-dir.").format(
+                folder=args.data_dir
+            )
+        )
         return EXIT_USAGE
     try:
         with open_from_args(args) as store:
