@@ -39,11 +39,17 @@ def _expect(parser: argparse.ArgumentParser) -> None:
 
 
 def _held(request: Request, lang: str) -> None:
+    status = status_label(request.status).get(lang)
+    if request.assignee is None:
+        print(
+            _("{reference} ({status}) is assigned to no one.").format(
+                reference=request.reference, status=status
+            )
+        )
+        return
     print(
         _("{reference} ({status}) is assigned to {agent}.").format(
-            reference=request.reference,
-            status=status_label(request.status).get(lang),
-            agent=request.assignee or "—",
+            reference=request.reference, status=status, agent=request.assignee
         )
     )
 

@@ -118,6 +118,10 @@ def event_summary(e: Event, lang: str) -> str:
     if e.to_status:
         to = status_label(e.to_status).get(lang)
         text = f"{status_label(e.from_status).get(lang)} → {to}" if e.from_status else to
+    elif e.action == "assigned":
+        # The note is written by the store ("sato -> -"): agents' names, no one's personal data.
+        change = e.note.replace(" -> ", " → ")
+        text = gettext_for(lang, N_("assigned: {change}")).format(change=change)
     else:
         text = gettext_for(lang, ACTION_LABELS.get(e.action, e.action))
     if e.reason in REASON_LABELS:
