@@ -173,6 +173,7 @@ def test_unknown_reference_exits_3(capsys: pytest.CaptureFixture[str], data_dir:
         ("requests", "set-status", "DEL-2026-000001", "bogus", "--note", "x"),
         ("requests", "set-status", "DEL-2026-000001", "denied", "--note", "x", "--reason", "meh"),
         ("requests", "set-status", "DEL-2026-000001", "canceled"),
+        ("requests", "set-status", "DEL-2026-000001", "canceled", "--note", "  "),
         ("requests", "purge", "--older-than", "-1"),
         ("requests", "new", "refund", "--answers", "x.toml"),
         ("requests", "export", "DEL-2026-000001", "--format", "pdf"),

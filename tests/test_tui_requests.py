@@ -193,6 +193,10 @@ async def test_status_change_with_a_note(kb: KnowledgeBase, data_dir: Path) -> N
         assert dialog.query_one("#reason-box").display  # a denial needs a reason
         status.value = "identity_verified"
         await pilot.pause()
+        await pilot.click("#ok")  # no note: the dialog stays and says why
+        await settle(pilot)
+        assert app.screen is dialog
+        assert "Write what happened" in str(dialog.query_one(".dialog-error").render())
         dialog.query_one("#note", Input).value = "ID checked"
         await pilot.click("#ok")
         await settle(pilot)
@@ -219,6 +223,7 @@ async def test_a_refusal_from_the_store_is_an_error(kb: KnowledgeBase, data_dir:
         # Meanwhile someone else closes the request (another Kotae, the CLI).
         with RequestStore(data_dir) as other:
             other.transition("DEL-2026-000001", "canceled", actor="other")
+        app.screen.query_one("#note", Input).value = "ID checked"
         await pilot.click("#ok")
         await settle(pilot)
         errors = [n for n in app._notifications if n.severity == "error"]

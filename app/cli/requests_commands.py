@@ -13,7 +13,7 @@ from typing import Any
 
 import tomli
 
-from app.cli.output import EXIT_INVALID, EXIT_NOT_FOUND, EXIT_OK, err
+from app.cli.output import EXIT_INVALID, EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE, err
 from app.core import deadlines
 from app.core.deadlines import (
     Regime,
@@ -206,6 +206,9 @@ def _answer_line(answer: dict[str, Any]) -> str:
 
 
 def cmd_set_status(args: argparse.Namespace, ctx: Context) -> int:
+    if not args.note.strip():
+        err(_("Write what happened in --note; it is kept in the history."))
+        return EXIT_USAGE
     request = ctx.store.transition(args.reference, args.status, note=args.note, reason=args.reason)
     print(
         _("{reference} is now {status}.").format(

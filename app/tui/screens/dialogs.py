@@ -162,6 +162,7 @@ class StatusChange(Dialog[tuple[str, str | None, str]]):
         self.target = self.targets[0]
         self.reason = DENIAL_REASONS[0]
         self.note = ""
+        self.error = ""
 
     def compose_dialog(self) -> ComposeResult:
         yield Prose(
@@ -195,6 +196,7 @@ class StatusChange(Dialog[tuple[str, str | None, str]]):
         yield reason
         yield Prose(_("Note (kept in the history)"), classes="dialog-label")
         yield Input(self.note, id="note")
+        yield Prose(self.error, classes="dialog-error")
         yield self.buttons(_("Change"))
 
     def on_mount(self) -> None:
@@ -216,6 +218,16 @@ class StatusChange(Dialog[tuple[str, str | None, str]]):
 
     @on(Input.Submitted, "#note")
     def _submitted(self) -> None:
+        self.accept()
+
+    def accept(self) -> None:
+        # Every change says what happened, as `requests set-status --note` must; nothing typed
+        # is lost while it is missing.
+        if not self.note.strip():
+            self.error = _("Write what happened; the note is kept in the history.")
+            self.query_one(".dialog-error", Prose).update(self.error)
+            self.query_one("#note", Input).focus()
+            return
         self.dismiss(self.result())
 
     def result(self) -> tuple[str, str | None, str]:
