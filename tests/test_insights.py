@@ -119,6 +119,8 @@ def test_insights_command_shows_declined_questions(
     assert main(["--data-dir", data, "insights", "--since", "1d"]) == 0
     out = capsys.readouterr().out
     assert "price per token" in out and "保存期間" not in out
+    # Answers are not kept under "unanswered": the list is not recorded, not empty.
+    assert 'not recorded: answers are kept only with log_questions = "all"' in out
     assert main(["--data-dir", data, "insights", "--since", "soon"]) == 2
     assert "7d" in capsys.readouterr().err
 

@@ -115,8 +115,8 @@ async def test_insights_screen_adds_a_declined_question_as_an_example(
     from app.core.knowledge import load_knowledge
 
     monkeypatch.setenv("KOTAE_LOG_QUESTIONS", "unanswered")
-    logged = "Do my prompts endure on your side after I send them?"
-    paraphrase = "do the prompts endure on your side once sent"
+    logged = "Do prompts endure in your systems after the request?"
+    paraphrase = "do the prompts endure in your systems once sent"
     app = make_app(load_knowledge(kb_copy))
     async with app.run_test(size=SIZE) as pilot:
         await ask(pilot, logged)
@@ -147,7 +147,7 @@ async def test_insights_screen_refuses_the_shipped_folder(
     monkeypatch.setenv("KOTAE_LOG_QUESTIONS", "unanswered")
     app = make_app(kb)
     async with app.run_test(size=SIZE) as pilot:
-        await ask(pilot, "Do my prompts endure on your side after I send them?")
+        await ask(pilot, "Do prompts endure in your systems after the request?")
         await pilot.pause()
         await pilot.press("f6")
         await pilot.pause()

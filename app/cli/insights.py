@@ -199,7 +199,7 @@ def _report(args: argparse.Namespace) -> int:
     print()
     print(_("Answered with low confidence:"))
     if not report.low_confidence:
-        print("  " + _("none"))
+        print("  " + _(insights.low_confidence_none(_config().log_mode())))
     for q in report.low_confidence[:20]:
         print(f"  #{q.id} {q.confidence:.2f} {q.answer_id}  {printable(q.question)}")
     print()

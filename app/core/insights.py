@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.core.i18n import N_
 from app.core.match.decision import MEDIUM_AT
 from app.core.match.text import (
     fold_kana,
@@ -336,3 +337,11 @@ def pairwise_scores(groups: Sequence[Sequence[int]], labels: Sequence[str]) -> t
     precision = tp / len(together) if together else 1.0
     recall = tp / len(same) if same else 1.0
     return precision, recall
+
+
+def low_confidence_none(log_mode: str) -> str:
+    """What an empty "answered with low confidence" list means under `log_questions`: answers
+    are kept only with "all", so otherwise none were recorded, not none were given (a msgid)."""
+    if log_mode == "all":
+        return N_("none")
+    return N_('not recorded: answers are kept only with log_questions = "all"')

@@ -103,7 +103,8 @@ class InsightsScreen(KotaeScreen):
         low = [
             f"{q.confidence:.2f} {q.answer_id}  {q.question}" for q in report.low_confidence[:10]
         ]
-        yield Prose("\n".join(low) or _("none"), classes="insights-text")
+        empty = _(insights.low_confidence_none(app.config.log_mode()))
+        yield Prose("\n".join(low) or empty, classes="insights-text")
 
     def localize(self) -> None:
         super().localize()
