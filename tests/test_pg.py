@@ -454,7 +454,9 @@ def test_the_web_site_files_shows_and_withdraws_as_the_web_role(
     reference = found.group(0)
     token = str(page.url).split("/status/")[1].split("/")[0]
     assert "Request received" in main_text(client.get(f"/en/status/{token}").text)
-    done = client.post(f"/en/status/{token}/withdraw", data={"csrf": csrf(client)})
+    done = client.post(
+        f"/en/status/{token}/withdraw", data={"csrf": csrf(client), "confirm": "yes"}
+    )
     assert "withdrawn" in main_text(done.text)
     with PgStore(team["agent"]) as agent:  # the agents see it in the shared queue
         filed = agent.get(reference)

@@ -222,7 +222,8 @@ class StatusChange(Dialog[tuple[str, str | None, str]]):
 
     def accept(self) -> None:
         # Every change says what happened, as `requests set-status --note` must; nothing typed
-        # is lost while it is missing.
+        # is lost while it is missing. The box itself is read: its change event may be queued.
+        self.note = self.query_one("#note", Input).value
         if not self.note.strip():
             self.error = _("Write what happened; the note is kept in the history.")
             self.query_one(".dialog-error", Prose).update(self.error)
