@@ -117,6 +117,8 @@ def test_home_lists_every_topic_with_headers_and_cookie(client: TestClient, lang
     assert f'<html lang="{lang}">' in r.text
     for entry in kb.entries.values():
         assert f'href="/{lang}/entry/{entry.id}"' in r.text
+    # The request forms are one step from the home page, not only from an answer.
+    assert f'href="/{lang}/request/deletion"' in r.text and f'href="/{lang}/request/dpa"' in r.text
     csp = r.headers["content-security-policy"]
     assert (
         "script-src 'self'" in csp and "style-src 'self'" in csp and "frame-ancestors 'none'" in csp
@@ -516,7 +518,7 @@ def test_ask_rate_limit_answers_429_with_retry_after(tmp_path: Path) -> None:
 
 
 def test_a_long_wait_is_said_in_minutes() -> None:
-    from app.web.ask import wait_words
+    from app.web.ratelimit import wait_words
 
     assert wait_words("en", 45) == "Wait 45 seconds, then try again."
     assert wait_words("en", 720) == "Wait 12 minutes, then try again."

@@ -27,8 +27,7 @@ from app.core.knowledge import load_knowledge
 from app.core.match.matcher import Matcher
 from app.store.factory import choose_database, open_store
 from app.web import ask, feedback, forms, questionlog, reload, status
-from app.web.ask import wait_words
-from app.web.ratelimit import RateLimiter
+from app.web.ratelimit import RateLimiter, wait_words
 from app.web.render import negotiate, page, page_lang
 from app.web.security import Guard
 from app.web.settings import Settings

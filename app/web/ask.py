@@ -15,7 +15,9 @@ from app.core.i18n import N_, gettext_for
 from app.core.knowledge import Entry, KnowledgeBase
 from app.core.match.decision import band
 from app.core.match.result import Result
+from app.web.forms import offered
 from app.web.questionlog import log_question
+from app.web.ratelimit import rate_wait, wait_words
 from app.web.render import page
 from app.web.security import checked_form
 from app.web.settings import MAX_QUESTION
@@ -77,36 +79,13 @@ def topics(kb: KnowledgeBase, lang: str) -> list[tuple[str, list[tuple[str, str]
     ]
 
 
+def home_context(request: Request, lang: str) -> dict[str, Any]:
+    return {"topics": topics(request.app.state.kb, lang), "forms": offered(request, lang)}
+
+
 async def home(request: Request) -> Response:
     lang = request.path_params["lang"]
-    return page(request, "home.html", {"topics": topics(request.app.state.kb, lang)})
-
-
-def client_key(request: Request) -> str:
-    return request.client.host if request.client else "-"
-
-
-def rate_wait(request: Request, bucket: str) -> int:
-    """Seconds this visitor must wait before another request of `bucket`; 0 when free."""
-    state = request.app.state
-    if not state.settings.rate_limit:
-        return 0
-    limit = state.settings.submit_limit if bucket == "submit" else state.settings.ask_limit
-    return state.limiter.hit(bucket, client_key(request), limit)
-
-
-def check_rate(request: Request, bucket: str) -> None:
-    wait = rate_wait(request, bucket)
-    if wait:
-        raise HTTPException(429, headers={"Retry-After": str(wait)})
-
-
-def wait_words(lang: str, seconds: int) -> str:
-    """ "Wait 45 seconds" up to two minutes, then whole minutes: "Wait 12 minutes"."""
-    if seconds < 120:
-        return gettext_for(lang, N_("Wait {n} seconds, then try again.")).format(n=seconds)
-    minutes = -(-seconds // 60)
-    return gettext_for(lang, N_("Wait {n} minutes, then try again.")).format(n=minutes)
+    return page(request, "home.html", home_context(request, lang))
 
 
 async def ask(request: Request) -> Response:
@@ -127,7 +106,8 @@ async def ask(request: Request) -> Response:
     if error:
         # The whole text goes back into the box, so nothing typed is lost.
         title = gettext_for(lang, N_("Error:")) + " " + gettext_for(lang, N_("Your question"))
-        context = {"topics": topics(kb, lang), "error": error, "question": question, "title": title}
+        context = {**home_context(request, lang), "error": error, "question": question}
+        context["title"] = title
         response = page(request, "home.html", context, status_code=status)
         if status == 429:
             response.headers["retry-after"] = str(wait)

@@ -16,7 +16,7 @@ from starlette.routing import Route
 from app.core.i18n import N_, gettext_for
 from app.store.questions import record_feedback, transaction
 from app.web import questionlog
-from app.web.ask import check_rate
+from app.web.ratelimit import check_rate
 from app.web.render import page
 from app.web.security import checked_form
 from app.web.settings import MAX_QUESTION

@@ -25,7 +25,7 @@ from app.core.messages import format_day
 from app.core.workflow.engine import FieldError, Step, WizardSession, Workflow, load_workflow
 from app.core.workflow.fields import display_value
 from app.store.submit import submit_run
-from app.web.ask import check_rate
+from app.web.ratelimit import check_rate
 from app.web.render import page
 from app.web.security import checked_form, owner, token_hash
 
@@ -33,8 +33,9 @@ PURGE_EVERY = 300.0  # seconds between purges of old web drafts, per worker
 TOKEN_BYTES = 32  # 256-bit status link secret
 
 
-def workflow(request: Request) -> Workflow:
-    name = request.path_params["name"]
+def workflow(request: Request, name: str | None = None) -> Workflow:
+    """The workflow of the address (or `name`), loaded once per process; 404 if unknown."""
+    name = name or request.path_params["name"]
     cache: dict[str, Workflow] = request.app.state.workflows
     kb: KnowledgeBase = request.app.state.kb
     if name not in cache:
@@ -42,6 +43,12 @@ def workflow(request: Request) -> Workflow:
             raise HTTPException(404)
         cache[name] = load_workflow(name, kb)
     return cache[name]
+
+
+def offered(request: Request, lang: str) -> list[tuple[str, str]]:
+    """(name, title) of every request form, for the home page."""
+    kb: KnowledgeBase = request.app.state.kb
+    return [(name, workflow(request, name).title(lang)) for name in kb.workflows]
 
 
 def maybe_purge_drafts(request: Request) -> None:

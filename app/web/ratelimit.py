@@ -17,6 +17,10 @@ import threading
 import time
 from pathlib import Path
 
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+
+from app.core.i18n import N_, gettext_for
 from app.store.sqlite_file import immediate
 from app.web.settings import Limit
 
@@ -72,3 +76,30 @@ class RateLimiter:
 
     def close(self) -> None:
         self._con.close()
+
+
+def client_key(request: Request) -> str:
+    return request.client.host if request.client else "-"
+
+
+def rate_wait(request: Request, bucket: str) -> int:
+    """Seconds this visitor must wait before another request of `bucket`; 0 when free."""
+    state = request.app.state
+    if not state.settings.rate_limit:
+        return 0
+    limit = state.settings.submit_limit if bucket == "submit" else state.settings.ask_limit
+    return state.limiter.hit(bucket, client_key(request), limit)
+
+
+def check_rate(request: Request, bucket: str) -> None:
+    wait = rate_wait(request, bucket)
+    if wait:
+        raise HTTPException(429, headers={"Retry-After": str(wait)})
+
+
+def wait_words(lang: str, seconds: int) -> str:
+    """ "Wait 45 seconds" up to two minutes, then whole minutes: "Wait 12 minutes"."""
+    if seconds < 120:
+        return gettext_for(lang, N_("Wait {n} seconds, then try again.")).format(n=seconds)
+    minutes = -(-seconds // 60)
+    return gettext_for(lang, N_("Wait {n} minutes, then try again.")).format(n=minutes)
