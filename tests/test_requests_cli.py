@@ -456,6 +456,16 @@ def test_new_help_points_to_the_template(capsys: pytest.CaptureFixture[str]) -> 
     assert "kotae requests template" in readme
 
 
+def test_list_finds_a_request_by_an_answer_and_shows_it_masked(
+    capsys: pytest.CaptureFixture[str], data_dir: Path, tmp_path: Path
+) -> None:
+    answers = answers_file(tmp_path, DELETION)
+    ref = run(capsys, "requests", "new", "deletion", "--answers", answers)[1].strip()
+    code, out, _ = run(capsys, "requests", "list", "--find", "TARO@EXAMPLE.COM")
+    assert code == 0 and ref in out and "taro@example.com" not in out
+    assert "No requests." in run(capsys, "requests", "list", "--find", "nobody@example.com")[1]
+
+
 def test_a_mistyped_data_dir_is_not_an_empty_queue(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

@@ -142,3 +142,25 @@ async def test_reveal_is_for_one_request_and_is_recorded(kb: KnowledgeBase, data
         assert "Contact: t***@example.com" in detail_text(app)
     events = RequestStore(data_dir).events("DEL-2026-000001")
     assert [e.action for e in events].count("viewed") == 1
+
+
+async def test_find_a_request_by_what_the_customer_wrote(kb: KnowledgeBase, data_dir: Path) -> None:  # noqa: F811
+    app = make_app(kb, data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_requests(pilot)
+        assert len(screen.requests) == 3
+        await pilot.press("slash")
+        assert app.focused is screen.query_one("#filter-find", Input)
+        await pilot.press(*"ＨＡＮＡＫＯ@")  # full-width, any case: the e-mail is found
+        await settle(pilot)
+        assert list(screen.requests) == ["DEL-2026-000002"]
+        assert "hanako@example.jp" not in detail_text(app)  # found, still masked
+        screen.query_one("#filter-find", Input).value = "example gmbh"
+        await settle(pilot)
+        assert list(screen.requests) == ["DPA-2026-000001"]
+        screen.query_one("#filter-find", Input).value = ""
+        await pilot.press("q", "u")  # q types here, it does not quit
+        await settle(pilot)
+        assert screen.query_one("#filter-find", Input).value == "qu"
+        assert app.is_running and screen.requests == {}
+        assert "No requests match the filters." in detail_text(app)

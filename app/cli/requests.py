@@ -31,6 +31,11 @@ def add_requests_parser(subparsers: Any) -> None:
     p.add_argument("--overdue", action="store_true", help=_("only open requests past due"))
     p.add_argument("--mine", action="store_true", help=_("only requests assigned to me"))
     p.add_argument("--unassigned", action="store_true", help=_("only unassigned requests"))
+    p.add_argument(
+        "--find",
+        metavar="TEXT",
+        help=_("only requests whose reference or answers contain TEXT (an e-mail, an org ID)"),
+    )
 
     p = sub.add_parser("show", help=_("show one request (personal data masked)"))
     p.add_argument("reference", metavar="REF")

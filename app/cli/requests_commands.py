@@ -75,6 +75,8 @@ def cmd_list(args: argparse.Namespace, ctx: Context) -> int:
         found = [r for r in found if r.is_overdue(today)]
     if getattr(args, "mine", False) or getattr(args, "unassigned", False):
         found = [r for r in found if r.assignee == (ctx.store.agent if args.mine else None)]
+    if getattr(args, "find", None):
+        found = [r for r in found if r.matches(args.find)]
     regimes = ctx.regimes() if found else {}
     if args.json:
         rows_json = [_summary(r, today, regimes.get(r.regime)) for r in found]

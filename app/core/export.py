@@ -7,7 +7,9 @@ masked email or "[redacted]", and event notes (free text written by agents) are 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from app.core.deadlines import Regime, deadline_label, describe_due
@@ -195,3 +197,24 @@ def to_markdown(record: Mapping[str, Any]) -> str:
 def _cell(text: str) -> str:
     # Keep a value inside its table cell / line.
     return str(text).replace("|", "\\|").replace("\r", "").replace("\n", "<br>")
+
+
+def write_export(folder: Path, name: str, text: str, private: bool) -> Path:
+    """Write a new file (NAME, NAME-2, NAME-3 … : an earlier export is never overwritten).
+
+    Personal data: owner-only. OSError when the folder cannot be written.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    stem, dot, suffix = name.rpartition(".")
+    for n in range(1, 10_000):
+        path = folder / (name if n == 1 else f"{stem}-{n}{dot}{suffix}")
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600 if private else 0o644)
+        except FileExistsError:
+            continue
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        if private:
+            path.chmod(0o600)
+        return path
+    raise FileExistsError(folder / name)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -64,6 +65,18 @@ class Request:
     def is_overdue(self, today: date | None = None) -> bool:
         return not self.closed and (today or date.today()) > self.due_on
 
+    def matches(self, text: str) -> bool:
+        """Whether `text` is in the reference, the assignee or any answer (an e-mail address, an
+        organisation ID, a company name), ignoring case and full-width forms. Only matching
+        reads the answers; what is shown stays masked."""
+        needle = _folded(text)
+        if not needle:
+            return True
+        values = [self.reference, self.assignee or "", self.contact or ""]
+        for value in (self.answers or {}).values():
+            values.extend(value if isinstance(value, list) else [value])
+        return any(needle in _folded(str(v)) for v in values if v is not None)
+
 
 @dataclass(frozen=True)
 class Event:
@@ -86,3 +99,7 @@ CHANNEL_LABELS = {
     "web": N_("web site"),
     "unknown": N_("unknown"),
 }
+
+
+def _folded(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold().strip()

@@ -143,6 +143,14 @@ REVEAL = Binding(
     tooltip=N_("Show or hide personal data"),
     id="kotae.requests.reveal",
 )
+FIND = Binding(
+    "slash",
+    "find",
+    N_("Find"),
+    tooltip=N_("Find a request by reference, e-mail, org ID or company"),
+    id="kotae.requests.find",
+    show=False,
+)
 OVERDUE = Binding(
     "o",
     "toggle_overdue",
@@ -175,7 +183,7 @@ def help_groups(screen_bindings: tuple[Binding, ...]) -> tuple[KeyGroup, ...]:
         KeyGroup(N_("Ask"), (CLEAR, HISTORY_PREV, HISTORY_NEXT, FOCUS_INPUT, OPEN)),
         KeyGroup(N_("Browse"), (FILTER, SIDE_BY_SIDE, BACK)),
         KeyGroup(N_("Request form"), (NEXT_STEP, PREV_STEP, LEAVE)),
-        KeyGroup(N_("Requests"), (STATUS, EXTEND, EXPORT, REVEAL, OVERDUE, BACK)),
+        KeyGroup(N_("Requests"), (STATUS, EXTEND, EXPORT, REVEAL, OVERDUE, FIND, BACK)),
     )
 
 

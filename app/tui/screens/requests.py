@@ -6,18 +6,16 @@ its refusal (IllegalTransition, ExtensionRefused) as an error if one still comes
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Checkbox, DataTable, Select
+from textual.widgets import Checkbox, DataTable, Input, Select
 
 from app.core import deadlines
-from app.core.export import request_record, to_json, to_markdown
+from app.core.export import request_record, to_json, to_markdown, write_export
 from app.core.i18n import N_, _, current_language
 from app.core.knowledge import KnowledgeError
 from app.core.messages import KotaeError, format_day
@@ -42,6 +40,7 @@ from app.tui.widgets.textual_text import LocalSelect
 ALL = "*"
 MINE, UNASSIGNED = "mine", "unassigned"
 POLL_SECONDS = 3.0  # how soon changes made by other agents show
+FIND_HINT = N_("Find: reference, e-mail, org ID, company (/)")
 
 
 class RequestsScreen(KotaeScreen):
@@ -54,6 +53,7 @@ class RequestsScreen(KotaeScreen):
         keys.EXPORT,
         keys.REVEAL,
         keys.OVERDUE,
+        keys.FIND,
         keys.BACK_UNSHOWN,
     ]
     DEFAULT_CSS = """
@@ -61,6 +61,7 @@ class RequestsScreen(KotaeScreen):
         #requests-filters { height: auto; padding: 0 1; }
         #requests-filters Select { width: 26; margin: 0 2 0 0; }
         #requests-filters #filter-holder { width: 17; }
+        #filter-find { margin: 0 1; }
         #requests-filters Checkbox { width: auto; }
         #requests-table { height: auto; max-height: 45%; }
         #request-detail { border-top: hkey $foreground 20%; }
@@ -73,7 +74,7 @@ class RequestsScreen(KotaeScreen):
         self.revealed_for: str | None = None
         self.requests: dict[str, Request] = {}
         self.selected: str | None = None
-        self._listed_for: tuple[str | None, str | None, str | None, bool] | None = None
+        self._listed_for: tuple[str | None, str | None, str | None, bool, str] | None = None
         self._just_mounted = False
 
     def compose_body(self) -> ComposeResult:
@@ -93,6 +94,7 @@ class RequestsScreen(KotaeScreen):
                 id="filter-holder",
             )  # fmt: skip
             yield Checkbox(_("Overdue only"), compact=True, id="filter-overdue")
+        yield Input(placeholder=_(FIND_HINT), compact=True, id="filter-find")
         yield DataTable(id="requests-table", cursor_type="row", fixed_columns=1)
         yield RequestDetail(id="request-detail")
 
@@ -146,9 +148,10 @@ class RequestsScreen(KotaeScreen):
         if isinstance(select, LocalSelect):
             select.replace_options(options)
 
-    def _filters(self) -> tuple[str | None, str | None, str | None, bool]:
+    def _filters(self) -> tuple[str | None, str | None, str | None, bool, str]:
         overdue = self.query_one("#filter-overdue", Checkbox).value
-        return self._filter("kind"), self._filter("status"), self._filter("holder"), overdue
+        find = self.query_one("#filter-find", Input).value.strip()
+        return self._filter("kind"), self._filter("status"), self._filter("holder"), overdue, find
 
     @on(Select.Changed, "#filter-kind")
     def _kind_changed(self) -> None:
@@ -161,12 +164,20 @@ class RequestsScreen(KotaeScreen):
     @on(Select.Changed, "#filter-status")
     @on(Select.Changed, "#filter-holder")
     @on(Checkbox.Changed, "#filter-overdue")
+    @on(Input.Changed, "#filter-find")
     def _filter_changed(self) -> None:
         if self._filters() != self._listed_for:
             self.refresh_list()
 
     def action_toggle_overdue(self) -> None:
         self.query_one("#filter-overdue", Checkbox).toggle()
+
+    def action_find(self) -> None:
+        self.query_one("#filter-find", Input).focus()
+
+    @on(Input.Submitted, "#filter-find")
+    def _found(self) -> None:
+        self.table.focus()
 
     # The list ---------------------------------------------------------------------------------
 
@@ -177,12 +188,14 @@ class RequestsScreen(KotaeScreen):
     def _listed(self) -> list[Request]:
         store = kotae(self).services.store
         holder = self._filter("holder")
-        return store.list_requests(
+        found = store.list_requests(
             kind=self._filter("kind"),
             status=self._filter("status"),
             assignee=store.agent if holder == MINE else None,
             unassigned=holder == UNASSIGNED,
         )
+        find = self.query_one("#filter-find", Input).value
+        return [r for r in found if r.matches(find)] if find.strip() else found
 
     def _poll(self) -> None:
         """Show changes other agents made: refresh when any listed request differs."""
@@ -245,6 +258,7 @@ class RequestsScreen(KotaeScreen):
             self.query_one("#filter-status", Select).value = ALL
             self.query_one("#filter-holder", Select).value = ALL
             self.query_one("#filter-overdue", Checkbox).value = False
+            self.query_one("#filter-find", Input).value = ""
             self.selected = reference
             self.refresh_list()
         if reference in self.requests:
@@ -303,8 +317,13 @@ class RequestsScreen(KotaeScreen):
 
     def _filters_on(self) -> bool:
         overdue = self.query_one("#filter-overdue", Checkbox).value
+        find = self.query_one("#filter-find", Input).value.strip()
         return bool(
-            self._filter("kind") or self._filter("status") or self._filter("holder") or overdue
+            self._filter("kind")
+            or self._filter("status")
+            or self._filter("holder")
+            or overdue
+            or find
         )
 
     def action_toggle_reveal(self) -> None:
@@ -327,6 +346,7 @@ class RequestsScreen(KotaeScreen):
         )
         self._set_options(self.query_one("#filter-holder", Select), self._holder_options())
         self.query_one("#filter-overdue", Checkbox).label = _("Overdue only")
+        self.query_one("#filter-find", Input).placeholder = _(FIND_HINT)
         self.refresh_list()
 
     def action_back(self) -> None:
@@ -455,24 +475,3 @@ class RequestsScreen(KotaeScreen):
             return
         self.notify(_("Exported to {path}").format(path=path))
         self.refresh_list()
-
-
-def write_export(folder: Path, name: str, text: str, private: bool) -> Path:
-    """Write a new file (NAME, NAME-2, NAME-3 … : an earlier export is never overwritten).
-
-    Personal data: owner-only. OSError when the folder cannot be written.
-    """
-    folder.mkdir(parents=True, exist_ok=True)
-    stem, dot, suffix = name.rpartition(".")
-    for n in range(1, 10_000):
-        path = folder / (name if n == 1 else f"{stem}-{n}{dot}{suffix}")
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600 if private else 0o644)
-        except FileExistsError:
-            continue
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        if private:
-            path.chmod(0o600)
-        return path
-    raise FileExistsError(folder / name)
