@@ -19,6 +19,7 @@ from app.store.sqlite import RequestStore
 from app.tui.app import KotaeApp
 from app.tui.screens.dialogs import Export, Extension, StatusChange
 from app.tui.screens.requests import RequestsScreen
+from tests.test_tui_wizard import until
 
 SIZE = (100, 32)
 TODAY = date(2026, 2, 20)
@@ -197,10 +198,10 @@ async def test_status_change_with_a_note(kb: KnowledgeBase, data_dir: Path) -> N
         await settle(pilot)
         assert app.screen is dialog
         assert "Write what happened" in str(dialog.query_one(".dialog-error").render())
+        assert app.focused is dialog.query_one("#note", Input)  # where the note is missing
         dialog.query_one("#note", Input).value = "ID checked"
-        await pilot.click("#ok")
-        await settle(pilot)
-        assert isinstance(app.screen, RequestsScreen)
+        await pilot.press("enter")
+        assert await until(pilot, lambda: isinstance(app.screen, RequestsScreen))
         text = detail_text(app)
         assert "submitted → identity verified — ID checked" in text
         assert table(app).get_cell("DEL-2026-000001", "status").plain == "identity verified"

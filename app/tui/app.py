@@ -10,6 +10,7 @@ from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
@@ -132,8 +133,8 @@ class KotaeApp(App[int]):
                 return screen_spec.in_footer and self._footer_width >= screen_spec.footer_from
         return binding.show
 
-    def on_resize(self) -> None:
-        width = self.size.width
+    def on_resize(self, event: events.Resize) -> None:
+        width = event.size.width  # self.size may still be the old one here
         wide = {s.name for s in SCREENS if s.footer_from and width >= s.footer_from}
         was = {s.name for s in SCREENS if s.footer_from and self._footer_width >= s.footer_from}
         self._footer_width = width

@@ -59,8 +59,8 @@ class RequestsScreen(KotaeScreen):
     DEFAULT_CSS = """
     RequestsScreen {
         #requests-filters { height: auto; padding: 0 1; }
-        #requests-filters Select { width: 26; margin: 0 2 0 0; }
-        #requests-filters #filter-holder { width: 17; }
+        #requests-filters Select { width: 1fr; max-width: 26; margin: 0 1 0 0; }
+        #requests-filters #filter-holder { max-width: 17; }
         #filter-find { margin: 0 1; }
         #requests-filters Checkbox { width: auto; }
         #requests-table { height: auto; max-height: 45%; }
