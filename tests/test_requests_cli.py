@@ -466,6 +466,18 @@ def test_list_finds_a_request_by_an_answer_and_shows_it_masked(
     assert "No requests." in run(capsys, "requests", "list", "--find", "nobody@example.com")[1]
 
 
+def test_show_flags_a_wanted_date_before_the_due_date(
+    capsys: pytest.CaptureFixture[str], data_dir: Path, tmp_path: Path
+) -> None:
+    soon = (date.today() + timedelta(days=3)).isoformat()
+    answers = answers_file(tmp_path, DPA + f'needed_by = "{soon}"\n')
+    ref = run(capsys, "requests", "new", "dpa", "--answers", answers)[1].strip()
+    out = run(capsys, "requests", "show", ref)[1]
+    assert "Wanted by" in out and "before the due date" in out
+    record = json.loads(run(capsys, "requests", "show", ref, "--json")[1])
+    assert record["wanted_early"].startswith("Wanted by")
+
+
 def test_a_mistyped_data_dir_is_not_an_empty_queue(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

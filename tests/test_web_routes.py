@@ -787,6 +787,15 @@ def test_the_due_date_says_legal_deadline_or_internal_target(monkeypatch) -> Non
     assert deadline_label(statutory, "ja") != deadline_label(internal, "ja")
 
 
+def test_a_wanted_date_before_the_target_is_said_on_the_review(client: TestClient) -> None:
+    soon = (datetime.now(UTC).date() + timedelta(days=7)).isoformat()
+    with pytest.raises(AssertionError):  # stop on the review
+        fill(client, "en", "dpa", {**{k: v for k, v in DPA.items() if k != "us_processing"},
+                                   "needed_by": soon})  # fmt: skip
+    text = main_text(client.get("/en/request/dpa/review").text)
+    assert "You asked for it by" in text and "cannot promise" in text
+
+
 def test_a_statutory_review_names_the_law(client: TestClient) -> None:
     page, _token = _to_review(client, {**DELETION, "country": "DE"})
     text = main_text(page.text)

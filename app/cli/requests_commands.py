@@ -175,8 +175,10 @@ def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
         (_("Contact"), request.contact or "—"),
         (_("Channel"), _channel_text(request.channel)),
     ]
+    if record["wanted_early"] and not request.closed:
+        fields.insert(fields.index((_("Due"), due)) + 1, ("", record["wanted_early"]))
     lines = [f"{request.reference}  {_(KIND_LABELS[request.kind])}"]
-    lines += [f"{label}: {value}" for label, value in fields]
+    lines += [f"{label}: {value}" if label else f"  {value}" for label, value in fields]
     lines += ["", _("Answers:")]
     if record["purged"]:
         lines.append("  " + _("The personal data of this request has been purged."))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,7 @@ def request_record(
         "deadline_label": deadline_label(regime, lang) if regime else "",
         "citation": regime.citation.get(lang) if regime and regime.citation else None,
         "due_text": describe_due(request.due_on, regime, lang),
+        "wanted_early": wanted_early(request.answers, request.due_on, lang),
         "received_on": request.received_on.isoformat(),
         "due_on": request.due_on.isoformat(),
         "original_due_on": request.original_due_on.isoformat(),
@@ -62,6 +64,29 @@ def request_record(
         else [],
         "history": [_event(e, lang, include_pii) for e in events],
     }
+
+
+# A date answer by which the requester wants the request done ("needed by"); when it falls
+# before the due date, every face says so.
+WANTED_BY = "needed_by"
+
+
+def wanted_by(answers: Mapping[str, Any] | None) -> date | None:
+    raw = (answers or {}).get(WANTED_BY)
+    try:
+        return date.fromisoformat(raw) if isinstance(raw, str) else None
+    except ValueError:
+        return None
+
+
+def wanted_early(answers: Mapping[str, Any] | None, due: date, lang: str) -> str:
+    """ "Wanted by 15 Dec, before the due date: …" or ""; only the date, never personal data."""
+    wanted = wanted_by(answers)
+    if wanted is None or wanted >= due:
+        return ""
+    return gettext_for(
+        lang, N_("Wanted by {date}, before the due date: tell the requester, or take it first.")
+    ).format(date=format_day(wanted, lang))
 
 
 def _answers(
@@ -173,6 +198,8 @@ def to_markdown(record: Mapping[str, Any]) -> str:
         f"| {t['due']} | {_cell(record.get('due_text') or format_day(record['due_on'], lang))} |",
         f"| {t['regime']} | {_cell(record['regime_label'])} |",
     ]
+    if record.get("wanted_early"):
+        lines.append(f"| {t['due']} | {_cell(record['wanted_early'])} |")
     if record["extensions"]:
         lines.append(f"| {t['extended']} | {record['extensions']} |")
     lines += ["", f"## {t['answers']}", ""]

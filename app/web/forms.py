@@ -19,6 +19,7 @@ from starlette.routing import Route
 
 from app.core.deadlines import Regime, due_date
 from app.core.deadlines import deadline_label as core_deadline_label
+from app.core.export import wanted_by
 from app.core.i18n import N_, gettext_for
 from app.core.knowledge import KnowledgeBase
 from app.core.messages import format_day
@@ -149,7 +150,20 @@ def step_page(
         context["regime_statutory"] = regime.statutory
         context["regime_note"] = "" if regime.statutory else regime.note.get(lang)
         context["due_label"] = deadline_label(regime, lang)
-        context["due"] = format_day(due_date(date.today(), regime), lang)
+        due = due_date(date.today(), regime)
+        context["due"] = format_day(due, lang)
+        wanted = wanted_by(run.answers)
+        context["wanted_early"] = (
+            gettext_for(
+                lang,
+                N_(
+                    "You asked for it by {date}, before this date. We will try to meet your "
+                    "date, but cannot promise it."
+                ),
+            ).format(date=format_day(wanted, lang))
+            if wanted is not None and wanted < due
+            else ""
+        )
     title = f"{step.title.get(lang)} — {wf.title(lang)}"
     if errors:  # screen readers hear it first (GOV.UK pattern)
         title = gettext_for(lang, N_("Error:")) + " " + title

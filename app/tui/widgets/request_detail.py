@@ -93,6 +93,8 @@ class RequestDetail(VerticalScroll):
             Prose(f"{_('Received')}: {format_day(request.received_on, lang)}"),
             Prose(f"{_('Due')}: {due} {note}".rstrip(), classes=due_class.strip()),
         ]
+        if record.get("wanted_early") and not request.closed:
+            widgets.append(Prose(record["wanted_early"], classes="detail-soon"))
         if request.extensions:
             widgets.append(Prose(f"{_('Extensions')}: {request.extensions}"))
         regime = record["regime_label"]
