@@ -276,7 +276,7 @@ async def test_a_pasted_e_mail_is_asked_whole_with_its_lines(kb: KnowledgeBase) 
     from textual import events
 
     email = (
-        "Hello Kotae team,\r\n\r\nWe are reviewing vendors this quarter.\r\n"
+        "Hello Kotae team,\r\n\r\nWe are reviewing vendors this quarter.\r"  # a bare CR too
         "How long do you keep the data we send through the API?\r\n\r\n"
         "Best regards,\r\nJane Doe | Acme GmbH | +49 30 1234567"
     )
@@ -285,6 +285,7 @@ async def test_a_pasted_e_mail_is_asked_whole_with_its_lines(kb: KnowledgeBase) 
         box = app.screen.query_one(Input)
         box.post_message(events.Paste(email))
         await pilot.pause()
+        assert box.value.startswith("Hello Kotae team,") and box.value.count("Hello") == 1
         assert "How long do you keep" in box.value and "Jane Doe" in box.value
         await pilot.press("enter")
         await pilot.pause()

@@ -57,7 +57,8 @@ class HistoryInput(Localized, Input):
 
     def _on_paste(self, event: events.Paste) -> None:
         # Input keeps only the first line of a paste; an e-mail's question is often the last.
-        lines = [line.strip() for line in event.text.replace("\r\n", "\n").split("\n")]
+        # Terminals send a pasted line break as CR, LF or both; splitlines takes them all.
+        lines = [line.strip() for line in event.text.splitlines()]
         text = LINE_MARK.join(line for line in lines if line)
         if text:
             if self.selection.is_empty:
@@ -65,6 +66,7 @@ class HistoryInput(Localized, Input):
             else:
                 self.replace(text, *self.selection)
         event.stop()
+        event.prevent_default()  # Input's own handler would insert the first line again
 
     def _show(self, text: str) -> None:
         self.value = text
