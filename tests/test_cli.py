@@ -218,3 +218,29 @@ def test_out_of_scope_decline_shows_the_redirect(capsys: pytest.CaptureFixture[s
     assert data["out_of_scope"]["id"] == "pricing" and data["out_of_scope"]["redirect"]
     assert main(["ask", "How much does the API cost per token?"]) == 0
     assert data["out_of_scope"]["redirect"] in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("argv", "command"),
+    [
+        (["ask", "x"], "ask"),
+        (["--knowledge", "ask", "requests", "list"], "requests"),  # a folder named "ask"
+        (["--lang", "ja", "--data-dir=/d", "ask"], "ask"),
+        (["--help"], None),
+    ],
+)
+def test_the_command_word_is_found_past_global_options(argv: list[str], command: str) -> None:
+    from app.cli.main import command_of
+
+    assert command_of(argv) == command
+
+
+def test_ask_parses_alone_but_help_still_lists_every_command(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from app.cli.main import build_parser
+
+    assert "requests" not in build_parser(only_ask=True).format_help()
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+    assert all(word in out for word in ("ask", "requests", "serve", "insights", "eval"))

@@ -31,7 +31,26 @@ _SURROGATES = re.compile("[\ud800-\udfff]")
 EXIT_PIPE = 141  # the reader of stdout went away (`| head -1`), as the shell reports SIGPIPE
 
 
-def build_parser() -> argparse.ArgumentParser:
+# Global options that take a value: the word after them is not the command.
+_VALUE_OPTIONS = {"--knowledge", "--data-dir", "--lang", "--database"}
+
+
+def command_of(argv: Sequence[str]) -> str | None:
+    """The command word of an argument list (`ask` in `--knowledge DIR ask …`), if any."""
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg in _VALUE_OPTIONS:
+            skip = True
+        elif not arg.startswith("-"):
+            return arg
+    return None
+
+
+def build_parser(only_ask: bool = False) -> argparse.ArgumentParser:
+    """The whole command line; `only_ask` leaves out every command but `ask`, whose cold start
+    should not pay for building (and importing) the others' parsers."""
     parser = argparse.ArgumentParser(
         prog="kotae",
         description=_("Answers questions about the API data-usage policy, in Japanese or English."),
@@ -56,6 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument(
         "--previous", metavar="ENTRY_ID", help=_("entry answered just before, read as context")
     )
+    if only_ask:
+        return parser
 
     check = sub.add_parser("check", help=_("validate the knowledge base"))
     check.add_argument("--knowledge", dest="check_knowledge", type=Path, metavar="DIR")
@@ -122,7 +143,7 @@ def _main(argv: Sequence[str] | None = None) -> int:
             with contextlib.suppress(ValueError, OSError):
                 reconfigure(encoding="utf-8", errors="replace")
     i18n.set_language(i18n.choose_language(_peek_lang(argv), None))
-    args = build_parser().parse_args(argv)
+    args = build_parser(only_ask=command_of(argv) == "ask").parse_args(argv)
     if args.lang:
         i18n.set_language(args.lang)
     try:
