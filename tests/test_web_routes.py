@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
+from app.core.messages import format_day
 from app.store.sqlite import RequestStore
 from app.web.app import create_app
 from app.web.ratelimit import RateLimiter
@@ -327,6 +328,9 @@ def test_every_validation_error_shows_in_the_summary_and_by_the_field(
         assert f'id="f-{anchor}"' in r.text
         assert 'class="error-message"' in r.text
         assert re.search(r"<title>(エラー|Error):", r.text)
+        # One id per field's errors (aria-describedby names it once), and no ". :" or 「。：」
+        assert r.text.count(f'id="f-{anchor}-error"') == 1
+        assert ".:" not in summary.group(0) and "。：" not in summary.group(0)
         current = r
 
 
@@ -426,7 +430,11 @@ def test_change_on_the_review_comes_back_to_the_review(client: TestClient) -> No
     r = client.post(
         "/en/request/deletion/residence", data={"country": "US", "csrf": token, "to_review": "1"}
     )
-    assert step_id(r) == "us_state"
+    assert str(r.url).endswith("/us_state?review=1") and 'name="to_review"' in r.text
+    r = client.post(
+        "/en/request/deletion/us_state", data={"us_state": "CA", "csrf": token, "to_review": "1"}
+    )
+    assert step_id(r) == "review"  # and then back to the review
 
 
 def test_the_language_switch_keeps_the_step_and_the_typed_answers(client: TestClient) -> None:
@@ -794,6 +802,31 @@ def test_a_wanted_date_before_the_target_is_said_on_the_review(client: TestClien
                                    "needed_by": soon})  # fmt: skip
     text = main_text(client.get("/en/request/dpa/review").text)
     assert "You asked for it by" in text and "cannot promise" in text
+
+
+def test_the_review_counts_the_due_date_from_the_office_s_day(tmp_path: Path) -> None:
+    from app.core import deadlines
+
+    # A zone whose date differs from UTC's at this hour, so the server's own day would not do.
+    zone = "Pacific/Pago_Pago" if datetime.now(UTC).hour < 12 else "Pacific/Kiritimati"
+    client = make_client(tmp_path, timezone=zone)
+    page, _token = _to_review(client, {**DELETION, "country": "DE"})
+    office = deadlines.today()
+    assert office != datetime.now(UTC).date()
+    regime = deadlines.load_regimes(client.app.state.kb.root)["gdpr"]  # type: ignore[attr-defined]
+    expected = deadlines.due_date(office, regime)
+    assert format_day(expected, "en") in main_text(page.text)
+
+
+def test_form_fields_keep_what_customers_type(client: TestClient) -> None:
+    review, _token = _to_review(client, {**DELETION, "note": "line one\nline two"})
+    assert re.search(r'class="summary-value">line one\s*line two', review.text)
+    css = client.get("/static/kotae.css").text
+    assert re.search(r"\.summary-value[^{]*\{ white-space: pre-line", css)
+    # A Japanese domain stays as typed: a type=email box would send it as punycode.
+    account = client.get("/en/request/deletion/account")
+    email = re.search(r'<input[^>]+id="f-email"[^>]*>', account.text, re.S)
+    assert email and 'type="text"' in email.group(0) and 'inputmode="email"' in email.group(0)
 
 
 def test_a_statutory_review_names_the_law(client: TestClient) -> None:

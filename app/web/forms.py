@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import secrets
 import time
-from datetime import date
 from typing import Any
 
 from starlette.exceptions import HTTPException
@@ -19,6 +18,7 @@ from starlette.routing import Route
 
 from app.core.deadlines import Regime, due_date
 from app.core.deadlines import deadline_label as core_deadline_label
+from app.core.deadlines import today as office_today
 from app.core.export import wanted_by
 from app.core.i18n import N_, gettext_for
 from app.core.knowledge import KnowledgeBase
@@ -118,7 +118,8 @@ def step_page(
     lang = request.path_params["lang"]
     wf = run.workflow
     steps = run.visible_steps
-    labels = {f.id: f.label.get(lang) for f in step.fields}
+    # A tick box's label is a whole sentence: its full stop goes before the summary's colon.
+    labels = {f.id: f.label.get(lang).rstrip("。.") for f in step.fields}
     colon = "：" if lang == "ja" else ": "
     context: dict[str, Any] = {
         "wf_id": wf.id,
@@ -150,7 +151,7 @@ def step_page(
         context["regime_statutory"] = regime.statutory
         context["regime_note"] = "" if regime.statutory else regime.note.get(lang)
         context["due_label"] = deadline_label(regime, lang)
-        due = due_date(date.today(), regime)
+        due = due_date(office_today(), regime)  # the day the store will count from
         context["due"] = format_day(due, lang)
         wanted = wanted_by(run.answers)
         context["wanted_early"] = (
@@ -261,7 +262,10 @@ async def post_step(request: Request) -> Response:
     if run.finished:
         return submit(request, run)
     save(request, run)
-    return RedirectResponse(step_url(lang, wf, run.current_step), status_code=303)
+    url = step_url(lang, wf, run.current_step)
+    if to_review and run.current_step is not None and not run.current_step.review:
+        url += "?review=1"  # the step a change brought in still leads back to the review
+    return RedirectResponse(url, status_code=303)
 
 
 def submit(request: Request, run: WizardSession) -> Response:
