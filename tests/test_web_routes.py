@@ -447,6 +447,20 @@ def test_the_language_switch_keeps_the_step_and_the_typed_answers(client: TestCl
     assert str(r.url).endswith("/en/request/deletion/account")
     assert '<html lang="en">' in r.text and 'value="taro@example.com"' in r.text
     assert "There is a problem" not in r.text
+    # A value typed wrong goes across too, with its error, and never turns back into the old one.
+    r = client.post(
+        "/en/request/deletion/account",
+        data={"email": "hanako@", "org_id": "org-abc123", "csrf": token, "action": "lang"},
+    )
+    assert 'value="hanako@"' in r.text and "taro@example.com" not in r.text
+    assert "入力内容に問題があります" in r.text
+    back = client.post(
+        "/ja/request/deletion/account",
+        data={"email": "bad", "org_id": "org-abc123", "csrf": token, "action": "back"},
+    )
+    assert step_id(back) == "scope"
+    again = client.post("/ja/request/deletion/scope", data={"scope": ["account"], "csrf": token})
+    assert step_id(again) == "account" and 'value="bad"' in again.text
 
 
 def test_choosing_to_stop_makes_no_request(tmp_path: Path) -> None:

@@ -64,11 +64,29 @@ def maybe_purge_drafts(request: Request) -> None:
 def load_session(request: Request, wf: Workflow) -> WizardSession:
     maybe_purge_drafts(request)
     draft = request.app.state.store.get_draft(wf.kind, owner=owner(request))
+    request.state.typed = (draft or {}).get("typed")
     return WizardSession.from_dict(wf, draft) if draft else WizardSession(wf)
 
 
-def save(request: Request, run: WizardSession) -> None:
-    request.app.state.store.save_draft(run.workflow.kind, run.to_dict(), owner=owner(request))
+def save(request: Request, run: WizardSession, typed: dict[str, Any] | None = None) -> None:
+    """Save the draft. `typed`: what the visitor typed on a step they left by the language
+    switch or Back, valid or not, so that the step shows it again instead of losing it."""
+    draft = run.to_dict()
+    if typed:
+        draft["typed"] = typed
+    request.app.state.store.save_draft(run.workflow.kind, draft, owner=owner(request))
+
+
+def typed_on(request: Request, run: WizardSession, step: Step) -> tuple[dict[str, Any], list]:
+    """The values typed on `step` before leaving it unfinished, and their errors; else none."""
+    typed = getattr(request.state, "typed", None)
+    if not isinstance(typed, dict) or typed.get("step") != step.id:
+        return {}, []
+    values = typed.get("values") or {}
+    # A field left empty is not an error yet; a value typed wrong is, as it was on leaving.
+    filled = [f for f in step.fields if values.get(f.id) not in (None, "", [])]
+    errors = [e for f in filled for e in run.checker.check_value(f, values[f.id])[1]]
+    return values, errors
 
 
 def regime_of(request: Request, code: str) -> Regime:
@@ -218,7 +236,12 @@ async def show_step(request: Request) -> Response:
     allowed = {s.id: s for s in reachable(run)}
     if step_id not in allowed:
         return RedirectResponse(step_url(lang, wf, run.current_step), status_code=303)
-    return step_page(request, run, allowed[step_id])
+    step = allowed[step_id]
+    typed, errors = typed_on(request, run, step)
+    if typed:
+        values = {**{f.id: shown_value(run, f.id) for f in step.fields}, **typed}
+        return step_page(request, run, step, errors, values)
+    return step_page(request, run, step)
 
 
 async def post_step(request: Request) -> Response:
@@ -236,18 +259,23 @@ async def post_step(request: Request) -> Response:
     for f in step.fields:
         run.answer(f.id, values[f.id])
     action = form.get("action", "next")
+    # What was typed here goes with the visitor, valid or not: it is shown again on return.
+    typed = {"step": step.id, "values": values}
     if action == "lang":  # the language switch keeps the page and the answers
-        save(request, run)
+        save(request, run, typed)
         other = "en" if lang == "ja" else "ja"
         return RedirectResponse(step_url(other, wf, step), status_code=303)
     if action == "back":
         run.back()
-        save(request, run)
+        save(request, run, typed)
         return RedirectResponse(step_url(lang, wf, run.current_step), status_code=303)
+    # Typed on another step and left there unfinished: kept until that step is sent.
+    earlier = getattr(request.state, "typed", None)
+    carried = earlier if isinstance(earlier, dict) and earlier.get("step") != step.id else None
     errors = run.next()
     to_review = form.get("to_review") == "1"
     if errors:
-        save(request, run)
+        save(request, run, carried)
         return step_page(request, run, step, errors, values, to_review)
     if to_review:
         # Back to the review through the steps already answered; a step the change brought
@@ -261,7 +289,7 @@ async def post_step(request: Request) -> Response:
         return page(request, "end.html", {"wf_title": wf.title(lang), "message": message})
     if run.finished:
         return submit(request, run)
-    save(request, run)
+    save(request, run, carried)
     url = step_url(lang, wf, run.current_step)
     if to_review and run.current_step is not None and not run.current_step.review:
         url += "?review=1"  # the step a change brought in still leads back to the review
