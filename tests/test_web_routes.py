@@ -471,8 +471,14 @@ def test_choosing_to_stop_makes_no_request(tmp_path: Path) -> None:
         "/en/request/deletion/prompts_info", data={"prompts_continue": "stop", "csrf": token}
     )
     assert "No request was made" in r.text and "30 days" in r.text
+    assert "<title>No request was made" in r.text
     with RequestStore(tmp_path / "data") as store:
         assert store.list_requests() == []
+    # A choice made by mistake can be changed: the answers are still there.
+    change = re.search(r'href="(/en/request/deletion/[a-z_]+)">Change your answer', r.text)
+    assert change
+    page = client.get(change.group(1))
+    assert step_id(page) == "prompts_info" and re.search(r'value="stop"\s+checked', page.text)
 
 
 def test_drafts_belong_to_one_visitor(tmp_path: Path) -> None:

@@ -284,9 +284,19 @@ async def post_step(request: Request) -> Response:
             if run.next():
                 break
     if run.stopped:
+        # No request; the answers stay in the draft (purged after draft_hours like any other),
+        # so a choice made by mistake, perhaps from the review, can still be changed.
         message = run.end_message(lang) or ""
-        request.app.state.store.discard_draft(wf.kind, owner=owner(request))
-        return page(request, "end.html", {"wf_title": wf.title(lang), "message": message})
+        stop = run.current_step or step
+        run.go_to(stop.id)
+        save(request, run)
+        context = {
+            "wf_title": wf.title(lang),
+            "message": message,
+            "change": step_url(lang, wf, stop),
+            "title": gettext_for(lang, N_("No request was made")),
+        }
+        return page(request, "end.html", context)
     if run.finished:
         return submit(request, run)
     save(request, run, carried)
