@@ -110,3 +110,22 @@ async def test_no_title_is_cut_after_a_language_switch_or_resize(
                 if e.text(app.lang).title.replace(" ", "") not in text
             ]
             assert cut == [], f"after {step}"
+
+
+async def test_opening_an_entry_the_filter_hides_shows_that_entry(kb: KnowledgeBase) -> None:
+    from app.tui.widgets.cards import AnswerCard
+
+    app = make_app(kb, "en")
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("ctrl+b")
+        await pilot.pause()
+        await pilot.press(*"hipaa")
+        await pilot.pause()
+        screen = app.screen
+        assert screen.entry.id == "faq.hipaa"  # type: ignore[attr-defined]
+        screen.open_entry("faq.encryption-in-transit")  # type: ignore[attr-defined]
+        for _ in range(5):  # the cleared filter's change event arrives after
+            await pilot.pause()
+        cards = list(screen.query(AnswerCard))
+        assert [c.entry.id for c in cards] == ["faq.encryption-in-transit"]
+        assert screen.entry.id == "faq.encryption-in-transit"  # type: ignore[attr-defined]

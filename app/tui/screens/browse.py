@@ -123,6 +123,12 @@ class BrowseScreen(KotaeScreen):
 
     def open_entry(self, entry_id: str) -> None:
         """Show an entry, clearing the filter if it hides it."""
+        entry = kotae(self).kb.entries.get(entry_id)
+        if entry is None:
+            return
+        # Shown first: the cleared filter's change event refills the list later and keeps the
+        # entry on show, which must be this one, not the one the filter had selected.
+        self.show(entry)
         if not self.entry_list.select_id(entry_id):
             self.query_one("#filter", Input).value = ""
             self._fill_list()
