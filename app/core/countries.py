@@ -12,7 +12,7 @@ from app.core.tomldata import string, unknown_keys
 FILE = "countries.toml"
 OTHER_REGIME = "other"
 CODE_RE = re.compile(r"^[A-Z]{2}$")
-KEYS = {"code", "ja", "en", "kana", "regime", "regions"}
+KEYS = {"code", "ja", "en", "kana", "regime", "regions", "also"}
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,7 @@ class Country:
     regime: str
     regions: dict[str, str] = field(default_factory=dict)  # region code -> regime
     kana: str = ""  # readings of a name written in kanji, for search ("にほん にっぽん")
+    also: str = ""  # other names people type, for search ("uk britain england")
 
     def label(self, lang: str) -> str:
         return self.ja if lang == "ja" else self.en
@@ -71,6 +72,7 @@ def check_countries(root: Path) -> tuple[dict[str, Country], list[Problem]]:
             string(raw, "regime", add),
             dict(regions),
             string(raw, "kana", add, required=False),
+            string(raw, "also", add, required=False),
         )
         if code in countries:
             add("code", "listed twice")

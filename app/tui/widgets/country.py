@@ -16,6 +16,7 @@ from textual.events import Key
 from textual.message import Message
 
 from app.core.countries import Country
+from app.core.i18n import _
 from app.core.match.text import normalise
 from app.tui.widgets.textual_text import LocalSelect
 
@@ -23,7 +24,7 @@ RESET_AFTER = 1.5  # seconds without typing start a new search
 
 
 def search_keys(country: Country) -> tuple[str, ...]:
-    names = [country.ja, country.en, *country.kana.split(), country.code]
+    names = [country.ja, country.en, *country.kana.split(), *country.also.split(), country.code]
     return tuple(k for k in (normalise(n) for n in names) if k)
 
 
@@ -76,5 +77,10 @@ class CountrySelect(LocalSelect[str]):
         event.prevent_default()
         self._typed_at = now
         code = find_country(self.typed, self.countries.values())
-        if code is not None and code != self.value:
+        if code is None:
+            # Nothing matches: no country stays chosen by a shorter prefix ("brit" → Brazil?),
+            # and the agent is told what was typed.
+            self.clear()
+            self.notify(_("No country matches “{typed}”.").format(typed=self.typed))
+        elif code != self.value:
             self.value = code
