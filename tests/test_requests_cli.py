@@ -409,6 +409,7 @@ def test_the_template_names_every_field_and_files_once_filled(
         assert f.label.get(lang) in template
     required, optional = ("required", "optional") if lang == "en" else ("必須", "任意")
     assert required in template and optional in template
+    assert "(optional) (optional)" not in template and "（任意） (任意)" not in template
     if kind == "deletion":
         assert '"fine_tuned_models"' in template  # the allowed values
     if kind == "deletion" and lang == "en":

@@ -34,7 +34,7 @@ def add_requests_parser(subparsers: Any) -> None:
     p.add_argument(
         "--find",
         metavar="TEXT",
-        help=_("only requests whose reference or answers contain TEXT (an e-mail, an org ID)"),
+        help=_("only requests whose reference, assignee or answers contain TEXT (an e-mail …)"),
     )
 
     p = sub.add_parser("show", help=_("show one request (personal data masked)"))

@@ -66,7 +66,10 @@ def answers_template(workflow: Workflow, lang: str) -> str:
 
 def _field(workflow: Workflow, f: FieldDef, lang: str, optional: bool) -> list[str]:
     required = gettext_for(lang, N_("required") if f.required else N_("optional"))
-    out = ["", f"# {f.label.get(lang)} ({required})"]
+    label = f.label.get(lang)
+    # A label may say it already ("Trading name (optional)", 「通称（任意）」): not twice.
+    said = f"({required})" in label or f"（{required}）" in label
+    out = ["", f"# {label}" if said else f"# {label} ({required})"]
     if f.help.get(lang):
         out += _comment(f.help.get(lang))
     if f.type == "country":
