@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -266,7 +266,8 @@ async def test_dpa_in_english_with_its_implications(kb: KnowledgeBase, tmp_path:
         steps = [
             ("entity", {"legal_name": "Example GmbH", "registration_number": "HRB 12345"}),
             ("address", {"registered_address": "Hauptstr. 1\n10115 Berlin", "country": "DE"}),
-            ("account", {"org_id": "org-dpa001", "needed_by": "2026-04-01"}),
+            # Needed three days on: before the 30-day internal target, which the review says.
+            ("account", {"org_id": "org-dpa001", "needed_by": (TODAY + timedelta(3)).isoformat()}),
             (
                 "contacts",
                 {
@@ -286,6 +287,7 @@ async def test_dpa_in_english_with_its_implications(kb: KnowledgeBase, tmp_path:
         text = shown_text(app)
         assert "Module 2" in text and "Swiss addendum" in text
         assert "米国" in text  # the policy's own sentence on US storage, quoted
+        assert "Wanted by" in text and "before the due date" in text
         await next_step(pilot)  # the confirmation is not ticked yet
         assert step_id(app) == "review"
         await fill(pilot, {"us_processing": True})

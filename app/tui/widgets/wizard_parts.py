@@ -13,6 +13,7 @@ from textual.containers import Horizontal, Vertical
 
 from app.core import deadlines
 from app.core.deadlines import Regime
+from app.core.export import wanted_early
 from app.core.i18n import _, current_language
 from app.core.records import Request
 from app.core.workflow.engine import Step, WizardSession
@@ -44,6 +45,7 @@ class Part(Localized, Vertical):
         & .part-title { text-style: bold; color: $text-primary; }
         & .part-heading { text-style: bold; margin: 1 0 0 0; }
         & .part-note { color: $text-muted; }
+        & .part-warning { color: $text-warning; text-style: bold; }
         & .part-item { margin: 0 0 0 2; }
         & .part-label { color: $text-muted; margin: 1 0 0 0; }
         & .step-intro { margin: 0 0 1 0; }
@@ -149,6 +151,10 @@ class ReviewPanel(Part):
                 ),
                 classes="part-item",
             )
+            # An agent on the phone can tell the customer now, not after submitting.
+            early = wanted_early(self.session.answers, due, lang)
+            if early:
+                yield Prose(early, classes="part-item part-warning")
             yield Prose(f"{_('Regime')}: {self.regime.label.get(lang)}", classes="part-item")
             if self.regime.note.get(lang):
                 yield Prose(self.regime.note.get(lang), classes="part-item part-note")
