@@ -71,6 +71,16 @@ def test_broken_toml_names_file_and_line(kb_copy: Path, capsys: pytest.CaptureFi
     assert "knowledge/entries/faq.toml: -: toml: not valid TOML" in out
     assert "line 2" in out
     assert "Traceback" not in out
+    # policy.toml names faq entries as related: unread, they are not reported as unknown.
+    assert "unknown entry id" not in out and "1 problem(s) found" in out
+
+
+def test_an_entry_without_an_id_is_counted_from_one(
+    kb_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _edit(kb_copy / "entries" / "faq.toml", 'id = "faq.data-storage-location"\n', "")
+    assert main(["check", "--knowledge", str(kb_copy)]) == 1
+    assert "knowledge/entries/faq.toml: entry #2: id: " in capsys.readouterr().out
 
 
 def test_altered_quote_is_reported(kb_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -112,7 +122,7 @@ def test_ask_refuses_to_start_on_a_broken_knowledge_base(
     (kb_copy / "synonyms.toml").write_text("[[group]]\nterms = 'x'\n", encoding="utf-8")
     assert main(["--knowledge", str(kb_copy), "ask", "hello"]) == 1
     err = capsys.readouterr().err
-    assert "knowledge/synonyms.toml: group[0]: terms: must be a list of strings" in err
+    assert "knowledge/synonyms.toml: group #1: terms: must be a list of strings" in err
 
 
 def test_abuse_review_access_limits_the_purpose_not_who(kb: KnowledgeBase) -> None:

@@ -49,7 +49,7 @@ def check_countries(root: Path) -> tuple[dict[str, Country], list[Problem]]:
         return countries, [*problems, Problem(rel, "-", "country", "must be [[country]] tables")]
     for i, raw in enumerate(raw_list):
         name = raw.get("code") if isinstance(raw, dict) else None
-        label = name if isinstance(name, str) and name else f"country[{i}]"
+        label = name if isinstance(name, str) and name else f"country #{i + 1}"
 
         def add(fld: str, msg: str, label: str = label) -> None:
             problems.append(Problem(rel, label, fld, msg))

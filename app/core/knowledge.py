@@ -189,7 +189,7 @@ def _squash(text: str) -> str:
 
 def _parse_entry(raw: Any, index: int, rel: str, problems: list[Problem]) -> Entry | None:
     label = raw.get("id") if isinstance(raw, dict) and isinstance(raw.get("id"), str) else None
-    name = label or f"entry[{index}]"
+    name = label or f"entry #{index + 1}"  # counted from 1, as an editor counts [[entry]]
 
     def add(fld: str, msg: str) -> None:
         problems.append(Problem(rel, name, fld, msg))
@@ -268,7 +268,7 @@ def _load_synonyms(
     for i, raw in enumerate(raw_groups):
 
         def add(fld: str, msg: str, i: int = i) -> None:
-            problems.append(Problem(rel, f"group[{i}]", fld, msg))
+            problems.append(Problem(rel, f"group #{i + 1}", fld, msg))
 
         if not isinstance(raw, dict):
             add("-", "must be a table")
@@ -284,7 +284,7 @@ def _load_synonyms(
         for term in terms:
             key = term.casefold()
             if key in seen and seen[key] != i:
-                add("terms", f"{term!r} is already in group[{seen[key]}]")
+                add("terms", f"{term!r} is already in group #{seen[key] + 1}")
             seen[key] = i
         groups.append(terms)
     return groups, tuple(boilerplate)
@@ -317,9 +317,11 @@ def check_knowledge(root: Path | None = None) -> tuple[KnowledgeBase, list[Probl
     files = entry_files(root)
     if not files:
         problems.append(Problem(_rel(root / "entries", root), "-", "-", "no *.toml entry files"))
+    complete = True  # every entry file was read: only then is an unknown id a mistake
     for path in files:
         data = _read_toml(path, root, problems)
         if data is None:
+            complete = False
             continue
         rel = _rel(path, root)
         for key in sorted(set(data) - {"entry"}):
@@ -368,7 +370,7 @@ def check_knowledge(root: Path | None = None) -> tuple[KnowledgeBase, list[Probl
         message,
         readings,
     )
-    problems.extend(_cross_check(kb))
+    problems.extend(_cross_check(kb, complete))
     return kb, problems
 
 
@@ -381,7 +383,9 @@ def _adder(path: Path, root: Path, problems: list[Problem]) -> Any:
     return add
 
 
-def _cross_check(kb: KnowledgeBase) -> Iterable[Problem]:
+def _cross_check(kb: KnowledgeBase, complete: bool = True) -> Iterable[Problem]:
+    """Problems between files; with an entry file unreadable (`complete` false), its entries'
+    ids are not reported as unknown where others name them: the one real error is enough."""
     squashed_source = _squash(kb.source_text)
     headings = {
         line.lstrip("#").strip() for line in kb.source_text.splitlines() if line.startswith("#")
@@ -395,7 +399,8 @@ def _cross_check(kb: KnowledgeBase) -> Iterable[Problem]:
             yield Problem(e.file, e.id, "quote", "is not verbatim in the source document")
         for rid in e.related:
             if rid not in kb.entries:
-                yield Problem(e.file, e.id, "related", f"unknown entry id {rid!r}")
+                if complete:
+                    yield Problem(e.file, e.id, "related", f"unknown entry id {rid!r}")
             elif rid == e.id:
                 yield Problem(e.file, e.id, "related", "an entry cannot be related to itself")
         if e.workflow and e.workflow not in kb.workflows:

@@ -76,7 +76,7 @@ def load_out_of_scope(root: Path, read: Any, add_problem: Any) -> dict[str, OutO
         return topics
     for i, raw in enumerate(raw_topics):
         name = raw.get("id") if isinstance(raw, dict) and isinstance(raw.get("id"), str) else None
-        label = name or f"topic[{i}]"
+        label = name or f"topic #{i + 1}"
 
         def add(fld: str, msg: str, label: str = label) -> None:
             add_problem(label, fld, msg)
