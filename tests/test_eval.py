@@ -150,8 +150,18 @@ def test_bad_files_give_a_message(tmp_path: Path, capsys: pytest.CaptureFixture[
 def test_unknown_ids_are_reported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     f = tmp_path / "q.tsv"
     f.write_text("question\texpected\nDo you sign a DPA?\tfaq.nope\n", encoding="utf-8")
-    assert main(["eval", str(f)]) == 0
-    assert "unknown entry id faq.nope" in capsys.readouterr().err
+    assert main(["eval", str(f)]) == 2  # scored, the typo would pass for a miss
+    captured = capsys.readouterr()
+    assert "unknown entry id faq.nope" in captured.err and "Accuracy" not in captured.out
+
+
+def test_a_row_without_its_expected_column_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    f = tmp_path / "q.tsv"
+    f.write_text("question\texpected\nWhat is the price per token?\n", encoding="utf-8")
+    assert main(["eval", str(f)]) == 2
+    assert "line 2: the expected column is missing" in capsys.readouterr().err
 
 
 def test_rows_keep_their_line_numbers(tmp_path: Path) -> None:

@@ -71,13 +71,19 @@ def run_eval(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_INPUT
-    for line, entry_id in unknown_ids(rows, kb.entries):
+    unknown = unknown_ids(rows, kb.entries)
+    for line, entry_id in unknown:
         print(
             _("{file}: line {n}: unknown entry id {id}").format(
                 file=args.file, n=line, id=printable(entry_id)
             ),
             file=sys.stderr,
         )
+    if unknown and not args.compare:
+        # A row that expects an entry the knowledge lacks can never be right: scoring it would
+        # report a figure that only measures the typo. With --compare the other knowledge may
+        # have it (an entry renamed), and what the rename broke is the point.
+        return EXIT_USAGE
     score = score_rows(Matcher(kb), rows)
     if is_frozen(args.file) and not args.totals_only:
         args.totals_only = True

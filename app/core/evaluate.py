@@ -240,6 +240,11 @@ def _read_tsv(path: Path, text: str) -> Iterator[Row]:
             if not any((v or "").strip() for v in rec.values() if isinstance(v, str)):
                 continue  # a blank line
             raise EvalFileError(f"{path}: line {line}: the question is empty")
+        if rec.get("expected") is None:  # the row stops before its expected column
+            raise EvalFileError(
+                f"{path}: line {line}: the expected column is missing (an entry id, id+id, "
+                "or none for a question the policy does not answer)"
+            )
         yield Row(
             question,
             parse_expected(rec.get("expected") or ""),
