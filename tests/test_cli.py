@@ -244,3 +244,18 @@ def test_ask_parses_alone_but_help_still_lists_every_command(
     assert main(["--help"]) == 0
     out = capsys.readouterr().out
     assert all(word in out for word in ("ask", "requests", "serve", "insights", "eval"))
+
+
+@pytest.mark.parametrize(
+    ("argv", "lang"),
+    [
+        (["--lang", "ja", "requests", "list"], "ja"),
+        (["--lang=en", "ask", "x"], "en"),
+        (["insights", "add", "3", "faq.dpa", "--lang", "ja"], None),  # the example's language
+        (["--knowledge", "--lang", "ask"], None),  # a folder named --lang? a value, skipped
+    ],
+)
+def test_only_the_global_lang_sets_the_interface_language(argv: list[str], lang: str) -> None:
+    from app.cli.main import _peek_lang
+
+    assert _peek_lang(argv) == lang

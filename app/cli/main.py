@@ -200,13 +200,23 @@ def _clean_arg(arg: str) -> str:
 
 
 def _peek_lang(argv: Sequence[str] | None) -> str | None:
-    # The parser's own help text must already be in the right language.
+    # The parser's own help text must already be in the right language. Only the global
+    # --lang, before the command: `ask --lang en` and `insights add --lang ja` choose the
+    # language of an answer or an example, not of Kotae's messages.
     args = list(sys.argv[1:] if argv is None else argv)
+    skip = False
     for i, arg in enumerate(args):
+        if skip:
+            skip = False
+            continue
         if arg == "--lang" and i + 1 < len(args):
             return args[i + 1]
         if arg.startswith("--lang="):
             return arg.split("=", 1)[1]
+        if arg in _VALUE_OPTIONS:
+            skip = True
+        elif not arg.startswith("-"):
+            return None  # the command word: what follows is the command's own
     return None
 
 
