@@ -110,6 +110,20 @@ def test_new_lists_every_bad_field_and_stores_nothing(
     assert json.loads(out) == []
 
 
+def test_a_wrong_scope_does_not_hide_the_file_ids_it_decides(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, data_dir: Path
+) -> None:
+    bad = DELETION.replace('scope = ["account", "files"]', 'scope = ["account", "files", "bogus"]')
+    bad = bad.replace('file_ids = "file-abc123, file-def456"', 'file_ids = "notafile"')
+    code, _out, err = run(
+        capsys, "requests", "new", "deletion", "--answers", answers_file(tmp_path, bad)
+    )
+    assert code == 1
+    lines = err.splitlines()
+    assert any(line.startswith("scope: ") for line in lines), err
+    assert any(line.startswith("file_ids: ") for line in lines), err  # in the same round
+
+
 def test_new_reports_messages_in_japanese(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, data_dir: Path
 ) -> None:

@@ -376,8 +376,10 @@ class WizardSession:
             if key not in known
         ]
         stored: dict[str, Any] = {}
+        hidden: list[Step] = []
         for step in self.workflow.steps:
             if not step.shown(stored):
+                hidden.append(step)
                 continue
             for f in step.fields:
                 value, errs = self.checker.check_value(f, answers.get(f.id))
@@ -394,6 +396,12 @@ class WizardSession:
                 errors += errs
                 if not errs and value is not None:
                     stored[f.id] = value
+        if errors:
+            # A wrong answer may hide the steps it decides ("scope" with a typo hides the file
+            # IDs): what was written for them is checked too, so one round lists every error.
+            for f in (f for step in hidden for f in step.fields):
+                if answers.get(f.id) not in (None, "", []):
+                    errors += self.checker.check_value(f, answers.get(f.id))[1]
         return stored, errors
 
     def validate_all(self, answers: Mapping[str, Any]) -> list[FieldError]:
