@@ -447,6 +447,24 @@ async def test_palette_jumps_to_an_entry_by_its_japanese_title(kb: KnowledgeBase
         assert app.screen.entry is not None and app.screen.entry.id == entry.id
 
 
+@pytest.mark.parametrize(
+    ("typed", "entry_id"), [("ｄｐａ", "faq.dpa"), ("ほぞんきかん", "policy.retention-30-days")]
+)
+async def test_palette_finds_what_browse_finds(
+    kb: KnowledgeBase, typed: str, entry_id: str
+) -> None:
+    # Full-width letters as a Japanese IME types them, kana for kanji: not in any title as such.
+    app = make_app(kb, "ja")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        app.screen.query_one(Input).value = typed
+        assert await until(pilot, lambda: palette_ready(app))
+        await pilot.press("enter")
+        assert await until(pilot, lambda: app.current_mode == "browse")
+        assert app.screen.entry is not None and app.screen.entry.id == entry_id
+
+
 def test_run_tui_rejects_unknown_key_ids(kb: KnowledgeBase, capsys: pytest.CaptureFixture) -> None:
     code = run_tui(kb, "en", Config(keys={"kotae.nope": "f9"}))
     assert code == 2

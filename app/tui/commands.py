@@ -12,6 +12,7 @@ from app.core.i18n import current_language
 from app.core.knowledge import Entry
 from app.tui.localized import kotae
 from app.tui.text import one_line
+from app.tui.widgets.entry_list import filter_entries
 
 
 def _other(lang: str) -> str:
@@ -41,6 +42,7 @@ class EntryCommands(Provider):
         matcher = self.matcher(query)
         app = kotae(self.screen)
         ui = current_language()
+        fuzzy: set[str] = set()
         for entry in self._entries():
             best: tuple[float, str, str] = (0.0, "", ui)
             for lang in (ui, _other(ui)):
@@ -50,6 +52,7 @@ class EntryCommands(Provider):
                     best = (score, title, lang)
             score, title, lang = best
             if score > 0:
+                fuzzy.add(entry.id)
                 yield Hit(
                     score,
                     highlight(title, matcher.query, matcher),
@@ -57,6 +60,21 @@ class EntryCommands(Provider):
                     title,
                     self._help(entry, lang),
                 )
+        # What Browse's filter finds besides: full-width letters (ｄｐａ), kana for kanji
+        # (ほぞん), words of the body and the example questions, typos. Below the title hits.
+        found = [e for e in filter_entries(app.kb, app.matcher, query) if e.id not in fuzzy]
+        for n, entry in enumerate(found[:MORE]):
+            title = one_line(entry.text(ui).title)
+            yield Hit(
+                0.5 - n * 0.05,
+                Content(title),
+                partial(app.open_entry, entry.id),
+                title,
+                self._help(entry, ui),
+            )
+
+
+MORE = 5  # entries the filter adds below the title matches
 
 
 def highlight(text: str, query: str, matcher: object) -> Content:
