@@ -14,7 +14,7 @@ def add_knowledge_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser("knowledge", help=_("the knowledge folder"))
     sub = parser.add_subparsers(dest="knowledge_command", metavar="COMMAND", required=True)
     p = sub.add_parser("copy", help=_("make an editable copy of the shipped knowledge folder"))
-    p.add_argument("dest", type=Path, metavar="DIR")
+    p.add_argument("dest", type=Path, metavar="DIR", help=_("a new or empty folder for the copy"))
 
 
 def run_knowledge(args: argparse.Namespace) -> int:

@@ -79,7 +79,13 @@ def build_parser(only_ask: bool = False) -> argparse.ArgumentParser:
         return parser
 
     check = sub.add_parser("check", help=_("validate the knowledge base"))
-    check.add_argument("--knowledge", dest="check_knowledge", type=Path, metavar="DIR")
+    check.add_argument(
+        "--knowledge",
+        dest="check_knowledge",
+        type=Path,
+        metavar="DIR",
+        help=_("knowledge folder to check (default: the one in use)"),
+    )
 
     serve = sub.add_parser("serve", help=_("run the customer web site"))
     serve.add_argument("--host", default="127.0.0.1", help=_("address to listen on"))
