@@ -134,6 +134,14 @@ async def test_insights_screen_adds_a_declined_question_as_an_example(
         box.value = "policy.retention-30-days"  # the editor checks it and names the right one
         await pilot.press("enter")
         await pilot.pause()
+        from app.tui.screens.dialogs import ConfirmExample
+
+        assert isinstance(app.screen, ConfirmExample)  # what goes where, before any edit
+        shown = " ".join(str(p.render()) for p in app.screen.query("Prose"))
+        assert logged in shown and "policy.retention-30-days" in shown
+        assert f'"{logged}",' not in (kb_copy / "entries" / "policy.toml").read_text("utf-8")
+        await pilot.press("enter")  # Add
+        await pilot.pause()
         assert app.matcher.ask(paraphrase).answer_id == "policy.retention-30-days"
     text = (kb_copy / "entries" / "policy.toml").read_text(encoding="utf-8")
     assert f'"{logged}",' in text
@@ -155,6 +163,8 @@ async def test_insights_screen_refuses_the_shipped_folder(
         await pilot.press("down")
         app.screen.query_one("#insights-entry", Input).focus()
         await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("enter")  # Add, in the confirmation
         await pilot.pause()
         messages = [n.message for n in app._notifications]
         assert any("kotae knowledge copy" in m for m in messages)

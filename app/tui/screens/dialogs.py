@@ -121,6 +121,29 @@ class Dialog(ModalScreen[T], Generic[T]):
         raise NotImplementedError
 
 
+class ConfirmExample(Dialog[bool]):
+    """Insights: say which entry a logged question becomes an example of, before the knowledge
+    file is edited (there is no undo but editing the file)."""
+
+    def __init__(self, question: str, target: str) -> None:
+        super().__init__()
+        self.question = question
+        self.target = target
+
+    def compose_dialog(self) -> ComposeResult:
+        yield Prose(_("Add this question as an example?"), classes="dialog-title")
+        yield Prose(self.question, classes="dialog-note")  # never read as markup
+        yield Prose(_("to: {target}").format(target=self.target))
+        yield self.buttons(_("Add"))
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#ok", Button).focus()
+
+    def result(self) -> bool:
+        return True
+
+
 class ResumeDraft(Dialog[bool]):
     """A draft of this form exists: resume it (True) or discard it and start over (False)."""
 

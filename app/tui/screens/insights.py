@@ -15,13 +15,14 @@ from textual.containers import VerticalScroll
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
-from app.core.i18n import N_, _
+from app.core.i18n import N_, _, current_language
 from app.core.knowledge import load_knowledge
 from app.core.knowledge_edit import EditRefused, add_example
 from app.core.paths import knowledge_dir
 from app.tui import keys
 from app.tui.localized import kotae
 from app.tui.screens.base import KotaeScreen
+from app.tui.screens.dialogs import ConfirmExample
 from app.tui.text import plain, safe
 from app.tui.widgets.feedback import _with_store
 from app.tui.widgets.prose import Prose
@@ -146,9 +147,20 @@ class InsightsScreen(KotaeScreen):
         if option is None or not option.id or not entry_id:
             self.notify(_("Pick a question and name an entry."), severity="warning")
             return
+        key = option.id
+        kb = kotae(self).kb
+        found = kb.entries.get(entry_id) or kb.out_of_scope.get(entry_id)
+        target = f"{entry_id} — {found.text(current_language()).title}" if found else entry_id
+
+        def confirmed(ok: bool | None) -> None:
+            if ok:
+                self._add_example(key, entry_id)
+
+        self.app.push_screen(ConfirmExample(self.texts[key], target), confirmed)
+
+    def _add_example(self, key: str, entry_id: str) -> None:
         app = kotae(self)
         root = app.kb.root.resolve()
-        key = option.id
         lang = self.langs.get(key) if self.langs.get(key) in ("ja", "en") else None
         try:
             # The shipped folder (not named with --knowledge) is refused like the package copy.
