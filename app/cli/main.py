@@ -35,17 +35,20 @@ EXIT_PIPE = 141  # the reader of stdout went away (`| head -1`), as the shell re
 _VALUE_OPTIONS = {"--knowledge", "--data-dir", "--lang", "--database"}
 
 
+def _global_part(argv: Sequence[str]) -> tuple[list[tuple[str, str | None]], str | None]:
+    """The global options before the command word, each with its value, and that word."""
+    options: list[tuple[str, str | None]] = []
+    args = iter(argv)
+    for arg in args:
+        if not arg.startswith("-"):
+            return options, arg
+        options.append((arg, next(args, None) if arg in _VALUE_OPTIONS else None))
+    return options, None
+
+
 def command_of(argv: Sequence[str]) -> str | None:
     """The command word of an argument list (`ask` in `--knowledge DIR ask …`), if any."""
-    skip = False
-    for arg in argv:
-        if skip:
-            skip = False
-        elif arg in _VALUE_OPTIONS:
-            skip = True
-        elif not arg.startswith("-"):
-            return arg
-    return None
+    return _global_part(argv)[1]
 
 
 def build_parser(only_ask: bool = False) -> argparse.ArgumentParser:
@@ -209,20 +212,12 @@ def _peek_lang(argv: Sequence[str] | None) -> str | None:
     # The parser's own help text must already be in the right language. Only the global
     # --lang, before the command: `ask --lang en` and `insights add --lang ja` choose the
     # language of an answer or an example, not of Kotae's messages.
-    args = list(sys.argv[1:] if argv is None else argv)
-    skip = False
-    for i, arg in enumerate(args):
-        if skip:
-            skip = False
-            continue
-        if arg == "--lang" and i + 1 < len(args):
-            return args[i + 1]
+    options = _global_part(list(sys.argv[1:] if argv is None else argv))[0]
+    for arg, value in options:
+        if arg == "--lang" and value is not None:
+            return value
         if arg.startswith("--lang="):
             return arg.split("=", 1)[1]
-        if arg in _VALUE_OPTIONS:
-            skip = True
-        elif not arg.startswith("-"):
-            return None  # the command word: what follows is the command's own
     return None
 
 
