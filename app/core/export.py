@@ -71,18 +71,20 @@ def request_record(
 WANTED_BY = "needed_by"
 
 
-def wanted_by(answers: Mapping[str, Any] | None) -> date | None:
+def wanted_before(answers: Mapping[str, Any] | None, due: date) -> date | None:
+    """The "needed by" date of these answers when it falls before `due`, else None."""
     raw = (answers or {}).get(WANTED_BY)
     try:
-        return date.fromisoformat(raw) if isinstance(raw, str) else None
+        wanted = date.fromisoformat(raw) if isinstance(raw, str) else None
     except ValueError:
         return None
+    return wanted if wanted is not None and wanted < due else None
 
 
 def wanted_early(answers: Mapping[str, Any] | None, due: date, lang: str) -> str:
     """ "Wanted by 15 Dec, before the due date: …" or ""; only the date, never personal data."""
-    wanted = wanted_by(answers)
-    if wanted is None or wanted >= due:
+    wanted = wanted_before(answers, due)
+    if wanted is None:
         return ""
     return gettext_for(
         lang, N_("Wanted by {date}, before the due date: tell the requester, or take it first.")

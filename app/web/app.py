@@ -36,7 +36,7 @@ log = logging.getLogger("kotae.web")
 HERE = Path(__file__).resolve().parent
 
 
-ERROR_TEXT = {
+ERROR_TEXT: dict[int, tuple[str, str | None]] = {
     400: (N_("Something in the request was not right."), N_("Go back and try again.")),
     403: (
         N_("This form has expired."),
@@ -48,7 +48,7 @@ ERROR_TEXT = {
     404: (N_("Page not found."), N_("Check the address, or start again from the home page.")),
     405: (N_("Page not found."), N_("Check the address, or start again from the home page.")),
     413: (N_("What you sent is too long."), N_("Shorten it and try again.")),
-    429: (N_("Too many requests."), N_("Wait a moment, then try again.")),  # with the wait
+    429: (N_("Too many requests."), None),  # the hint says how long: wait_words
     500: (N_("Something went wrong on our side."), N_("Try again in a moment.")),
 }
 
@@ -71,7 +71,7 @@ async def error_page(request: Request, exc: Exception) -> Response:
         "error.html",
         {
             "title": gettext_for(lang, title),
-            "hint": wait_words(lang, int(retry or 60)) if code == 429 else gettext_for(lang, hint),
+            "hint": gettext_for(lang, hint) if hint else wait_words(lang, int(retry or 60)),
             "code": code,
             # The language switch of an error page goes to the other language's home page.
             "other_path": "/" + ("en" if lang == "ja" else "ja") + "/",

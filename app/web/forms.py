@@ -19,7 +19,7 @@ from starlette.routing import Route
 from app.core.deadlines import Regime, due_date
 from app.core.deadlines import deadline_label as core_deadline_label
 from app.core.deadlines import today as office_today
-from app.core.export import wanted_by
+from app.core.export import wanted_before
 from app.core.i18n import N_, gettext_for
 from app.core.knowledge import KnowledgeBase
 from app.core.messages import format_day
@@ -77,10 +77,16 @@ def save(request: Request, run: WizardSession, typed: dict[str, Any] | None = No
     request.app.state.store.save_draft(run.workflow.kind, draft, owner=owner(request))
 
 
+def _typed(request: Request) -> dict[str, Any] | None:
+    """What the draft (read by load_session) keeps of a step left unfinished, if anything."""
+    typed = getattr(request.state, "typed", None)
+    return typed if isinstance(typed, dict) else None
+
+
 def typed_on(request: Request, run: WizardSession, step: Step) -> tuple[dict[str, Any], list]:
     """The values typed on `step` before leaving it unfinished, and their errors; else none."""
-    typed = getattr(request.state, "typed", None)
-    if not isinstance(typed, dict) or typed.get("step") != step.id:
+    typed = _typed(request)
+    if typed is None or typed.get("step") != step.id:
         return {}, []
     values = typed.get("values") or {}
     # A field left empty is not an error yet; a value typed wrong is, as it was on leaving.
@@ -157,8 +163,7 @@ def step_page(
         "field_errors": by_field(errors or [], lang),
         "first_step": step is steps[0],
         # Opened by "Change" on the review: Continue goes back to the review.
-        "to_review": request.query_params.get("review") == "1"
-        or (request.method == "POST" and to_review),
+        "to_review": to_review or request.query_params.get("review") == "1",
     }
     if step.review:
         regime = regime_of(request, run.regime())
@@ -171,7 +176,7 @@ def step_page(
         context["due_label"] = deadline_label(regime, lang)
         due = due_date(office_today(), regime)  # the day the store will count from
         context["due"] = format_day(due, lang)
-        wanted = wanted_by(run.answers)
+        wanted = wanted_before(run.answers, due)
         context["wanted_early"] = (
             gettext_for(
                 lang,
@@ -180,7 +185,7 @@ def step_page(
                     "date, but cannot promise it."
                 ),
             ).format(date=format_day(wanted, lang))
-            if wanted is not None and wanted < due
+            if wanted is not None
             else ""
         )
     title = f"{step.title.get(lang)} — {wf.title(lang)}"
@@ -270,8 +275,8 @@ async def post_step(request: Request) -> Response:
         save(request, run, typed)
         return RedirectResponse(step_url(lang, wf, run.current_step), status_code=303)
     # Typed on another step and left there unfinished: kept until that step is sent.
-    earlier = getattr(request.state, "typed", None)
-    carried = earlier if isinstance(earlier, dict) and earlier.get("step") != step.id else None
+    earlier = _typed(request)
+    carried = earlier if earlier is not None and earlier.get("step") != step.id else None
     errors = run.next()
     to_review = form.get("to_review") == "1"
     if errors:
