@@ -195,7 +195,7 @@ class RequestsScreen(KotaeScreen):
             unassigned=holder == UNASSIGNED,
         )
         find = self.query_one("#filter-find", Input).value
-        return [r for r in found if r.matches(find)] if find.strip() else found
+        return [r for r in found if r.matches(find)]  # an empty text matches every request
 
     def _poll(self) -> None:
         """Show changes other agents made: refresh when any listed request differs."""
@@ -316,15 +316,7 @@ class RequestsScreen(KotaeScreen):
         return request.contact or "—"
 
     def _filters_on(self) -> bool:
-        overdue = self.query_one("#filter-overdue", Checkbox).value
-        find = self.query_one("#filter-find", Input).value.strip()
-        return bool(
-            self._filter("kind")
-            or self._filter("status")
-            or self._filter("holder")
-            or overdue
-            or find
-        )
+        return any(self._filters())
 
     def action_toggle_reveal(self) -> None:
         if self.revealed or self.selected not in self.requests:
