@@ -34,6 +34,7 @@ SETS = {
     # Written the same way later, and measured before any change made after it arrived.
     "fresh3": HERE / "fresh3_dev.tsv",
     "fresh4": HERE / "fresh4_dev.tsv",
+    "fresh5": HERE / "fresh5_dev.tsv",
 }
 
 
