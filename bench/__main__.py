@@ -296,7 +296,18 @@ def main() -> None:
     kb = load_knowledge()
     print("== accuracy: overall = answered right or declined out of scope; a clarify is wrong ==")
     print("   (the test split is scored in totals only; misses are listed for dev)")
-    for name in ("test", "dev", "old", "multi", "casual", "fresh", "fresh2", "fresh3", "fresh4", "fresh5"):
+    for name in (
+        "test",
+        "dev",
+        "old",
+        "multi",
+        "casual",
+        "fresh",
+        "fresh2",
+        "fresh3",
+        "fresh4",
+        "fresh5",
+    ):
         accuracy(kb, name)
     print("\n== matcher latency and build (synthetic entries added to the real ones) ==")
     # Timed on the old set and dev (short and long questions alike).
