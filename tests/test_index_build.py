@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "7807285fd71d875ec84bbfd63c033589ec36d53a9ad359107ff93d497a9a9181"
-SYNTHETIC_300 = "be4fbefeb3b1b2a26157b7e35077d374e528c5294d7afcff1b78eb62cb9b40e6"
+SHIPPED = "0ca93202a50920f5876d1339be5355963b3a5fb520235c78ff15569d8efff305"
+SYNTHETIC_300 = "649887c6ca45f833e279ac1a74461b7d3119456b259bb4b0fb3ac437c7422d3c"
 
 
 def _canonical(value: Any) -> Any:

@@ -50,6 +50,10 @@ EXAMPLE_LEAD = 0.3  # its cosine lead over the best other entry's nearest exampl
 EXAMPLE_P = 0.9
 # A follow-up's own best entry at this likelihood names its subject (「じゃあファイルの方は？」).
 OWN_SUBJECT = 0.05
+# A half this weak needs an example question it comes near (cosine) to be a question of its
+# own: "What conditions apply?" after a zero-retention question leans on it.
+WEAK_HALF = 0.3
+HALF_COS = 0.4
 
 
 @dataclass
@@ -400,6 +404,8 @@ class Matcher:
             if loose and not leads:
                 # A bare "and" joins two nouns of one question as often as two questions
                 # ("the prompts and completions we send"): such a half needs a clear subject.
+                continue
+            if top.score < WEAK_HALF and top.signals[4] < HALF_COS:
                 continue
             if top.id not in {c.id for c in found} and top.id in near:
                 found.append(top)

@@ -20,6 +20,8 @@ from app.core.scope import BOILERPLATE_KINDS, MessageBoilerplate
 MAX_MESSAGE_CHARS = 4000
 # What is left after stripping is matched up to this length (asking sentences first).
 MAX_KEPT_CHARS = 1000
+# Asking sentences shorter than this in all are a bare request ("Could you tell me?").
+BARE_REQUEST = 40
 
 _CONTACT = re.compile(
     r"https?://\S+|www\.\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
@@ -328,12 +330,19 @@ def _anywhere(phrases: Iterable[str], words: bool = False) -> re.Pattern[str] | 
 
 def kept_text(sentences: list[Sentence]) -> list[tuple[str, bool]]:
     """Sentences to analyse, asking ones first, within MAX_KEPT_CHARS in all."""
-    ordered = [s for s in sentences if s.asking] + [s for s in sentences if not s.asking]
+    # "Could you provide that information?" asks, but what it asks for was said before it
+    # ("I need to record how long …"): a bare request leaves the asking to the stated need.
+    bare = sum(len(s.text) for s in sentences if s.asking) < BARE_REQUEST
+
+    def asks(s: Sentence) -> bool:
+        return s.asking or (bare and s.wants)
+
+    ordered = [s for s in sentences if asks(s)] + [s for s in sentences if not asks(s)]
     out, used = [], 0
     for s in ordered:
         if used >= MAX_KEPT_CHARS:
             break
         piece = s.text[: MAX_KEPT_CHARS - used]
         used += len(piece)
-        out.append((piece, s.asking))
+        out.append((piece, asks(s)))
     return out

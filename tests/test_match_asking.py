@@ -1,0 +1,70 @@
+"""Which sentences of a message ask: a bare request leans on the need stated before it, and a
+half that only leans on the other is no second question."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.core.match import splitter
+from app.core.match.matcher import Matcher
+
+NEED_THEN_BARE_REQUEST = (
+    "Hello, I look after compliance at a small logistics firm. I need to record how long your "
+    "service keeps the prompts we send through the API. Could you provide that? Thanks, Tom"
+)
+
+
+def test_a_bare_request_leaves_the_asking_to_the_need_stated_before_it(matcher: Matcher) -> None:
+    sentences = matcher.splitter.split(NEED_THEN_BARE_REQUEST)
+    kept = dict(splitter.kept_text(sentences))
+    need = next(text for text in kept if "how long" in text)
+    assert kept[need] is True  # asks, though it has no question mark
+    assert matcher.ask(NEED_THEN_BARE_REQUEST).answer_ids == ("policy.retention-30-days",)
+
+
+def test_a_request_that_names_its_subject_keeps_the_need_as_context(matcher: Matcher) -> None:
+    message = (
+        "We need to finish our vendor review this week. "
+        "Could you tell us whether API data is used for training?"
+    )
+    kept = dict(splitter.kept_text(matcher.splitter.split(message)))
+    need = next(text for text in kept if "vendor review" in text)
+    assert kept[need] is False
+    assert matcher.ask(message).answer_ids == ("policy.no-training-by-default",)
+
+
+@pytest.mark.parametrize(
+    ("message", "entry"),
+    [
+        ("We'd like zero data retention. What conditions apply?", "policy.zero-retention"),
+        (
+            "Where do you list your subprocessors? Also, who else holds our stuff?",
+            "faq.data-storage-location",
+        ),
+    ],
+)
+def test_a_half_that_only_leans_on_the_other_is_not_a_second_question(
+    matcher: Matcher, message: str, entry: str
+) -> None:
+    result = matcher.ask(message)
+    assert result.decision == "answer"
+    assert result.answer_ids == (entry,)
+
+
+def test_a_short_second_question_with_its_own_subject_still_counts(matcher: Matcher) -> None:
+    result = matcher.ask("Do you train on API data, and how long do you keep it?")
+    assert result.answer_ids == ("policy.no-training-by-default", "policy.retention-30-days")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "I removed a file by accident, can it be recovered?",
+        "うっかり削除したファイル、復元できる？",
+        "保存データは AES-256 で暗号化されていますか",
+    ],
+)
+def test_restoring_files_and_encryption_at_rest_are_out_of_scope(
+    matcher: Matcher, question: str
+) -> None:
+    assert matcher.ask(question).decision == "decline"
