@@ -307,6 +307,7 @@ def main() -> None:
         "fresh3",
         "fresh4",
         "fresh5",
+        "hardneg",
     ):
         accuracy(kb, name)
     print("\n== matcher latency and build (synthetic entries added to the real ones) ==")
