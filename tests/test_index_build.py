@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "0ca93202a50920f5876d1339be5355963b3a5fb520235c78ff15569d8efff305"
-SYNTHETIC_300 = "649887c6ca45f833e279ac1a74461b7d3119456b259bb4b0fb3ac437c7422d3c"
+SHIPPED = "99eb4fc400ec4928cba220566d58b6da1722262e5241e3d546b1746e682e4168"
+SYNTHETIC_300 = "dee4084e3a265f32e1b41991bff84ac5e6821b4f031ca5e0a72c4ff3a3a5ffb7"
 
 
 def _canonical(value: Any) -> Any:

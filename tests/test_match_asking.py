@@ -1,5 +1,6 @@
-"""Which sentences of a message ask: a bare request leans on the need stated before it, and a
-half that only leans on the other is no second question."""
+"""Which sentences of a message ask (a bare request leans on the need stated before it; a half
+that only leans on the other is no second question), and questions near the policy that it
+does not answer."""
 
 from __future__ import annotations
 
@@ -62,9 +63,13 @@ def test_a_short_second_question_with_its_own_subject_still_counts(matcher: Matc
         "I removed a file by accident, can it be recovered?",
         "うっかり削除したファイル、復元できる？",
         "保存データは AES-256 で暗号化されていますか",
+        "Is your service PCI-DSS certified? Our card team needs to know.",
+        "御社は PCI DSS の認定を受けていますか？",
+        "Can unused credits be refunded if we close the account?",
+        "Our client handed us their DPA template. Which clauses do people usually push back on?",
     ],
 )
-def test_restoring_files_and_encryption_at_rest_are_out_of_scope(
+def test_questions_near_the_policy_that_it_does_not_answer_are_declined(
     matcher: Matcher, question: str
 ) -> None:
     assert matcher.ask(question).decision == "decline"
