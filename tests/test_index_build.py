@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "99eb4fc400ec4928cba220566d58b6da1722262e5241e3d546b1746e682e4168"
-SYNTHETIC_300 = "dee4084e3a265f32e1b41991bff84ac5e6821b4f031ca5e0a72c4ff3a3a5ffb7"
+SHIPPED = "59bfc5908b21649c3fd6d2e178410ab15b7e00118cdefbf8d33d57a78f187707"
+SYNTHETIC_300 = "f6c29b0ab016b941922815549bb053a00b9b45b4d3dd11459794444edab25e11"
 
 
 def _canonical(value: Any) -> Any:

@@ -15,6 +15,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
+from app.core.match import slips
 from app.core.match.lexicon import is_word
 from app.core.match.text import (
     MAX_QUERY_CHARS,
@@ -124,6 +125,8 @@ class Analyzer:
             for t in terms
             for w in KANA_WORD.findall(normalise_keep_script(t))
         }
+        self.kanji_pairs: set[str] = set()  # of the knowledge: others may be IME slips
+        self._slip_words = slips.words_by_reading(self.reading_of)
         self._run_cache: dict[str, list[tuple[str, float, str]]] = {}
         self._ops_cache: dict[str, tuple[list[str], list[tuple[str, float, str]]]] = {}
 
@@ -142,13 +145,16 @@ class Analyzer:
             sorted(self.stopwords),
             sorted(self.vocabulary),
             sorted(self.kana_words),
+            sorted(self.kanji_pairs),
         )
 
     @classmethod
     def from_state(cls, state: tuple[Any, ...]) -> Analyzer:
         self = cls.__new__(cls)
-        self.concept_of, self.reading_of, sources, stopwords, vocabulary, kana = state
+        self.concept_of, self.reading_of, sources, stopwords, vocabulary, kana, pairs = state
         self.kana_words = set(kana)
+        self.kanji_pairs = set(pairs)
+        self._slip_words = slips.words_by_reading(self.reading_of)
         self._sources = tuple(sources)
         self._compile()
         self.stopwords = set(stopwords)
@@ -162,10 +168,13 @@ class Analyzer:
         self._run_cache.clear()
         self._ops_cache.clear()
 
-    def set_vocabulary(self, words: set[str], kana_words: Iterable[str] = ()) -> None:
-        """The knowledge's English words and katakana words: a question's unknown word close to
-        one of them is taken for it."""
+    def set_vocabulary(
+        self, words: set[str], kana_words: Iterable[str] = (), kanji_pairs: Iterable[str] = ()
+    ) -> None:
+        """The knowledge's English words, katakana words and kanji pairs: a question's unknown
+        word close to one of them, or of its reading, is taken for it."""
         self.kana_words |= set(kana_words)
+        self.kanji_pairs |= set(kanji_pairs)
         words = words | {w for t in self.concept_of if t.isascii() for w in t.split()}
         self.vocabulary = words | self.stopwords
         self._vocab_list = sorted(w for w in words if len(w) >= 4)
@@ -209,8 +218,10 @@ class Analyzer:
 
         if self._vocab_list:
             text = _ASCII_WORD.sub(fix, text)
-        if self.kana_words and not text.isascii():
-            text = KANA_WORD.sub(fix_kana, text)
+        if not text.isascii():
+            if self.kana_words:
+                text = KANA_WORD.sub(fix_kana, text)
+            text = slips.correct(text, self.kanji_pairs, self._slip_words)
         return text
 
     def analyze(self, text: str, query: bool = True) -> _Doc:

@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from app.core.knowledge import KnowledgeBase
+from app.core.match import slips
 from app.core.match.analyzer import KANA_WORD, Analyzer
 from app.core.match.text import normalise_keep_script
 
@@ -86,7 +87,9 @@ def _build(kb: KnowledgeBase, analyzer: Analyzer) -> dict[str, Any]:
     # Katakana words, half-width ones too; normalising only them is far cheaper than all text.
     written = set(_ANY_WIDTH_KANA.findall(" ".join(seen)))
     kana = {w for x in written for w in KANA_WORD.findall(normalise_keep_script(x))}
-    analyzer.set_vocabulary({w for w in set(joined.split()) if w.isascii()}, kana)
+    analyzer.set_vocabulary(
+        {w for w in set(joined.split()) if w.isascii()}, kana, slips.kanji_pairs(seen)
+    )
     # Per doc and field: feature -> summed script weight; field lengths. The example questions'
     # postings are gathered in the same pass; their values need idf, so they follow.
     tf: list[list[dict[str, float]]] = []
