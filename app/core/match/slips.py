@@ -40,7 +40,7 @@ def _table() -> dict[str, tuple[str, ...]]:
 def kanji_pairs(texts: Iterable[str]) -> set[str]:
     """Every two kanji written side by side in the texts."""
     pairs: set[str] = set()
-    for run in _RUN.findall(" ".join(texts)):
+    for run in set(_RUN.findall(" ".join(texts))):  # runs repeat: each is read once
         pairs.update(run[i : i + 2] for i in range(len(run) - 1))
     return pairs
 
