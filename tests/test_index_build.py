@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "59bfc5908b21649c3fd6d2e178410ab15b7e00118cdefbf8d33d57a78f187707"
-SYNTHETIC_300 = "f6c29b0ab016b941922815549bb053a00b9b45b4d3dd11459794444edab25e11"
+SHIPPED = "555f4ade433843227e75a1a4032d72c001acb76acfe5e6fd03557945cfdaec6d"
+SYNTHETIC_300 = "5b57fe1a661ac7337b9f1063bf6b89210bbbea83a15bb7a6e991f47dfcb7ea4f"
 
 
 def _canonical(value: Any) -> Any:

@@ -73,3 +73,31 @@ def test_questions_near_the_policy_that_it_does_not_answer_are_declined(
     matcher: Matcher, question: str
 ) -> None:
     assert matcher.ask(question).decision == "decline"
+
+
+def test_when_nothing_asks_the_stated_want_is_the_question(matcher: Matcher) -> None:
+    # The first sentence is context: it must not become a question of its own.
+    result = matcher.ask(
+        "セキュリティ審査の資料を作っています。DPA の締結方法を知っておきたいです。"
+    )
+    assert result.answer_ids == ("faq.dpa",)
+
+
+def test_soshite_joins_two_questions(matcher: Matcher) -> None:
+    result = matcher.ask("API のデータは学習に使われないのか、そして保存期間は何日なのか。")
+    assert result.answer_ids == ("policy.no-training-by-default", "policy.retention-30-days")
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        ("Can we get capacity reserved just for our workloads?", "faq.self-hosting"),
+        (
+            "Without opting in, is our API content kept out of model training?",
+            "policy.no-training-by-default",
+        ),
+        ("ログってどんくらい残るの？", "policy.retention-30-days"),
+    ],
+)
+def test_everyday_wordings_reach_their_entries(matcher: Matcher, question: str, entry: str) -> None:
+    assert matcher.ask(question).answer_ids == (entry,)

@@ -59,7 +59,7 @@ _EN_JOIN2 = re.compile(
 )
 _EN_AND = re.compile(r"\s+and\s+", re.IGNORECASE)  # last resort: "the list and the form"
 _JA_JOIN = re.compile(
-    r"(?:[、,]\s*(?:また|あと|それと(?![はもの])|それから|加えて|さらに|ついでに)[、,]?"
+    r"(?:[、,]\s*(?:また|あと|それと(?![はもの])|それから|加えて|さらに|ついでに|そして)[、,]?"
     r"|それと(?![はもの])[、,]?|あと[、,]|"
     r"(?<=[^\s])と[、,]|[、,]\s*(?=(?:それに|あわせて|併せて))"
     # 「保存されて、何日…」 but not 「…について、」「…として、」「ファイルって、」, nor a particle
@@ -273,7 +273,10 @@ class Splitter:
         bare "and" / 「と」 between two subjects: a loose cut, which may as well join two nouns
         of one question."""
         # A message with no asking mark at all still asks: all of it is the question.
-        asking = [s for s in sentences if s.asking] or sentences
+        # Nothing asks: a sentence that states a want is the question, the rest its context.
+        asking = (
+            [s for s in sentences if s.asking] or [s for s in sentences if s.wants] or sentences
+        )
         strong = [s for s in asking if "?" in s.raw or "？" in s.raw or _STRONG.search(s.text)]
         chosen = strong if len(strong) >= 2 else asking
         if len(chosen) == 1 and any(s.wants and not s.asking for s in sentences):
