@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "555f4ade433843227e75a1a4032d72c001acb76acfe5e6fd03557945cfdaec6d"
-SYNTHETIC_300 = "5b57fe1a661ac7337b9f1063bf6b89210bbbea83a15bb7a6e991f47dfcb7ea4f"
+SHIPPED = "4af63e3789f86e2f9a660ecffc8970b23e8260b4e35e373d6989a908d3dbaa8a"
+SYNTHETIC_300 = "46b3f68969602c09d36641ada8b5f9985e0e4cb61d5a54b9edbefbc46aeeddec"
 
 
 def _canonical(value: Any) -> Any:

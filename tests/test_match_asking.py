@@ -101,3 +101,10 @@ def test_soshite_joins_two_questions(matcher: Matcher) -> None:
 )
 def test_everyday_wordings_reach_their_entries(matcher: Matcher, question: str, entry: str) -> None:
     assert matcher.ask(question).answer_ids == (entry,)
+
+
+@pytest.mark.parametrize("written", ["ゼロデータリテンション", "保存ゼロ"])
+def test_zero_data_retention_in_katakana_is_the_zero_retention_concept(
+    matcher: Matcher, written: str
+) -> None:
+    assert "c:ゼロリテンション" in matcher.analyzer.analyze(f"{written}にしたい").features
