@@ -307,6 +307,7 @@ def main() -> None:
         "fresh3",
         "fresh4",
         "fresh5",
+        "fresh6",
         "hardneg",
     ):
         accuracy(kb, name)

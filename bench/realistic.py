@@ -35,6 +35,7 @@ SETS = {
     "fresh3": HERE / "fresh3_dev.tsv",
     "fresh4": HERE / "fresh4_dev.tsv",
     "fresh5": HERE / "fresh5_dev.tsv",
+    "fresh6": HERE / "fresh6_dev.tsv",
     "hardneg": HERE / "hardneg_dev.tsv",
 }
 
