@@ -23,8 +23,12 @@ MAX_KEPT_CHARS = 1000
 # Asking sentences shorter than this in all are a bare request ("Could you tell me?").
 BARE_REQUEST = 40
 
+# Addresses are ASCII: in Japanese, which has no spaces, "\S+" after http:// took the rest of
+# the message with it (「http://のURLが直書きされていると指摘されました。…TLSが必須ですか？」).
+_URL_CHARS = r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]"
 _CONTACT = re.compile(
-    r"https?://\S+|www\.\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+    rf"https?://{_URL_CHARS}+|www\.{_URL_CHARS}+"
+    r"|[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
     r"|(?:tel|fax|phone|mobile|mob|電話|携帯|ＴＥＬ|ＦＡＸ)\s*[:：.]?\s*(?=[+\d(（０-９])"
     r"|〒?\s*\d{3}[-‐－]\d{4}(?!\d)"
     r"|\+?[\d０-９(（][\d０-９()（）\s\-‐－]{6,}[\d０-９]",
