@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "4af63e3789f86e2f9a660ecffc8970b23e8260b4e35e373d6989a908d3dbaa8a"
-SYNTHETIC_300 = "46b3f68969602c09d36641ada8b5f9985e0e4cb61d5a54b9edbefbc46aeeddec"
+SHIPPED = "ff56d591b91ff950ad1f822733826aa52ee4fec6ef9127bdd25b7cab362d157c"
+SYNTHETIC_300 = "818a56ffc3fe9b85de30a6fee1fad7ca90eb68d067d92d68c6315d003d7df14c"
 
 
 def _canonical(value: Any) -> Any:

@@ -97,6 +97,15 @@ def test_soshite_joins_two_questions(matcher: Matcher) -> None:
             "policy.no-training-by-default",
         ),
         ("ログってどんくらい残るの？", "policy.retention-30-days"),
+        (
+            "うちのデータ、学習に使っていいよって伝えたいんだけどどうすれば？",
+            "policy.opt-in-sharing",
+        ),
+        (
+            "Our auditor wants written confirmation that prompts sent through the API are not "
+            "used for training. Could you confirm?",
+            "policy.no-training-by-default",
+        ),
     ],
 )
 def test_everyday_wordings_reach_their_entries(matcher: Matcher, question: str, entry: str) -> None:
