@@ -308,6 +308,7 @@ def main() -> None:
         "fresh4",
         "fresh5",
         "fresh6",
+        "fresh7",
         "hardneg",
     ):
         accuracy(kb, name)

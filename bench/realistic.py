@@ -36,6 +36,7 @@ SETS = {
     "fresh4": HERE / "fresh4_dev.tsv",
     "fresh5": HERE / "fresh5_dev.tsv",
     "fresh6": HERE / "fresh6_dev.tsv",
+    "fresh7": HERE / "fresh7_dev.tsv",
     "hardneg": HERE / "hardneg_dev.tsv",
 }
 
