@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "ff56d591b91ff950ad1f822733826aa52ee4fec6ef9127bdd25b7cab362d157c"
-SYNTHETIC_300 = "818a56ffc3fe9b85de30a6fee1fad7ca90eb68d067d92d68c6315d003d7df14c"
+SHIPPED = "0cc8d5ab0dfc8ac48c73a4670694f57208c80445bdbf406e530247aa852066bb"
+SYNTHETIC_300 = "cbe01f99932c0f5000feae137aef54bfcdb6da62d573ce8caa9a4fd754c5b497"
 
 
 def _canonical(value: Any) -> Any:

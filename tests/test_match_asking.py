@@ -112,7 +112,7 @@ def test_everyday_wordings_reach_their_entries(matcher: Matcher, question: str, 
     assert matcher.ask(question).answer_ids == (entry,)
 
 
-@pytest.mark.parametrize("written", ["ゼロデータリテンション", "保存ゼロ"])
+@pytest.mark.parametrize("written", ["ゼロデータリテンション", "ゼロデータ保持", "保存ゼロ"])
 def test_zero_data_retention_in_katakana_is_the_zero_retention_concept(
     matcher: Matcher, written: str
 ) -> None:
