@@ -117,3 +117,23 @@ def test_zero_data_retention_in_katakana_is_the_zero_retention_concept(
     matcher: Matcher, written: str
 ) -> None:
     assert "c:ゼロリテンション" in matcher.analyzer.analyze(f"{written}にしたい").features
+
+
+def test_an_obligation_is_context_not_a_question(matcher: Matcher) -> None:
+    message = (
+        "来週の情報セキュリティ委員会で委託先評価を通さなければなりません。"
+        "第三者監査を受けたセキュリティ認証はお持ちですか？"
+    )
+    assert matcher.ask(message).answer_ids == ("faq.security-certifications",)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "医療系の案件です。HIPAA の件、OpenAI と契約すれば使えますか？",
+        "貴社 API サービスにつきまして、SOC 2 の報告書はございますでしょうか。",
+    ],
+)
+def test_with_and_keigo_te_do_not_cut_a_question_in_two(matcher: Matcher, message: str) -> None:
+    parts, _ = matcher.splitter.split_parts(matcher.splitter.split(message))
+    assert len(parts) == 1
