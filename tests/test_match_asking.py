@@ -137,3 +137,17 @@ def test_an_obligation_is_context_not_a_question(matcher: Matcher) -> None:
 def test_with_and_keigo_te_do_not_cut_a_question_in_two(matcher: Matcher, message: str) -> None:
     parts, _ = matcher.splitter.split_parts(matcher.splitter.split(message))
     assert len(parts) == 1
+
+
+def test_a_part_clear_on_its_own_is_answered_in_a_long_message(matcher: Matcher) -> None:
+    # The whole message leans on files; the deletion part is still a question of its own.
+    message = (
+        "One of our users asked us to erase everything we hold about them, and we want to know "
+        "how to get OpenAI to delete what we sent through the API for that user. We have read "
+        "the policy page twice. Also, do the training files we uploaded for fine-tuning get "
+        "removed automatically, or do we have to delete them ourselves?"
+    )
+    assert matcher.ask(message).answer_ids == (
+        "faq.deletion-request",
+        "policy.files-endpoint-retention",
+    )

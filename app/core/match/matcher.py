@@ -54,6 +54,8 @@ OWN_SUBJECT = 0.05
 # own: "What conditions apply?" after a zero-retention question leans on it.
 WEAK_HALF = 0.3
 HALF_COS = 0.4
+# A part this likely on its own is a question in its own right, whatever the whole leans to.
+PART_STRONG = 0.9
 
 
 @dataclass
@@ -407,6 +409,6 @@ class Matcher:
                 continue
             if top.score < WEAK_HALF and top.signals[4] < HALF_COS:
                 continue
-            if top.id not in {c.id for c in found} and top.id in near:
+            if top.id not in {c.id for c in found} and (top.id in near or top.score >= PART_STRONG):
                 found.append(top)
         return tuple(found[:2]) if len(found) >= 2 else ()
