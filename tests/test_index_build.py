@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "0cc8d5ab0dfc8ac48c73a4670694f57208c80445bdbf406e530247aa852066bb"
-SYNTHETIC_300 = "cbe01f99932c0f5000feae137aef54bfcdb6da62d573ce8caa9a4fd754c5b497"
+SHIPPED = "20ce45cb6074fb4167b58fb0b2ce7b49218433bc4a1381788ae1b8eee283e85d"
+SYNTHETIC_300 = "97529e9daf98c229861999135d73f5add7301698d815ac405a01c6deffeef8c5"
 
 
 def _canonical(value: Any) -> Any:

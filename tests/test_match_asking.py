@@ -67,6 +67,8 @@ def test_a_short_second_question_with_its_own_subject_still_counts(matcher: Matc
         "御社は PCI DSS の認定を受けていますか？",
         "Can unused credits be refunded if we close the account?",
         "Our client handed us their DPA template. Which clauses do people usually push back on?",
+        "Is the governing law of your terms negotiable? We need Japanese law and Tokyo courts.",
+        "御社のデータセンターに立ち入り検査をさせていただくことは可能ですか",
     ],
 )
 def test_questions_near_the_policy_that_it_does_not_answer_are_declined(
