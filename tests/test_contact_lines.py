@@ -1,4 +1,5 @@
-"""Addresses and phone numbers are dropped from a message, and only they are."""
+"""What is dropped from a message before matching: addresses and phone numbers, and what the
+question sets aside ("not the files") — and only those."""
 
 from __future__ import annotations
 
@@ -27,3 +28,18 @@ def test_an_address_keeps_the_japanese_words_before_it(matcher: Matcher) -> None
     text = " ".join(s.text for s in sentences)
     assert "sato" not in text and "example" not in text
     assert "保存期間" in text
+
+
+def test_what_a_question_sets_aside_is_no_evidence(matcher: Matcher) -> None:
+    for message in (
+        "And the prompts we send through the API — not the uploaded files — how long are they"
+        " kept?",
+        "ファイルではなく、普通にAPIで送ったデータは何日残りますか？",
+    ):
+        assert matcher.ask(message).answer_ids == ("policy.retention-30-days",), message
+
+
+def test_a_not_that_is_no_aside_is_kept(matcher: Matcher) -> None:
+    # Only an aside set off by dashes or brackets is dropped.
+    sentences = matcher.splitter.split("I do not know how long you keep data, can you tell me?")
+    assert "know how long you keep data" in " ".join(s.text for s in sentences)

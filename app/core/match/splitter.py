@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from app.core.match.text import normalise_keep_script, strip_escapes
+from app.core.match.text import drop_negated, normalise_keep_script, strip_escapes
 from app.core.scope import BOILERPLATE_KINDS, MessageBoilerplate
 
 # Boilerplate is stripped from this much of a message before matching caps what is left.
@@ -163,7 +163,7 @@ class Splitter:
     def split(self, message: str) -> list[Sentence]:
         text = strip_escapes(message[:MAX_MESSAGE_CHARS])
         text = "".join(" " if _is_symbol(ch) else ch for ch in text)
-        text = _CONTACT.sub(" ", text)
+        text = drop_negated(_CONTACT.sub(" ", text))
         out: list[Sentence] = []
         signed_off = False
         for raw in _BREAK.split(text):

@@ -79,3 +79,19 @@ def is_kanji(ch: str) -> bool:
 
 def is_japanese(ch: str) -> bool:
     return is_hiragana(ch) or "\u30a0" <= ch <= "\u30ff" or is_kanji(ch) or ch in "ー々〆"
+
+
+# "— not the uploaded files —", "(not files)", 「ファイルではなく」: what the question sets
+# aside is no evidence for the entry about it.
+# Only an aside set off by dashes or brackets: "…, not used for training, …" may be what is asked.
+_NEGATED_EN = re.compile(
+    r"(?:[—–(]|\s-{1,2})\s*(?:not|rather than|other than|apart from)\s+"
+    r"[^—–(),;?.!]{1,40}?(?=\s*(?:[—–)]|-{1,2}\s))",
+    re.IGNORECASE,
+)
+_NEGATED_JA = re.compile(r"[\u30a0-\u30ff\u4e00-\u9fffA-Za-z0-9]+(?=ではなく|じゃなく)")
+
+
+def drop_negated(text: str) -> str:
+    """The text without what it says it is not asking about."""
+    return _NEGATED_JA.sub(" ", _NEGATED_EN.sub(" ", text))
