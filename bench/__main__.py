@@ -309,6 +309,7 @@ def main() -> None:
         "fresh5",
         "fresh6",
         "fresh7",
+        "fresh8",
         "hardneg",
     ):
         accuracy(kb, name)

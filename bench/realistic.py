@@ -37,6 +37,7 @@ SETS = {
     "fresh5": HERE / "fresh5_dev.tsv",
     "fresh6": HERE / "fresh6_dev.tsv",
     "fresh7": HERE / "fresh7_dev.tsv",
+    "fresh8": HERE / "fresh8_dev.tsv",
     "hardneg": HERE / "hardneg_dev.tsv",
 }
 
