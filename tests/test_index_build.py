@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "20ce45cb6074fb4167b58fb0b2ce7b49218433bc4a1381788ae1b8eee283e85d"
-SYNTHETIC_300 = "97529e9daf98c229861999135d73f5add7301698d815ac405a01c6deffeef8c5"
+SHIPPED = "c386e52d0816b92c35af0150da834b118994c1b89dffdac97b09dc0eb7361bc3"
+SYNTHETIC_300 = "11389fa9e10975f754f7a2942199646796e3826972d9607a25f11a3da53eadb1"
 
 
 def _canonical(value: Any) -> Any:

@@ -153,3 +153,20 @@ def test_a_part_clear_on_its_own_is_answered_in_a_long_message(matcher: Matcher)
         "faq.deletion-request",
         "policy.files-endpoint-retention",
     )
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("中学生向けのアプリで使いたいのですが、年齢の決まりはありますか？", "own-compliance"),
+        (
+            "My account got flagged for a policy violation by mistake. How can I appeal?",
+            "account-access",
+        ),
+    ],
+)
+def test_near_questions_are_declined_with_the_topic_that_redirects_them(
+    matcher: Matcher, question: str, topic: str
+) -> None:
+    result = matcher.ask(question)
+    assert (result.decision, result.out_of_scope) == ("decline", topic)
