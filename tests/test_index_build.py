@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "c386e52d0816b92c35af0150da834b118994c1b89dffdac97b09dc0eb7361bc3"
-SYNTHETIC_300 = "11389fa9e10975f754f7a2942199646796e3826972d9607a25f11a3da53eadb1"
+SHIPPED = "72e46b5bd448c9fa55172e8bf7e6f7ed30fd951105a326b2f5db3ec4355c91d3"
+SYNTHETIC_300 = "890299a7465223b604dd56f8a7f289825f58c1d9326cefec72d3b460dd1eb7c9"
 
 
 def _canonical(value: Any) -> Any:

@@ -170,3 +170,17 @@ def test_near_questions_are_declined_with_the_topic_that_redirects_them(
 ) -> None:
     result = matcher.ask(question)
     assert (result.decision, result.out_of_scope) == ("decline", topic)
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        ("えすおーしーつーってもってる？", "faq.security-certifications"),
+        ("びーえーえーってむすべるの？", "faq.hipaa"),
+        ("でーぴーえーのむすびかたおしえて", "faq.dpa"),
+    ],
+)
+def test_acronyms_spelt_in_kana_are_the_acronyms(
+    matcher: Matcher, question: str, entry: str
+) -> None:
+    assert matcher.ask(question).answer_ids == (entry,)
