@@ -184,3 +184,22 @@ def test_acronyms_spelt_in_kana_are_the_acronyms(
     matcher: Matcher, question: str, entry: str
 ) -> None:
     assert matcher.ask(question).answer_ids == (entry,)
+
+
+def test_a_third_partys_need_asks_beside_a_bare_request(matcher: Matcher) -> None:
+    message = (
+        "Our records policy needs the retention period for data sent to the API. Could you confirm?"
+    )
+    assert matcher.ask(message).answer_ids == ("policy.retention-30-days",)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "うちのシステムは外部のネットワークから切り離されています。そこにモデルを置けますか？",
+        "This is for a hospital. Can you sign a BAA with us?",
+    ],
+)
+def test_a_sentence_of_content_is_no_self_introduction(matcher: Matcher, message: str) -> None:
+    # 「外部の」 holds 部の (as in 営業部の佐藤です); "This is for …" is no "This is Jane".
+    assert len(matcher.splitter.split(message)) == 2
