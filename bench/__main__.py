@@ -310,6 +310,7 @@ def main() -> None:
         "fresh6",
         "fresh7",
         "fresh8",
+        "fresh9",
         "hardneg",
     ):
         accuracy(kb, name)

@@ -38,6 +38,7 @@ SETS = {
     "fresh6": HERE / "fresh6_dev.tsv",
     "fresh7": HERE / "fresh7_dev.tsv",
     "fresh8": HERE / "fresh8_dev.tsv",
+    "fresh9": HERE / "fresh9_dev.tsv",
     "hardneg": HERE / "hardneg_dev.tsv",
 }
 
