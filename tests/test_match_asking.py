@@ -203,3 +203,32 @@ def test_a_third_partys_need_asks_beside_a_bare_request(matcher: Matcher) -> Non
 def test_a_sentence_of_content_is_no_self_introduction(matcher: Matcher, message: str) -> None:
     # 「外部の」 holds 部の (as in 営業部の佐藤です); "This is for …" is no "This is Jane".
     assert len(matcher.splitter.split(message)) == 2
+
+
+@pytest.mark.parametrize(
+    ("message", "entry"),
+    [
+        (
+            "現在、API に送ったデータの保存期間について社内で確認をしております。"
+            "ご教示いただけますでしょうか。",
+            "policy.retention-30-days",
+        ),
+        (
+            "I am the person responsible for checking how long you keep API data. "
+            "Could you tell me?",
+            "policy.retention-30-days",
+        ),
+    ],
+)
+def test_an_introduction_that_names_the_subject_is_kept(
+    matcher: Matcher, message: str, entry: str
+) -> None:
+    assert matcher.ask(message).answer_ids == (entry,)
+
+
+def test_a_plain_introduction_is_still_dropped(matcher: Matcher) -> None:
+    sentences = matcher.splitter.split(
+        "お世話になっております。株式会社みなと物流 情報システム部の佐藤です。"
+        "保存期間は何日ですか？"
+    )
+    assert [s.text for s in sentences] == ["保存期間は何日ですか"]

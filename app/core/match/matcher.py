@@ -80,11 +80,16 @@ class Matcher:
         else:
             analyzer = Analyzer.from_state(data["analyzer"])
         self.splitter = Splitter(None, data["splitter"])
+        self.splitter.names_subject = self._names_subject
         self.analyzer = analyzer
         self.index = Index(data)
         self.ids = self.index.ids[: self.index.n_entries]
 
     # --- query analysis ------------------------------------------------------------------
+
+    def _names_subject(self, text: str) -> bool:
+        """Whether the text names a concept of the knowledge (保存期間, training, …)."""
+        return any(f.startswith("c:") for f in self.analyzer.analyze(text, query=False).features)
 
     def _query(
         self, text: str, split: bool = True, sentences: list[Sentence] | None = None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 from app.core.match.text import drop_negated, normalise_keep_script, strip_escapes
@@ -144,6 +144,11 @@ class Splitter:
         self._contact = _anywhere(forms.get("contact", ()), words=True)
         self._question_start = _starts(forms["question_start"])
         self._filler = _anywhere(forms["filler"], words=True)
+        # Whether a sentence names a subject of the knowledge; the matcher sets it.
+        self.names_subject: Callable[[str], bool] | None = None
+
+    def _on_subject(self, sentence: str) -> bool:
+        return self.names_subject is not None and self.names_subject(sentence)
 
     @staticmethod
     def forms(boilerplate: MessageBoilerplate) -> dict[str, list[str]]:
@@ -179,8 +184,8 @@ class Splitter:
             if not norm:
                 continue
             asking = marked or self._asks(norm)
-            if not asking and self._has(self._intro, norm):
-                continue
+            if not asking and self._has(self._intro, norm) and not self._on_subject(norm):
+                continue  # 「情報システム部の佐藤です」, but not 「保存期間の確認をしております」
             if self._filler:
                 norm = _SPACE.sub(" ", self._filler.sub(" ", norm)).strip()
             if not norm:
