@@ -232,3 +232,27 @@ def test_a_plain_introduction_is_still_dropped(matcher: Matcher) -> None:
         "保存期間は何日ですか？"
     )
     assert [s.text for s in sentences] == ["保存期間は何日ですか"]
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "API のデータは日本のサーバーに置かれますか？それともアメリカですか？",
+        "Is our data kept in the EU? Or only in the US?",
+    ],
+)
+def test_an_alternative_is_the_same_question(matcher: Matcher, message: str) -> None:
+    result = matcher.ask(message)
+    assert result.answer_ids == ("faq.european-datacenter",)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "BAA はエンタープライズ契約がないと結べないのでしょうか？",
+        "学習用のファイルもプロンプトと同様に API データとして扱われますか？",
+    ],
+)
+def test_a_condition_or_a_comparison_is_no_and(matcher: Matcher, message: str) -> None:
+    parts, _ = matcher.splitter.split_parts(matcher.splitter.split(message))
+    assert len(parts) == 1

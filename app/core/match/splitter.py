@@ -40,6 +40,7 @@ _BREAK = re.compile(
     r"|(?<=[.;])(?<![\s。！？!?．:：][0-9]\.)(?<!^[0-9]\.)\s+|\s{3,}"
 )
 _SPACE = re.compile(r"\s+")
+_ALTERNATIVE = re.compile(r"(?:それとも|もしくは|あるいは|or)(?![a-z])")
 # What is left of a bare request once its asking phrases are gone: politeness, not content.
 _REQUEST_REST = re.compile(
     r"(?:です|ます|ください|下さい|幸い|いただけ|頂け|たく|存じ|お願い|いたし|します|よろしく|"
@@ -72,11 +73,12 @@ _JA_JOIN = re.compile(
     r"|(?<=[^\sっ])(?<!つい)(?<!とし)(?<!とっ)(?<!関し)(?<!対し)(?<!おい)(?<!よっ)(?<!たっ)"
     r"(?<!際し)(?<!に)(?<!通し)(?<!通じ)(?<!応じ)(?<!含め)(?<!まし)て[、,])"
 )
-# 「A と B」 joins two subjects, not 「ごと」「こと」「もっと」 or 「…と思う / 聞いた」.
+# 「A と B」 joins two subjects, not 「ごと」「こと」「もっと」, 「…と思う / 聞いた」 or a condition
+# (「契約がないと結べない」「使うと」).
 _JA_AND = re.compile(
-    r"(?:(?<=[^\sとはもをがにでごこっひ])|(?<=[A-Za-z0-9] ))と(?![言思聞考書記])"
-    # 「OpenAI と契約」「営業と相談」: と is "with" before these, not "and".
-    r"(?!\s?(?:契約|話|相談|連携|提携|協議|交渉|やりとり|やり取り|一緒))"
+    r"(?:(?<=[^\sとはもをがにでごこっひるだた])|(?<=[A-Za-z0-9] ))(?<!ない)と(?![言思聞考書記])"
+    # 「OpenAI と契約」「営業と相談」「プロンプトと同様」: と is "with" / "as" here, not "and".
+    r"(?!\s?(?:契約|話|相談|連携|提携|協議|交渉|やりとり|やり取り|一緒|同様|同じ|比べ|違|異な))"
     r"(?=\s?[A-Za-z0-9\u30a0-\u30ff\u4e00-\u9fff])"
 )
 # Numbered or ordinal questions: "1) … 2) …", "①…②", "Q1 … Q2", "(a) … (b)", "First, … Second, …",
@@ -194,6 +196,11 @@ class Splitter:
                 # 「…を確認しております。ご教示ください。」: the request asks the one before.
                 prev = out[-1]
                 out[-1] = Sentence(prev.text, True, f"{prev.raw} {sentence}")
+                continue
+            if out and out[-1].asking and _ALTERNATIVE.match(norm):
+                # 「日本のサーバー？それともアメリカ？」: an alternative is the same question.
+                prev = out[-1]
+                out[-1] = replace(prev, text=f"{prev.text} {norm}", raw=f"{prev.raw} {sentence}")
                 continue
             out.append(Sentence(norm, asking, sentence, self._has(self._wanting, norm)))
         # "1) List the subprocessors. 2) State whether …": the items of a numbered list that
