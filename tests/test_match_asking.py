@@ -256,3 +256,14 @@ def test_an_alternative_is_the_same_question(matcher: Matcher, message: str) -> 
 def test_a_condition_or_a_comparison_is_no_and(matcher: Matcher, message: str) -> None:
     parts, _ = matcher.splitter.split_parts(matcher.splitter.split(message))
     assert len(parts) == 1
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "How long do you keep API inputs? And are they wiped after that on their own?",
+        "API データの保持期間を教えてください。当該データはその後自動的に削除されますか。",
+    ],
+)
+def test_a_half_that_points_back_asks_about_the_same_thing(matcher: Matcher, message: str) -> None:
+    assert matcher.ask(message).answer_ids == ("policy.retention-30-days",)

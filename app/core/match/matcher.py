@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import heapq
 import math
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -56,6 +57,11 @@ WEAK_HALF = 0.3
 HALF_COS = 0.4
 # A part this likely on its own is a question in its own right, whatever the whole leans to.
 PART_STRONG = 0.9
+
+
+# A half that points back at the other ("after that", 「当該データ」「同様に」) asks more about
+# the same thing: no question of its own.
+_BACK_REF = re.compile(r"\bafter that\b|\bthe same\b|当該|同様|その後", re.IGNORECASE)
 
 
 @dataclass
@@ -413,6 +419,8 @@ class Matcher:
                 # ("the prompts and completions we send"): such a half needs a clear subject.
                 continue
             if top.score < WEAK_HALF and top.signals[4] < HALF_COS:
+                continue
+            if top.id != lead.id and _BACK_REF.search(part):
                 continue
             if top.id not in {c.id for c in found} and (top.id in near or top.score >= PART_STRONG):
                 found.append(top)
