@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "72e46b5bd448c9fa55172e8bf7e6f7ed30fd951105a326b2f5db3ec4355c91d3"
-SYNTHETIC_300 = "890299a7465223b604dd56f8a7f289825f58c1d9326cefec72d3b460dd1eb7c9"
+SHIPPED = "f9b129b71571c039b5b703a211916507eb398e503f602aef3f00b1757aa55f1c"
+SYNTHETIC_300 = "c6f6af7d837e1c6ab30477d80a9c4ccf59d18a302c2b7d222e9ba77bda598159"
 
 
 def _canonical(value: Any) -> Any:

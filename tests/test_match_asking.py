@@ -267,3 +267,21 @@ def test_a_condition_or_a_comparison_is_no_and(matcher: Matcher, message: str) -
 )
 def test_a_half_that_points_back_asks_about_the_same_thing(matcher: Matcher, message: str) -> None:
     assert matcher.ask(message).answer_ids == ("policy.retention-30-days",)
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        ("30日で消えるってほんと？", "policy.retention-30-days"),
+        ("APIに送ったデータの保持機関はどのくらい？", "policy.retention-30-days"),
+        ("アップしたファイルはいつまで残る？", "policy.files-endpoint-retention"),
+    ],
+)
+def test_an_entry_defined_by_a_concept_needs_the_question_to_name_it(
+    matcher: Matcher, question: str, entry: str
+) -> None:
+    # Every example question of the Files entry names files; one that names no file is not
+    # about it, though it shares its words of keeping and deleting.
+    files = matcher.index.ids.index("policy.files-endpoint-retention")
+    assert "c:ファイル" in matcher.index.defining[files]
+    assert matcher.ask(question).answer_ids == (entry,)

@@ -15,6 +15,7 @@ import gc
 import math
 import re
 from array import array
+from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
@@ -29,6 +30,7 @@ FIELDS = ("title", "answer", "quote", "examples")
 FIELD_WEIGHT = {"title": 1.0, "answer": 0.5, "quote": 0.3, "examples": 1.0}
 FIELD_B = {"title": 0.3, "answer": 0.5, "quote": 0.5, "examples": 0.3}
 K1 = 5.0
+DEFINING_SHARE = 0.95
 _ANY_WIDTH_KANA = re.compile("[\u30a1-\u30faー\uff66-\uff9f]{4,}")
 
 
@@ -177,6 +179,7 @@ def _build(kb: KnowledgeBase, analyzer: Analyzer) -> dict[str, Any]:
         [_shares(seen[t][0], idf) for t in per_field["title"]] for per_field in fields[:n_entries]
     ]
     return {
+        "defining": _defining(ex_feats, owner, n_entries),
         "titles": titles,
         "oos_only": oos_only,
         "ids": ids,
@@ -190,6 +193,21 @@ def _build(kb: KnowledgeBase, analyzer: Analyzer) -> dict[str, Any]:
         "canonical": canonical,
         "analyzer": analyzer.state(),
     }
+
+
+def _defining(feats: list[dict[str, float]], owner: array[int], n_entries: int) -> list[list[str]]:
+    """Per entry, the concepts nearly all its example questions name (ファイル for the Files
+    entry): a question that names none of them is seldom about that entry."""
+    counts: list[Counter[str]] = [Counter() for _ in range(n_entries)]
+    totals = [0] * n_entries
+    for f, d in zip(feats, owner, strict=True):
+        if d < n_entries:
+            totals[d] += 1
+            counts[d].update(k for k in f if k.startswith("c:"))
+    return [
+        sorted(k for k, n in c.items() if n >= DEFINING_SHARE * totals[d])
+        for d, c in enumerate(counts)
+    ]
 
 
 class Index:
@@ -207,6 +225,7 @@ class Index:
         self.canonical: list[str] = data["canonical"]
         self.oos_only: frozenset[str] = frozenset(data["oos_only"])
         self.titles: list[list[dict[str, float]]] = data["titles"]  # feature -> share
+        self.defining: list[list[str]] = data["defining"]
         self._post: dict[str, tuple[array[int], array[float]]] = {}
         self._ex: dict[str, tuple[array[int], array[float]]] = {}
 

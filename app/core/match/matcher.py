@@ -57,6 +57,8 @@ WEAK_HALF = 0.3
 HALF_COS = 0.4
 # A part this likely on its own is a question in its own right, whatever the whole leans to.
 PART_STRONG = 0.9
+# An entry whose defining concept the question lacks gives way to a runner-up this close.
+SWAP_AT = 0.5
 
 
 # A half that points back at the other ("after that", 「当該データ」「同様に」) asks more about
@@ -204,9 +206,20 @@ class Matcher:
         # rank_score picks the shortlist; the decision model, which also weighs the asking
         # sentences, the titles and the out-of-scope topics, orders it (ties keep rank_score).
         ranked = sorted(zip(out, short, strict=True), key=lambda pair: -pair[0].score)
+        if len(ranked) >= 2 and self._lacks_defining(ranked[0][1], weights):
+            second = ranked[1]
+            if second[0].score >= max(
+                model_params.ANSWER_AT, SWAP_AT * ranked[0][0].score
+            ) and not self._lacks_defining(second[1], weights):
+                ranked[0], ranked[1] = second, ranked[0]
         out = [Candidate(c.id, round(c.score, 3), c.matched, c.signals) for c, _d in ranked]
         oos_id = idx.ids[oos][4:] if oos is not None else None
         return Evidence(out[:limit], oos_id, oos_score, scores[ranked[0][1]])
+
+    def _lacks_defining(self, d: int, weights: dict[str, float]) -> bool:
+        """The question names none of the concepts that define entry `d` (ファイル for Files)."""
+        defining = self.index.defining[d]
+        return bool(defining) and not any(f in weights for f in defining)
 
     def _title_share(self, d: int, weights: dict[str, float]) -> float:
         """How much of one of the entry's titles the question names (idf-weighted)."""
