@@ -198,15 +198,17 @@ def _build(kb: KnowledgeBase, analyzer: Analyzer) -> dict[str, Any]:
 def _defining(feats: list[dict[str, float]], owner: array[int], n_entries: int) -> list[list[str]]:
     """Per entry, the concepts nearly all its example questions name (ファイル for the Files
     entry): a question that names none of them is seldom about that entry."""
-    counts: list[Counter[str]] = [Counter() for _ in range(n_entries)]
+    counts: dict[int, Counter[str]] = {}
     totals = [0] * n_entries
     for f, d in zip(feats, owner, strict=True):
         if d < n_entries:
             totals[d] += 1
-            counts[d].update(k for k in f if k.startswith("c:"))
+            concepts = [k for k in f if k[0] == "c"]  # most texts have none
+            if concepts:
+                counts.setdefault(d, Counter()).update(concepts)
     return [
-        sorted(k for k, n in c.items() if n >= DEFINING_SHARE * totals[d])
-        for d, c in enumerate(counts)
+        sorted(k for k, n in counts.get(d, {}).items() if n >= DEFINING_SHARE * totals[d])
+        for d in range(n_entries)
     ]
 
 
