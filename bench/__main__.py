@@ -311,6 +311,7 @@ def main() -> None:
         "fresh7",
         "fresh8",
         "fresh9",
+        "fresh10",
         "hardneg",
     ):
         accuracy(kb, name)

@@ -39,6 +39,7 @@ SETS = {
     "fresh7": HERE / "fresh7_dev.tsv",
     "fresh8": HERE / "fresh8_dev.tsv",
     "fresh9": HERE / "fresh9_dev.tsv",
+    "fresh10": HERE / "fresh10_dev.tsv",
     "hardneg": HERE / "hardneg_dev.tsv",
 }
 
