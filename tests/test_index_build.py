@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "f9b129b71571c039b5b703a211916507eb398e503f602aef3f00b1757aa55f1c"
-SYNTHETIC_300 = "c6f6af7d837e1c6ab30477d80a9c4ccf59d18a302c2b7d222e9ba77bda598159"
+SHIPPED = "9596941cf65e94222f9a7d03556e5084eeeb2b737d716be97e35caec810a6f2e"
+SYNTHETIC_300 = "80197c7caeb52bd072db88cceed0467cc040e0005977475c799f8f49f23001ef"
 
 
 def _canonical(value: Any) -> Any:

@@ -285,3 +285,13 @@ def test_an_entry_defined_by_a_concept_needs_the_question_to_name_it(
     files = matcher.index.ids.index("policy.files-endpoint-retention")
     assert "c:ファイル" in matcher.index.defining[files]
     assert matcher.ask(question).answer_ids == (entry,)
+
+
+def test_personal_advice_and_staff_vetting_are_out_of_scope(matcher: Matcher) -> None:
+    # 病院 is a word of the HIPAA entry; a sick dog is no health-care workload.
+    assert (
+        matcher.ask("犬の具合が悪いのですが、病院に連れて行くべきでしょうか？").decision
+        == "decline"
+    )
+    result = matcher.ask("Are your staff background-checked before they are hired?")
+    assert (result.decision, result.out_of_scope) == ("decline", "security-other")
