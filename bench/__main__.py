@@ -312,6 +312,7 @@ def main() -> None:
         "fresh8",
         "fresh9",
         "fresh10",
+        "fresh11",
         "hardneg",
     ):
         accuracy(kb, name)

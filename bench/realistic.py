@@ -40,6 +40,7 @@ SETS = {
     "fresh8": HERE / "fresh8_dev.tsv",
     "fresh9": HERE / "fresh9_dev.tsv",
     "fresh10": HERE / "fresh10_dev.tsv",
+    "fresh11": HERE / "fresh11_dev.tsv",
     "hardneg": HERE / "hardneg_dev.tsv",
 }
 
