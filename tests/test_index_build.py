@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "9596941cf65e94222f9a7d03556e5084eeeb2b737d716be97e35caec810a6f2e"
-SYNTHETIC_300 = "80197c7caeb52bd072db88cceed0467cc040e0005977475c799f8f49f23001ef"
+SHIPPED = "a089856e026f845177a5c893779e862ceddf9b54590f7d2f8f863322dad8b579"
+SYNTHETIC_300 = "779aa6c38ccec168ecbdb2f132c6a83b70773231beffdd45faa1ed0f8dc0f62f"
 
 
 def _canonical(value: Any) -> Any:

@@ -295,3 +295,27 @@ def test_personal_advice_and_staff_vetting_are_out_of_scope(matcher: Matcher) ->
     )
     result = matcher.ask("Are your staff background-checked before they are hired?")
     assert (result.decision, result.out_of_scope) == ("decline", "security-other")
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("Claude の API はプロンプトを何日保存しますか？", "other-vendors"),
+        ("How long does Cohere keep the prompts we send to its API?", "other-vendors"),
+        ("Is your service HITRUST certified?", "security-other"),
+        ("ISO 27017 の認証は取得していますか？", "security-other"),
+    ],
+)
+def test_other_vendors_and_unnamed_certifications_are_declined_with_their_topic(
+    matcher: Matcher, question: str, topic: str
+) -> None:
+    result = matcher.ask(question)
+    assert (result.decision, result.out_of_scope) == ("decline", topic)
+
+
+def test_a_certification_the_knowledge_answers_with_soc_2_stays_answered(
+    matcher: Matcher,
+) -> None:
+    assert matcher.ask("ISMS や SOC 2 などの認定はありますか").answer_ids == (
+        "faq.security-certifications",
+    )
