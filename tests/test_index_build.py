@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "a089856e026f845177a5c893779e862ceddf9b54590f7d2f8f863322dad8b579"
-SYNTHETIC_300 = "779aa6c38ccec168ecbdb2f132c6a83b70773231beffdd45faa1ed0f8dc0f62f"
+SHIPPED = "08568fec4cf648f877e354fa53f7f70425889580165d8d1ed70992e22dd52453"
+SYNTHETIC_300 = "5f600f50a6dc8ddfdd768b5876375c13ce6181cc29230a1bf7d5850caa8994ce"
 
 
 def _canonical(value: Any) -> Any:

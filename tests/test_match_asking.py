@@ -319,3 +319,15 @@ def test_a_certification_the_knowledge_answers_with_soc_2_stays_answered(
     assert matcher.ask("ISMS や SOC 2 などの認定はありますか").answer_ids == (
         "faq.security-certifications",
     )
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "御社のデータセンターを見学させてもらえますか？",
+        "What physical security do your data centres have — guards, cameras, badge access?",
+    ],
+)
+def test_a_data_centres_building_is_not_its_location(matcher: Matcher, question: str) -> None:
+    result = matcher.ask(question)
+    assert (result.decision, result.out_of_scope) == ("decline", "security-other")
