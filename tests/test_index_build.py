@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "08568fec4cf648f877e354fa53f7f70425889580165d8d1ed70992e22dd52453"
-SYNTHETIC_300 = "5f600f50a6dc8ddfdd768b5876375c13ce6181cc29230a1bf7d5850caa8994ce"
+SHIPPED = "092bb1f49d41f71941fc42c5f452d9ba6aea9213a0e59344815d0e8ef0988885"
+SYNTHETIC_300 = "b62abd2714cdd22bdbc0a1366941186a318ded0573229a86552da54b3e7bcd3a"
 
 
 def _canonical(value: Any) -> Any:

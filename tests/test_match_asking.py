@@ -331,3 +331,9 @@ def test_a_certification_the_knowledge_answers_with_soc_2_stays_answered(
 def test_a_data_centres_building_is_not_its_location(matcher: Matcher, question: str) -> None:
     result = matcher.ask(question)
     assert (result.decision, result.out_of_scope) == ("decline", "security-other")
+
+
+def test_giving_data_casually_is_sharing(matcher: Matcher) -> None:
+    assert matcher.ask("うちのデータあげてもいいんだけど、どうすればいい？").answer_ids == (
+        "policy.opt-in-sharing",
+    )
