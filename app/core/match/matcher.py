@@ -10,7 +10,7 @@
    is right: answer, clarify between close entries, or decline. A question whose best match is
    an out-of-scope topic is declined with that topic's redirect.
 4. A message with two questions ("…, and how long …?") gets an answer for each when both halves
-   are clearly answered by different entries.
+   are clearly answered by different entries (parts.py).
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from __future__ import annotations
 import dataclasses
 import heapq
 import math
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -29,6 +28,7 @@ from app.core.match import cache, decision, model_params
 from app.core.match.analyzer import Analyzer
 from app.core.match.decision import off_topic_lookalike, topic_over_entry, vague
 from app.core.match.index import K1, Index, build
+from app.core.match.parts import two_questions
 from app.core.match.result import Candidate, Evidence, Result, detect_language
 from app.core.match.splitter import Sentence, Splitter, kept_text
 from app.core.match.text import MAX_QUERY_CHARS
@@ -38,32 +38,14 @@ SHORTLIST = 8
 # With thousands of entries, skip the postings of low-weight words shared by most of them.
 MAX_POSTING = 2000
 MAX_SUGGESTIONS = 3
-SECOND_AT = 0.6
-SECOND_AT_SHORT = 0.0
-TWO_AT_LEAD = 0.35  # a half naming the whole message's clear lead
-TWO_MARGIN = 0.05
-TWO_AT_CLEAR = 0.15  # a half this likely, leading its runner-up by TWO_LEAD_RATIO, is a question
-TWO_LEAD_RATIO = 2.0
-LONG_MESSAGE = 160  # characters of kept text
 NEAREST_MIX = 0.2
 EXAMPLE_AS_WRITTEN = 0.95  # rapidfuzz ratio of the question to an example of the entry
 EXAMPLE_LEAD = 0.3  # its cosine lead over the best other entry's nearest example
 EXAMPLE_P = 0.9
 # A follow-up's own best entry at this likelihood names its subject (「じゃあファイルの方は？」).
 OWN_SUBJECT = 0.05
-# A half this weak needs an example question it comes near (cosine) to be a question of its
-# own: "What conditions apply?" after a zero-retention question leans on it.
-WEAK_HALF = 0.3
-HALF_COS = 0.4
-# A part this likely on its own is a question in its own right, whatever the whole leans to.
-PART_STRONG = 0.9
 # An entry whose defining concept the question lacks gives way to a runner-up this close.
 SWAP_AT = 0.5
-
-
-# A half that points back at the other ("after that", 「当該データ」「同様に」) asks more about
-# the same thing: no question of its own.
-_BACK_REF = re.compile(r"\bafter that\b|\bthe same\b|当該|同様|その後", re.IGNORECASE)
 
 
 @dataclass
@@ -327,7 +309,12 @@ class Matcher:
             return self._decline(query, lang, ev, cands)
         # Two clear questions are read part by part: each part makes its own case against the
         # out-of-scope topics, which the whole message's mixed words can make look alike.
-        two = self._two_questions(sentences, cands)
+        two = two_questions(
+            self.splitter,
+            lambda part: self._evidence(self._query(part, split=False), 2),
+            sentences,
+            cands,
+        )
         if not two and off_topic_lookalike(top, ev):
             return self._decline(query, lang, ev, cands, topic=True)
         if two:
@@ -389,52 +376,3 @@ class Matcher:
         suggestions = tuple(c.id for c in cands[:MAX_SUGGESTIONS])
         reason = "no_evidence" if not cands or cands[0].signals[1] < 1.0 else "low_confidence"
         return Result(query, lang, "decline", confidence, cands, suggestions, reason=reason)
-
-    def _two_questions(
-        self, sentences: list[Sentence], cands: tuple[Candidate, ...]
-    ) -> tuple[Candidate, ...]:
-        parts, loose = self.splitter.split_parts(sentences)
-        if len(parts) < 2:
-            return ()
-        # In a long message several asking sentences mostly elaborate one question: there the
-        # second answer must also be plausible for the whole message, not only for its half.
-        long = sum(len(s.text) for s in sentences) > LONG_MESSAGE
-        near = {c.id for c in cands if c.score >= (SECOND_AT if long else SECOND_AT_SHORT)}
-        found: list[Candidate] = []
-        lead = cands[0]
-        for part in parts[:3]:
-            if self.splitter.contact_only(part):
-                continue  # "… and who do we contact?": the answer says that
-            ev = self._evidence(self._query(part, split=False), 2)
-            if not ev.candidates:
-                continue
-            top = ev.candidates[0]
-            # A half that leans on the other ("how long do you keep them?") is weaker alone;
-            # it still counts when it names the entry the whole message clearly leads with.
-            floor = model_params.TWO_AT
-            runner_up = ev.candidates[1].score if len(ev.candidates) > 1 else 0.0
-            if top.id == lead.id and lead.score >= model_params.ANSWER_AT:
-                floor = TWO_AT_LEAD
-            leads = top.score >= TWO_LEAD_RATIO * runner_up  # one clear subject
-            # A short half ("Is TLS 1.2 the minimum?") has little evidence but one clear subject.
-            clear = (
-                not loose
-                and leads
-                and top.score >= TWO_AT_CLEAR
-                and lead.score >= model_params.CLARIFY_AT
-            )
-            if ev.oos_score >= ev.top_score or (top.score < floor and not clear):
-                continue
-            if top.score - runner_up < TWO_MARGIN:
-                continue  # the half fits two entries alike: it is not a question of its own
-            if loose and not leads:
-                # A bare "and" joins two nouns of one question as often as two questions
-                # ("the prompts and completions we send"): such a half needs a clear subject.
-                continue
-            if top.score < WEAK_HALF and top.signals[4] < HALF_COS:
-                continue
-            if top.id != lead.id and _BACK_REF.search(part):
-                continue
-            if top.id not in {c.id for c in found} and (top.id in near or top.score >= PART_STRONG):
-                found.append(top)
-        return tuple(found[:2]) if len(found) >= 2 else ()

@@ -1,0 +1,88 @@
+"""Two questions in one message ("…, and how long do you keep it?"): which of its parts is a
+question of its own, answered by an entry of its own.
+
+Each part is matched alone. A part counts when its own evidence is clear (or it names the
+entry the whole message clearly leads with), it is not a question whom to contact, it does not
+lean on the other part or point back at it, and — in a long message, where several sentences
+mostly elaborate one question — its entry is plausible for the whole message too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from app.core.match import model_params
+from app.core.match.result import Candidate, Evidence
+from app.core.match.splitter import Sentence, Splitter
+
+SECOND_AT = 0.6
+SECOND_AT_SHORT = 0.0
+TWO_AT_LEAD = 0.35  # a half naming the whole message's clear lead
+TWO_MARGIN = 0.05
+TWO_AT_CLEAR = 0.15  # a half this likely, leading its runner-up by TWO_LEAD_RATIO, is a question
+TWO_LEAD_RATIO = 2.0
+LONG_MESSAGE = 160  # characters of kept text
+# A half this weak needs an example question it comes near (cosine) to be a question of its
+# own: "What conditions apply?" after a zero-retention question leans on it.
+WEAK_HALF = 0.3
+HALF_COS = 0.4
+# A part this likely on its own is a question in its own right, whatever the whole leans to.
+PART_STRONG = 0.9
+# A half that points back at the other ("after that", 「当該データ」「同様に」) asks more about
+# the same thing: no question of its own.
+_BACK_REF = re.compile(r"\bafter that\b|\bthe same\b|当該|同様|その後", re.IGNORECASE)
+
+
+def two_questions(
+    splitter: Splitter,
+    evidence: Callable[[str], Evidence],
+    sentences: list[Sentence],
+    cands: tuple[Candidate, ...],
+) -> tuple[Candidate, ...]:
+    """The entries of a message's two questions, or () when it asks one.
+
+    `evidence` matches one part alone; `cands` is the whole message's ranking."""
+    parts, loose = splitter.split_parts(sentences)
+    if len(parts) < 2:
+        return ()
+    long = sum(len(s.text) for s in sentences) > LONG_MESSAGE
+    near = {c.id for c in cands if c.score >= (SECOND_AT if long else SECOND_AT_SHORT)}
+    found: list[Candidate] = []
+    lead = cands[0]
+    for part in parts[:3]:
+        if splitter.contact_only(part):
+            continue  # "… and who do we contact?": the answer says that
+        ev = evidence(part)
+        if not ev.candidates:
+            continue
+        top = ev.candidates[0]
+        # A half that leans on the other ("how long do you keep them?") is weaker alone;
+        # it still counts when it names the entry the whole message clearly leads with.
+        floor = model_params.TWO_AT
+        runner_up = ev.candidates[1].score if len(ev.candidates) > 1 else 0.0
+        if top.id == lead.id and lead.score >= model_params.ANSWER_AT:
+            floor = TWO_AT_LEAD
+        leads = top.score >= TWO_LEAD_RATIO * runner_up  # one clear subject
+        # A short half ("Is TLS 1.2 the minimum?") has little evidence but one clear subject.
+        clear = (
+            not loose
+            and leads
+            and top.score >= TWO_AT_CLEAR
+            and lead.score >= model_params.CLARIFY_AT
+        )
+        if ev.oos_score >= ev.top_score or (top.score < floor and not clear):
+            continue
+        if top.score - runner_up < TWO_MARGIN:
+            continue  # the half fits two entries alike: it is not a question of its own
+        if loose and not leads:
+            # A bare "and" joins two nouns of one question as often as two questions
+            # ("the prompts and completions we send"): such a half needs a clear subject.
+            continue
+        if top.score < WEAK_HALF and top.signals[4] < HALF_COS:
+            continue
+        if top.id != lead.id and _BACK_REF.search(part):
+            continue
+        if top.id not in {c.id for c in found} and (top.id in near or top.score >= PART_STRONG):
+            found.append(top)
+    return tuple(found[:2]) if len(found) >= 2 else ()
