@@ -313,6 +313,7 @@ def main() -> None:
         "fresh9",
         "fresh10",
         "fresh11",
+        "fresh12",
         "hardneg",
     ):
         accuracy(kb, name)

@@ -41,6 +41,7 @@ SETS = {
     "fresh9": HERE / "fresh9_dev.tsv",
     "fresh10": HERE / "fresh10_dev.tsv",
     "fresh11": HERE / "fresh11_dev.tsv",
+    "fresh12": HERE / "fresh12_dev.tsv",
     "hardneg": HERE / "hardneg_dev.tsv",
 }
 
