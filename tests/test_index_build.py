@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "092bb1f49d41f71941fc42c5f452d9ba6aea9213a0e59344815d0e8ef0988885"
-SYNTHETIC_300 = "b62abd2714cdd22bdbc0a1366941186a318ded0573229a86552da54b3e7bcd3a"
+SHIPPED = "7c8334a40130d2a9d938b85e3919e7203a9fedd35f007240dde5105b24e9abb2"
+SYNTHETIC_300 = "1e42701b9579ec7f11c08bc25bb61a4941d3bbcd0730813a9600419a5b24c707"
 
 
 def _canonical(value: Any) -> Any:

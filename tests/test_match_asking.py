@@ -4,8 +4,11 @@ does not answer."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from app.core.knowledge import check_knowledge
 from app.core.match import splitter
 from app.core.match.matcher import Matcher
 
@@ -327,3 +330,39 @@ def test_giving_data_casually_is_sharing(matcher: Matcher) -> None:
     assert matcher.ask("うちのデータあげてもいいんだけど、どうすればいい？").answer_ids == (
         "policy.opt-in-sharing",
     )
+
+
+def test_a_price_is_never_the_policys_answer(matcher: Matcher) -> None:
+    for question in ("Does zero data retention cost extra?", "DPA の締結に費用はかかりますか？"):
+        result = matcher.ask(question)
+        assert (result.decision, result.out_of_scope) == ("decline", "pricing"), question
+
+
+@pytest.mark.parametrize(
+    ("message", "entry"),
+    [
+        ("Can you sign a BAA with us, and how much does it cost?", "faq.hipaa"),
+        ("API の保存期間は？あと料金も知りたい", "policy.retention-30-days"),
+    ],
+)
+def test_beside_a_price_the_part_the_policy_answers_is_answered(
+    matcher: Matcher, message: str, entry: str
+) -> None:
+    assert matcher.ask(message).answer_ids == (entry,)
+
+
+def test_check_names_the_topic_and_field_of_bad_topic_words(kb_copy: Path) -> None:
+    path = kb_copy / "out_of_scope.toml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace('words = ["料金", ', 'words = ["料金", "", "料金", 3, ', 1)
+    path.write_text(text, encoding="utf-8")
+    _, problems = check_knowledge(kb_copy)
+    assert any(
+        "out_of_scope.toml: pricing: words: must be a list of strings" in str(p) for p in problems
+    )
+    path.write_text(
+        text.replace('"料金", "", "料金", 3, ', '"料金", "", "料金", ', 1), encoding="utf-8"
+    )
+    found = "\n".join(str(p) for p in check_knowledge(kb_copy)[1])
+    assert "pricing: words[1]: is empty" in found
+    assert "pricing: words: lists '料金' twice" in found

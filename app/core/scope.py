@@ -43,6 +43,9 @@ class OutOfScopeTopic:
     id: str
     ja: ScopeText
     en: ScopeText
+    # Words that by themselves make a question this topic's, whatever else it names (料金,
+    # price): the policy never answers a question about them.
+    words: tuple[str, ...] = ()
 
     def text(self, lang: str) -> ScopeText:
         return self.ja if lang == "ja" else self.en
@@ -84,7 +87,7 @@ def load_out_of_scope(root: Path, read: Any, add_problem: Any) -> dict[str, OutO
         if not isinstance(raw, dict):
             add("-", "must be a table ([[topic]])")
             continue
-        unknown_keys(raw, {"id", *LANGS}, add)
+        unknown_keys(raw, {"id", "words", *LANGS}, add)
         tid = _str(raw, "id", add)
         if tid and not TOPIC_ID.match(tid):
             add("id", f"{tid!r} must be lower case letters, digits and '-'")
@@ -94,8 +97,23 @@ def load_out_of_scope(root: Path, read: Any, add_problem: Any) -> dict[str, OutO
         if tid in topics:
             add("id", "duplicate topic id")
             continue
-        topics[tid] = OutOfScopeTopic(tid, texts[0], texts[1])
+        topics[tid] = OutOfScopeTopic(tid, texts[0], texts[1], _words(raw, add))
     return topics
+
+
+def _words(raw: dict[str, Any], add: Any) -> tuple[str, ...]:
+    words = raw.get("words", [])
+    if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
+        add("words", "must be a list of strings")
+        return ()
+    seen: set[str] = set()
+    for j, w in enumerate(words):
+        if not w.strip():
+            add(f"words[{j}]", "is empty")
+        elif w in seen:
+            add("words", f"lists {w!r} twice")
+        seen.add(w)
+    return tuple(w for w in words if w.strip())
 
 
 def _scope_text(raw: Any, lang: str, add: Any) -> ScopeText:

@@ -28,10 +28,11 @@ from app.core.match import cache, decision, model_params
 from app.core.match.analyzer import Analyzer
 from app.core.match.decision import off_topic_lookalike, topic_over_entry, vague
 from app.core.match.index import K1, Index, build
+from app.core.match.offtopic import TopicWords
 from app.core.match.parts import two_questions
 from app.core.match.result import Candidate, Evidence, Result, detect_language
 from app.core.match.splitter import Sentence, Splitter, kept_text
-from app.core.match.text import MAX_QUERY_CHARS
+from app.core.match.text import MAX_QUERY_CHARS, normalise_keep_script
 
 CONTEXT_WEIGHT = 0.7  # a sentence that does not ask, beside one that does
 SHORTLIST = 8
@@ -74,6 +75,7 @@ class Matcher:
         self.analyzer = analyzer
         self.index = Index(data)
         self.ids = self.index.ids[: self.index.n_entries]
+        self.topic_words = TopicWords(kb.out_of_scope.values())
 
     # --- query analysis ------------------------------------------------------------------
 
@@ -198,6 +200,36 @@ class Matcher:
         oos_id = idx.ids[oos][4:] if oos is not None else None
         return Evidence(out[:limit], oos_id, oos_score, scores[ranked[0][1]])
 
+    def _off_topic(self, texts: list[str], features: dict[str, float]) -> str | None:
+        """The out-of-scope topic the texts name by one of its words; "" when they name a
+        concept only out-of-scope topics know; None when neither."""
+        for text in texts:
+            if tid := self.topic_words.topic_of(text):
+                return tid
+        return "" if self._names_off_topic(features) else None
+
+    def _names_off_topic(self, features: dict[str, float]) -> bool:
+        """The text names a concept only out-of-scope topics know (a price, another vendor's
+        service, a certification the policy does not name) — in its own words: a kana reading
+        (かかく in 「…かかくにん」) is no price."""
+        return any(
+            f[0] == "c" and w >= 1.0 and f in self.index.oos_only for f, w in features.items()
+        )
+
+    def _answerable_part(self, sentences: list[Sentence]) -> Candidate | None:
+        """The entry of a part of the message that names no such concept, if one answers it."""
+        parts, _ = self.splitter.split_parts(sentences)
+        for part in parts if len(parts) > 1 else ():
+            q = self._query(part, split=False)
+            named = self._off_topic([normalise_keep_script(part)], q.features)
+            if not q.features or named is not None:
+                continue
+            ev = self._evidence(q, 2)
+            top = ev.candidates[0] if ev.candidates else None
+            if top and top.score >= model_params.ANSWER_AT and not topic_over_entry(top, ev):
+                return top
+        return None
+
     def _lacks_defining(self, d: int, weights: dict[str, float]) -> bool:
         """The question names none of the concepts that define entry `d` (ファイル for Files)."""
         defining = self.index.defining[d]
@@ -317,6 +349,15 @@ class Matcher:
         )
         if not two and off_topic_lookalike(top, ev):
             return self._decline(query, lang, ev, cands, topic=True)
+        asking = [s.text for s in sentences if s.asking] or [s.text for s in sentences]
+        off = None if two else self._off_topic(asking, q.asking)
+        if off is not None:
+            # "Can you sign a BAA, and what does it cost?": the part the policy answers is
+            # answered; a message that only asks about a price (a vendor, …) is declined.
+            kept = self._answerable_part(sentences)
+            if kept is None:
+                return self._decline(query, lang, ev, cands, topic=True, topic_id=off)
+            return self._answer(query, lang, cands, kept)
         if two:
             return Result(
                 query,
@@ -330,17 +371,7 @@ class Matcher:
                 answered=two,
             )
         if top.score >= model_params.ANSWER_AT:
-            return Result(
-                query,
-                lang,
-                "answer",
-                top.score,
-                cands,
-                (),
-                answer_ids=(top.id,),
-                reason="clear_lead",
-                answered=(top,),
-            )
+            return self._answer(query, lang, cands, top)
         plausible = [c.id for c in cands if c.score >= model_params.CLARIFY_AT]
         reason = "close_candidates"
         if len(plausible) < 2 and len(cands) >= 2 and vague(top):
@@ -351,6 +382,21 @@ class Matcher:
             return Result(query, lang, "clarify", top.score, cands, suggestions, reason=reason)
         return self._decline(query, lang, ev, cands)
 
+    def _answer(
+        self, query: str, lang: str, cands: tuple[Candidate, ...], top: Candidate
+    ) -> Result:
+        return Result(
+            query,
+            lang,
+            "answer",
+            top.score,
+            cands,
+            (),
+            answer_ids=(top.id,),
+            reason="clear_lead",
+            answered=(top,),
+        )
+
     def _decline(
         self,
         query: str,
@@ -358,8 +404,11 @@ class Matcher:
         ev: Evidence,
         cands: tuple[Candidate, ...],
         topic: bool = False,
+        topic_id: str | None = None,
     ) -> Result:
         confidence = cands[0].score if cands else 0.0
+        if topic_id:
+            ev = dataclasses.replace(ev, oos_id=topic_id)
         if ev.oos_id is not None and (
             topic or (ev.oos_score >= ev.top_score * 0.8 and ev.oos_score > 1.0)
         ):
