@@ -29,7 +29,7 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.decision import off_topic_lookalike, topic_over_entry, vague
 from app.core.match.index import K1, Index, build
 from app.core.match.offtopic import TopicWords
-from app.core.match.parts import two_questions
+from app.core.match.parts import answerable_part, two_questions
 from app.core.match.result import Candidate, Evidence, Result, detect_language
 from app.core.match.splitter import Sentence, Splitter, kept_text
 from app.core.match.text import MAX_QUERY_CHARS, normalise_keep_script
@@ -200,6 +200,14 @@ class Matcher:
         oos_id = idx.ids[oos][4:] if oos is not None else None
         return Evidence(out[:limit], oos_id, oos_score, scores[ranked[0][1]])
 
+    def _part_evidence(self, part: str) -> Evidence | None:
+        """One part's ranking, or None when the part names an out-of-scope topic's subject."""
+        q = self._query(part, split=False)
+        named = self._off_topic([normalise_keep_script(part)], q.features)
+        if not q.features or named is not None:
+            return None
+        return self._evidence(q, 2)
+
     def _off_topic(self, texts: list[str], features: dict[str, float]) -> str | None:
         """The out-of-scope topic the texts name by one of its words; "" when they name a
         concept only out-of-scope topics know; None when neither."""
@@ -215,20 +223,6 @@ class Matcher:
         return any(
             f[0] == "c" and w >= 1.0 and f in self.index.oos_only for f, w in features.items()
         )
-
-    def _answerable_part(self, sentences: list[Sentence]) -> Candidate | None:
-        """The entry of a part of the message that names no such concept, if one answers it."""
-        parts, _ = self.splitter.split_parts(sentences)
-        for part in parts if len(parts) > 1 else ():
-            q = self._query(part, split=False)
-            named = self._off_topic([normalise_keep_script(part)], q.features)
-            if not q.features or named is not None:
-                continue
-            ev = self._evidence(q, 2)
-            top = ev.candidates[0] if ev.candidates else None
-            if top and top.score >= model_params.ANSWER_AT and not topic_over_entry(top, ev):
-                return top
-        return None
 
     def _lacks_defining(self, d: int, weights: dict[str, float]) -> bool:
         """The question names none of the concepts that define entry `d` (ファイル for Files)."""
@@ -354,7 +348,7 @@ class Matcher:
         if off is not None:
             # "Can you sign a BAA, and what does it cost?": the part the policy answers is
             # answered; a message that only asks about a price (a vendor, …) is declined.
-            kept = self._answerable_part(sentences)
+            kept = answerable_part(self.splitter, sentences, self._part_evidence)
             if kept is None:
                 return self._decline(query, lang, ev, cands, topic=True, topic_id=off)
             return self._answer(query, lang, cands, kept)

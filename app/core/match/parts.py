@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 
 from app.core.match import model_params
+from app.core.match.decision import topic_over_entry
 from app.core.match.result import Candidate, Evidence
 from app.core.match.splitter import Sentence, Splitter
 
@@ -86,3 +87,19 @@ def two_questions(
         if top.id not in {c.id for c in found} and (top.id in near or top.score >= PART_STRONG):
             found.append(top)
     return tuple(found[:2]) if len(found) >= 2 else ()
+
+
+def answerable_part(
+    splitter: Splitter,
+    sentences: list[Sentence],
+    evidence: Callable[[str], Evidence | None],
+) -> Candidate | None:
+    """Beside a part about a price (another vendor, …): the entry of another part, if one
+    answers it. `evidence` is None for a part that names such a subject."""
+    parts, _ = splitter.split_parts(sentences)
+    for part in parts if len(parts) > 1 else ():
+        ev = evidence(part)
+        top = ev.candidates[0] if ev and ev.candidates else None
+        if top and top.score >= model_params.ANSWER_AT and not topic_over_entry(top, ev):
+            return top
+    return None
