@@ -102,18 +102,23 @@ def load_out_of_scope(root: Path, read: Any, add_problem: Any) -> dict[str, OutO
 
 
 def _words(raw: dict[str, Any], add: Any) -> tuple[str, ...]:
-    words = raw.get("words", [])
-    if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
-        add("words", "must be a list of strings")
-        return ()
+    return _strings(raw.get("words", []), "words", add) or ()
+
+
+def _strings(value: Any, key: str, add: Any) -> tuple[str, ...] | None:
+    """A list of strings, blank ones left out; None when it is no list of strings. Blank and
+    repeated ones are reported as `key[index]` and `key`."""
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        add(key, "must be a list of strings")
+        return None
     seen: set[str] = set()
-    for j, w in enumerate(words):
-        if not w.strip():
-            add(f"words[{j}]", "is empty")
-        elif w in seen:
-            add("words", f"lists {w!r} twice")
-        seen.add(w)
-    return tuple(w for w in words if w.strip())
+    for j, v in enumerate(value):
+        if not v.strip():
+            add(f"{key}[{j}]", "is empty")
+        elif v in seen:
+            add(key, f"lists {v!r} twice")
+        seen.add(v)
+    return tuple(v for v in value if v.strip())
 
 
 def _scope_text(raw: Any, lang: str, add: Any) -> ScopeText:
@@ -127,20 +132,13 @@ def _scope_text(raw: Any, lang: str, add: Any) -> ScopeText:
     unknown_keys(raw, {"title", "redirect", "questions"}, add_lang)
     title = _str(raw, "title", add_lang)
     redirect = _str(raw, "redirect", add_lang)
-    questions = raw.get("questions")
-    if not isinstance(questions, list) or not all(isinstance(q, str) for q in questions):
-        add_lang("questions", "must be a list of strings")
+    raw_questions = raw.get("questions")
+    questions = _strings(raw_questions, "questions", add_lang)
+    if questions is None:
         return ScopeText(title, redirect, ())
-    if len(questions) < MIN_TOPIC_QUESTIONS:
-        add_lang("questions", f"has {len(questions)} examples; needs {MIN_TOPIC_QUESTIONS}")
-    seen: set[str] = set()
-    for j, q in enumerate(questions):
-        if not q.strip():
-            add_lang(f"questions[{j}]", "is empty")
-        elif q in seen:
-            add_lang("questions", f"lists {q!r} twice")
-        seen.add(q)
-    return ScopeText(title, redirect, tuple(q for q in questions if q.strip()))
+    if len(raw_questions) < MIN_TOPIC_QUESTIONS:
+        add_lang("questions", f"has {len(raw_questions)} examples; needs {MIN_TOPIC_QUESTIONS}")
+    return ScopeText(title, redirect, questions)
 
 
 def load_boilerplate(root: Path, read: Any, add_problem: Any) -> MessageBoilerplate:
