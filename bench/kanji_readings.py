@@ -20,6 +20,7 @@ import re
 from collections import Counter, defaultdict
 
 from app.core.match.slips import READINGS_FILE, WORDS_FILE
+from app.core.match.text import fold_kana
 
 MIN_WORDS = 6
 MAX_KANA = 4
@@ -38,10 +39,6 @@ HEADER = """\
 """
 
 
-def _hiragana(katakana: str) -> str:
-    return "".join(chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" else c for c in katakana)
-
-
 def _dictionary() -> tuple[dict[str, set[str]], set[tuple[str, str]], set[str]]:
     from janome.sysdic import entries  # dev extras only
 
@@ -54,7 +51,7 @@ def _dictionary() -> tuple[dict[str, set[str]], set[tuple[str, str]], set[str]]:
             continue
         if _WORD.fullmatch(surface) and pos.startswith("名詞") and "固有名詞" not in pos:
             nouns.add(surface)
-        kana = _hiragana(reading)
+        kana = fold_kana(reading)
         if not _KANA.fullmatch(kana):
             continue
         if len(surface) == 1 and len(kana) <= MAX_KANA:

@@ -20,6 +20,7 @@ import unicodedata
 from pathlib import Path
 
 from app.core.knowledge import KnowledgeBase, check_knowledge
+from app.core.match.text import fold_kana
 from app.core.readings import READINGS_FILE
 
 KANJI = re.compile(r"[\u3400-\u9fff\u3005]")
@@ -57,12 +58,8 @@ def readings(texts: list[str]) -> dict[str, str]:
                 continue
             if len(word) < MIN_WORD or not KANJI.search(word) or len(reading) < MIN_READING:
                 continue
-            found.setdefault(word, _hiragana(reading))
+            found.setdefault(word, fold_kana(reading))
     return dict(sorted(found.items()))
-
-
-def _hiragana(katakana: str) -> str:
-    return "".join(chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" else c for c in katakana)
 
 
 def render(found: dict[str, str]) -> str:
