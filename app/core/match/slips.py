@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import math
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -85,7 +86,7 @@ def _meant(window: str, words: dict[str, str]) -> str | None:
         return None
     table = _table()
     options = [table.get(k, ()) for k in window]
-    if not all(options) or _count(options) > MAX_COMBINATIONS:
+    if not all(options) or math.prod(len(o) for o in options) > MAX_COMBINATIONS:
         return None
     for combo in itertools.product(*options):
         word = words.get("".join(combo))
@@ -97,10 +98,3 @@ def _meant(window: str, words: dict[str, str]) -> str | None:
         ):
             return word
     return None
-
-
-def _count(options: list[tuple[str, ...]]) -> int:
-    n = 1
-    for o in options:
-        n *= len(o)
-    return n
