@@ -203,18 +203,17 @@ class Matcher:
     def _part_evidence(self, part: str) -> Evidence | None:
         """One part's ranking, or None when the part names an out-of-scope topic's subject."""
         q = self._query(part, split=False)
-        named = self._off_topic([normalise_keep_script(part)], q.features)
-        if not q.features or named is not None:
+        if (
+            not q.features
+            or self._word_topic([normalise_keep_script(part)])
+            or self._names_off_topic(q.features)
+        ):
             return None
         return self._evidence(q, 2)
 
-    def _off_topic(self, texts: list[str], features: dict[str, float]) -> str | None:
-        """The out-of-scope topic the texts name by one of its words; "" when they name a
-        concept only out-of-scope topics know; None when neither."""
-        for text in texts:
-            if tid := self.topic_words.topic_of(text):
-                return tid
-        return "" if self._names_off_topic(features) else None
+    def _word_topic(self, texts: list[str]) -> str | None:
+        """The out-of-scope topic whose `words` one of the (normalised) texts holds."""
+        return next((t for text in texts if (t := self.topic_words.topic_of(text))), None)
 
     def _names_off_topic(self, features: dict[str, float]) -> bool:
         """The text names a concept only out-of-scope topics know (a price, another vendor's
@@ -335,22 +334,25 @@ class Matcher:
             return self._decline(query, lang, ev, cands)
         # Two clear questions are read part by part: each part makes its own case against the
         # out-of-scope topics, which the whole message's mixed words can make look alike.
+        parts, loose = self.splitter.split_parts(sentences)
         two = two_questions(
             self.splitter,
             lambda part: self._evidence(self._query(part, split=False), 2),
+            parts,
+            loose,
             sentences,
             cands,
         )
         if not two and off_topic_lookalike(top, ev):
             return self._decline(query, lang, ev, cands, topic=True)
         asking = [s.text for s in sentences if s.asking] or [s.text for s in sentences]
-        off = None if two else self._off_topic(asking, q.asking)
-        if off is not None:
+        word_topic = self._word_topic(asking)
+        if not two and (word_topic or self._names_off_topic(q.asking)):
             # "Can you sign a BAA, and what does it cost?": the part the policy answers is
             # answered; a message that only asks about a price (a vendor, …) is declined.
-            kept = answerable_part(self.splitter, sentences, self._part_evidence)
+            kept = answerable_part(parts, self._part_evidence)
             if kept is None:
-                return self._decline(query, lang, ev, cands, topic=True, topic_id=off)
+                return self._decline(query, lang, ev, cands, topic=True, topic_id=word_topic)
             return self._answer(query, lang, cands, kept)
         if two:
             return Result(

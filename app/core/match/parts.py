@@ -38,13 +38,15 @@ _BACK_REF = re.compile(r"\bafter that\b|\bthe same\b|当該|同様|その後", r
 def two_questions(
     splitter: Splitter,
     evidence: Callable[[str], Evidence],
+    parts: list[str],
+    loose: bool,
     sentences: list[Sentence],
     cands: tuple[Candidate, ...],
 ) -> tuple[Candidate, ...]:
     """The entries of a message's two questions, or () when it asks one.
 
-    `evidence` matches one part alone; `cands` is the whole message's ranking."""
-    parts, loose = splitter.split_parts(sentences)
+    `parts` and `loose` are `Splitter.split_parts` of `sentences`; `evidence` matches one part
+    alone; `cands` is the whole message's ranking."""
     if len(parts) < 2:
         return ()
     long = sum(len(s.text) for s in sentences) > LONG_MESSAGE
@@ -90,13 +92,10 @@ def two_questions(
 
 
 def answerable_part(
-    splitter: Splitter,
-    sentences: list[Sentence],
-    evidence: Callable[[str], Evidence | None],
+    parts: list[str], evidence: Callable[[str], Evidence | None]
 ) -> Candidate | None:
     """Beside a part about a price (another vendor, …): the entry of another part, if one
     answers it. `evidence` is None for a part that names such a subject."""
-    parts, _ = splitter.split_parts(sentences)
     for part in parts if len(parts) > 1 else ():
         ev = evidence(part)
         top = ev.candidates[0] if ev and ev.candidates else None
