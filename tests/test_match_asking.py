@@ -168,6 +168,21 @@ def test_a_part_clear_on_its_own_is_answered_in_a_long_message(matcher: Matcher)
             "My account got flagged for a policy violation by mistake. How can I appeal?",
             "account-access",
         ),
+        ("Are your staff background-checked before they are hired?", "security-other"),
+        # Concepts only out-of-scope topics know: other vendors, unnamed certifications …
+        ("Claude の API はプロンプトを何日保存しますか？", "other-vendors"),
+        ("How long does Cohere keep the prompts we send to its API?", "other-vendors"),
+        ("Is your service HITRUST certified?", "security-other"),
+        ("ISO 27017 の認証は取得していますか？", "security-other"),
+        # … and a data centre's building, which is not its location.
+        ("御社のデータセンターを見学させてもらえますか？", "security-other"),
+        (
+            "What physical security do your data centres have — guards, cameras, badge access?",
+            "security-other",
+        ),
+        # The pricing topic's words: the policy names no price.
+        ("Does zero data retention cost extra?", "pricing"),
+        ("DPA の締結に費用はかかりますか？", "pricing"),
     ],
 )
 def test_near_questions_are_declined_with_the_topic_that_redirects_them(
@@ -280,30 +295,10 @@ def test_an_entry_defined_by_a_concept_needs_the_question_to_name_it(
     assert matcher.ask(question).answer_ids == (entry,)
 
 
-def test_personal_advice_and_staff_vetting_are_out_of_scope(matcher: Matcher) -> None:
+def test_personal_health_advice_is_out_of_scope(matcher: Matcher) -> None:
     # 病院 is a word of the HIPAA entry; a sick dog is no health-care workload.
-    assert (
-        matcher.ask("犬の具合が悪いのですが、病院に連れて行くべきでしょうか？").decision
-        == "decline"
-    )
-    result = matcher.ask("Are your staff background-checked before they are hired?")
-    assert (result.decision, result.out_of_scope) == ("decline", "security-other")
-
-
-@pytest.mark.parametrize(
-    ("question", "topic"),
-    [
-        ("Claude の API はプロンプトを何日保存しますか？", "other-vendors"),
-        ("How long does Cohere keep the prompts we send to its API?", "other-vendors"),
-        ("Is your service HITRUST certified?", "security-other"),
-        ("ISO 27017 の認証は取得していますか？", "security-other"),
-    ],
-)
-def test_other_vendors_and_unnamed_certifications_are_declined_with_their_topic(
-    matcher: Matcher, question: str, topic: str
-) -> None:
-    result = matcher.ask(question)
-    assert (result.decision, result.out_of_scope) == ("decline", topic)
+    question = "犬の具合が悪いのですが、病院に連れて行くべきでしょうか？"
+    assert matcher.ask(question).decision == "decline"
 
 
 def test_a_certification_the_knowledge_answers_with_soc_2_stays_answered(
@@ -314,28 +309,10 @@ def test_a_certification_the_knowledge_answers_with_soc_2_stays_answered(
     )
 
 
-@pytest.mark.parametrize(
-    "question",
-    [
-        "御社のデータセンターを見学させてもらえますか？",
-        "What physical security do your data centres have — guards, cameras, badge access?",
-    ],
-)
-def test_a_data_centres_building_is_not_its_location(matcher: Matcher, question: str) -> None:
-    result = matcher.ask(question)
-    assert (result.decision, result.out_of_scope) == ("decline", "security-other")
-
-
 def test_giving_data_casually_is_sharing(matcher: Matcher) -> None:
     assert matcher.ask("うちのデータあげてもいいんだけど、どうすればいい？").answer_ids == (
         "policy.opt-in-sharing",
     )
-
-
-def test_a_price_is_never_the_policys_answer(matcher: Matcher) -> None:
-    for question in ("Does zero data retention cost extra?", "DPA の締結に費用はかかりますか？"):
-        result = matcher.ask(question)
-        assert (result.decision, result.out_of_scope) == ("decline", "pricing"), question
 
 
 @pytest.mark.parametrize(
