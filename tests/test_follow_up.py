@@ -63,6 +63,18 @@ def test_context_never_replaces_the_subject_a_follow_up_names(
     assert RETENTION not in matcher.ask(question, previous=RETENTION).answer_ids
 
 
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [("DPA の締結に費用はかかりますか？", "pricing"), ("Claude だとどう？", "other-vendors")],
+)
+def test_context_does_not_answer_what_the_follow_up_declines_on_its_own_words(
+    kb: KnowledgeBase, question: str, topic: str
+) -> None:
+    # It names the DPA, an entry; but a price (another vendor) is no subject of the policy.
+    result = Matcher(kb).ask(question, previous="faq.hipaa")
+    assert (result.decision, result.out_of_scope) == ("decline", topic)
+
+
 async def test_tui_uses_the_last_answer_until_cleared(kb: KnowledgeBase) -> None:
     app = KotaeApp(kb, lang="ja", config=Config())  # type: ignore[arg-type]
     app.blink_cursor = False

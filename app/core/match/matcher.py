@@ -211,6 +211,20 @@ class Matcher:
             return None
         return self._evidence(q, 2)
 
+    def _off_subject(
+        self, sentences: list[Sentence], q: Query | None = None
+    ) -> tuple[bool, str | None]:
+        """Whether the asking sentences name a subject only out-of-scope topics know (a price,
+        another vendor's service …), and the topic whose `words` name it, if one does. `q`:
+        the query read from these sentences, when the caller has it."""
+        asking = [s.text for s in sentences if s.asking] or [s.text for s in sentences]
+        topic = self._word_topic(asking)
+        if topic:
+            return True, topic
+        if q is None:
+            q = self._query(" ".join(s.raw for s in sentences), sentences=sentences)
+        return self._names_off_topic(q.asking), None
+
     def _word_topic(self, texts: list[str]) -> str | None:
         """The out-of-scope topic whose `words` one of the (normalised) texts holds."""
         return next((t for text in texts if (t := self.topic_words.topic_of(text))), None)
@@ -283,8 +297,11 @@ class Matcher:
         # for training?" after the retention answer): context may settle it, never replace it.
         own = result.candidates[0] if result.candidates else None
         own_id = own.id if own is not None and own.score >= OWN_SUBJECT else None
-        if result.reason == "out_of_scope_topic" and own_id is None:
-            return result  # "and the price?": off-topic on its own words, context or not
+        if result.reason == "out_of_scope_topic" and (
+            own_id is None or self._off_subject(self.splitter.split(query))[0]
+        ):
+            # "and the price?", 「DPA の締結に費用は？」: off-topic on its own words, context or not
+            return result
         entry = self.kb.entries[previous]
         again = self._ask(f"{query}\n{entry.text(result.lang).title}")
         # Only the previous subject or an entry it names as related: context must not wander.
@@ -345,9 +362,8 @@ class Matcher:
         )
         if not two and off_topic_lookalike(top, ev):
             return self._decline(query, lang, ev, cands, topic=True)
-        asking = [s.text for s in sentences if s.asking] or [s.text for s in sentences]
-        word_topic = self._word_topic(asking)
-        if not two and (word_topic or self._names_off_topic(q.asking)):
+        named, word_topic = self._off_subject(sentences, q)
+        if not two and named:
             # "Can you sign a BAA, and what does it cost?": the part the policy answers is
             # answered; a message that only asks about a price (a vendor, …) is declined.
             kept = answerable_part(parts, self._part_evidence)
