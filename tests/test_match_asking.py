@@ -139,6 +139,7 @@ def test_an_obligation_is_context_not_a_question(matcher: Matcher) -> None:
         "貴社 API サービスにつきまして、SOC 2 の報告書はございますでしょうか。",  # keigo て
         "BAA はエンタープライズ契約がないと結べないのでしょうか？",  # a condition
         "学習用のファイルもプロンプトと同様に API データとして扱われますか？",  # a comparison
+        "ファイルを削除すると、学習済みのモデルからも消えますか？",  # a verb's と, a condition
     ],
 )
 def test_these_joins_do_not_cut_a_question_in_two(matcher: Matcher, message: str) -> None:
