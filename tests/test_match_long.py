@@ -264,6 +264,8 @@ def test_follow_up_context_never_breaks(matcher: Matcher, previous: str, questio
         ("ファイルも含めて、何日保存されますか", 1),
         ("Is TLS 1.2 the minimum?", 1),
         ("微調整用のデータはそれとは別の扱いですか", 1),  # それとは: "from that", not "and"
+        ("Are prompts + outputs kept for 30 days?", 1),  # "+" between two nouns
+        ("Is the DPA signed online + where are the servers?", 2),  # "+" before a clause
     ],
 )
 def test_a_message_is_cut_into_its_questions(matcher: Matcher, message: str, halves: int) -> None:

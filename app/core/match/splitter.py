@@ -53,11 +53,11 @@ _EN_JOIN = re.compile(
     r"who|which|why|is|are|do|does|can|could|will|would|should|has|have|did)\b)",
     re.IGNORECASE,
 )
-# A bare "and" joins two questions only when a new clause follows ("…, and can we …"), not
-# two nouns ("requests and responses").
+# A bare "and" or "+" joins two questions only when a new clause follows ("…, and can we …"),
+# not two nouns ("requests and responses", "requests + responses").
 _EN_JOIN2 = re.compile(
-    r"\s*\+\s*|,\s*also\s+|,?\s+and\s+"
-    r"(?:also\s+|on top of that\s+|then\s+|separately\s*,?\s+|while i'?m at it\s*,?\s*)?"
+    r",\s*also\s+|(?:\s*\+\s*|,?\s+and\s+"
+    r"(?:also\s+|on top of that\s+|then\s+|separately\s*,?\s+|while i'?m at it\s*,?\s*)?)"
     r"(?=(?:i|i'd|i'm|we|we'd|we're|you|u|my|our|your|it|they|there|that|this|if|whether|"
     r"what|how|where|when|who|which|why|is|are|do|does|can|could|will|would|should)\b)",
     re.IGNORECASE,
