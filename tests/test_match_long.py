@@ -266,6 +266,9 @@ def test_follow_up_context_never_breaks(matcher: Matcher, previous: str, questio
         ("微調整用のデータはそれとは別の扱いですか", 1),  # それとは: "from that", not "and"
         ("Are prompts + outputs kept for 30 days?", 1),  # "+" between two nouns
         ("Is the DPA signed online + where are the servers?", 2),  # "+" before a clause
+        # A sentence that announces the question names its subject; it asks nothing itself.
+        ("DPA の件でご相談です。署名済みの PDF はもらえますか？", 1),
+        ("I have a question about the DPA, please. Can we get a signed PDF?", 1),
     ],
 )
 def test_a_message_is_cut_into_its_questions(matcher: Matcher, message: str, halves: int) -> None:

@@ -41,6 +41,15 @@ _BREAK = re.compile(
 )
 _SPACE = re.compile(r"\s+")
 _ALTERNATIVE = re.compile(r"(?:それとも|もしくは|あるいは|or)(?![a-z])")
+# A sentence that announces a question (「保持期間の件で追加質問です」, "Quick question about
+# retention") names the subject of the one that follows; it asks nothing of its own.
+_ANNOUNCES = re.compile(
+    r"(?:質問|相談|問い合わせ|問合せ|お尋ね)(?:です|があります|がございます|させてください|"
+    r"させていただきます|いたします|します)[\s。.!！]*$"
+    r"|^(?:i|we) (?:have|had|'ve got) (?:a|one|two|some|a few|few|another) (?:\w+ )?questions?"
+    r"|^(?:a |one |another )?(?:quick |short |small |follow-up |follow up )?questions? "
+    r"(?:about|on|regarding|re)\b"
+)
 # What is left of a bare request once its asking phrases are gone: politeness, not content.
 _REQUEST_REST = re.compile(
     r"(?:です|ます|ください|下さい|幸い|いただけ|頂け|たく|存じ|お願い|いたし|します|よろしく|"
@@ -204,6 +213,9 @@ class Splitter:
                 out[-1] = replace(prev, text=f"{prev.text} {norm}", raw=f"{prev.raw} {sentence}")
                 continue
             out.append(Sentence(norm, asking, sentence, self._has(self._wanting, norm)))
+        for i in range(len(out) - 1):
+            if out[i].asking and out[i + 1].asking and _ANNOUNCES.search(out[i].text):
+                out[i] = replace(out[i], asking=False)
         # "1) List the subprocessors. 2) State whether …": the items of a numbered list that
         # asks are all asked, imperatives included.
         numbered = [i for i, s in enumerate(out) if _ENUM.match(s.raw)]
