@@ -269,6 +269,13 @@ def test_follow_up_context_never_breaks(matcher: Matcher, previous: str, questio
         # A sentence that announces the question names its subject; it asks nothing itself.
         ("DPA の件でご相談です。署名済みの PDF はもらえますか？", 1),
         ("I have a question about the DPA, please. Can we get a signed PDF?", 1),
+        ("2点教えてください。保存期間は？学習に使われますか？", 2),
+        # A lead-in before a single numbered item; 「あわせて、」 starts the second question.
+        ("導入にあたり、①DPA は結べますか。②SOC 2 の報告書はありますか。", 2),
+        ("TLS は必須ですか？あわせて、SOC 2 の報告書も見たいです。", 2),
+        # A fallback asks too: 「無理なら」, "or if not".
+        ("オンプレで動かせますか、無理なら保存しない設定はできますか", 2),
+        ("Can you host it for us, or if not, can we turn off storage?", 2),
     ],
 )
 def test_a_message_is_cut_into_its_questions(matcher: Matcher, message: str, halves: int) -> None:

@@ -43,9 +43,11 @@ _SPACE = re.compile(r"\s+")
 _ALTERNATIVE = re.compile(r"(?:それとも|もしくは|あるいは|or)(?![a-z])")
 # A sentence that announces a question (「保持期間の件で追加質問です」, "Quick question about
 # retention") names the subject of the one that follows; it asks nothing of its own.
+_LEAD_IN = re.compile(r"[、,:：]\s*$")
 _ANNOUNCES = re.compile(
     r"(?:質問|相談|問い合わせ|問合せ|お尋ね)(?:です|があります|がございます|させてください|"
     r"させていただきます|いたします|します)[\s。.!！]*$"
+    r"|(?:[2-9２-９二三]|いくつか|以下の|下記の)(?:点|つ)(?:について|ほど)?(?:教えて|質問|確認|ご教示|伺)"
     r"|^(?:i|we) (?:have|had|'ve got) (?:a|one|two|some|a few|few|another) (?:\w+ )?questions?"
     r"|^(?:a |one |another )?(?:quick |short |small |follow-up |follow up )?questions? "
     r"(?:about|on|regarding|re)\b"
@@ -65,6 +67,9 @@ _EN_JOIN = re.compile(
 # A bare "and" or "+" joins two questions only when a new clause follows ("…, and can we …"),
 # not two nouns ("requests and responses", "requests + responses").
 _EN_JOIN2 = re.compile(
+    # "Can you host it for us, or if not, can we …": the fallback is a question too.
+    r",?\s+(?:or\s+|and\s+)?(?:if\s+(?:not|that'?s not possible|that is not possible)|otherwise)"
+    r"\s*,\s*|"
     r",\s*also\s+|(?:\s*\+\s*|,?\s+and\s+"
     r"(?:also\s+|on top of that\s+|then\s+|separately\s*,?\s+|while i'?m at it\s*,?\s*)?)"
     r"(?=(?:i|i'd|i'm|we|we'd|we're|you|u|my|our|your|it|they|there|that|this|if|whether|"
@@ -81,7 +86,10 @@ _JA_JOIN = re.compile(
     # that ends in て: 「質問票にて、」「API を通じて、」「ファイルも含めて、」, nor keigo's
     # 「につきまして、」「しておりまして、」.
     r"|(?<=[^\sっ])(?<!つい)(?<!とし)(?<!とっ)(?<!関し)(?<!対し)(?<!おい)(?<!よっ)(?<!たっ)"
-    r"(?<!際し)(?<!に)(?<!通し)(?<!通じ)(?<!応じ)(?<!含め)(?<!まし)て[、,])"
+    r"(?<!際し)(?<!に)(?<!通し)(?<!通じ)(?<!応じ)(?<!含め)(?<!まし)(?<!あわせ)(?<!併せ)(?<!加え)て[、,]"
+    # 「オンプレで動かせるならそれが一番ですが、無理なら…」: the fallback is a question too.
+    r"|[、,]\s*(?:(?:無理|難しい|不可|だめ|ダメ|できない)(?:なら|場合は?)|難しければ)[、,]?"
+    r")"
 )
 # 「A と B」 joins two subjects, not 「ごと」「こと」「もっと」, 「…と思う / 聞いた」 or a condition
 # (「契約がないと結べない」「使うと」).
@@ -332,8 +340,9 @@ class Splitter:
 
 def _split_joins(text: str) -> list[str]:
     marks = list(_ENUM.finditer(text))
-    if len(marks) >= 2:
-        text = text[marks[0].start() :]  # "Two quick ones: 1) … 2) …": the lead-in asks nothing
+    # "Two quick ones: 1) … 2) …", 「米国展開にあたり、①…」: the lead-in asks nothing.
+    if len(marks) >= 2 or (marks and _LEAD_IN.search(text[: marks[0].start()])):
+        text = text[marks[0].start() :]
     numbered = [p for p in _ENUM.split(text) if len(p.strip()) >= 3]
     if len(numbered) >= 2:
         return [q for p in numbered for q in _split_joins(p)]
