@@ -314,6 +314,7 @@ def main() -> None:
         "fresh10",
         "fresh11",
         "fresh12",
+        "fresh13",
         "fresh14",
         "hardneg",
     ):

@@ -42,6 +42,7 @@ SETS = {
     "fresh10": HERE / "fresh10_dev.tsv",
     "fresh11": HERE / "fresh11_dev.tsv",
     "fresh12": HERE / "fresh12_dev.tsv",
+    "fresh13": HERE / "fresh13_dev.tsv",
     "fresh14": HERE / "fresh14_dev.tsv",
     "hardneg": HERE / "hardneg_dev.tsv",
 }
