@@ -189,6 +189,9 @@ def test_a_part_clear_on_its_own_is_answered_in_a_long_message(matcher: Matcher)
         ("微調整したモデルの著作権はどちらに帰属しますか？", "output-ownership"),
         ("Is there an uptime SLA for customers with zero data retention?", "service-levels"),
         ("DPA の準拠法はどこの国の法律になりますか？", "contract-terms"),
+        ("API データの削除が済んだら削除証明を出してもらえますか？", "contract-terms"),
+        ("Were any API prompts exposed in a data breach last year?", "incidents"),
+        ("専用容量の契約に必要な最低金額は？", "pricing"),
     ],
 )
 def test_near_questions_are_declined_with_the_topic_that_redirects_them(
