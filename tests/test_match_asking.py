@@ -192,6 +192,7 @@ def test_a_part_clear_on_its_own_is_answered_in_a_long_message(matcher: Matcher)
         ("API データの削除が済んだら削除証明を出してもらえますか？", "contract-terms"),
         ("Were any API prompts exposed in a data breach last year?", "incidents"),
         ("専用容量の契約に必要な最低金額は？", "pricing"),
+        ("How many business days is the approval time for zero data retention?", "service-levels"),
     ],
 )
 def test_near_questions_are_declined_with_the_topic_that_redirects_them(
