@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "7c8334a40130d2a9d938b85e3919e7203a9fedd35f007240dde5105b24e9abb2"
-SYNTHETIC_300 = "1e42701b9579ec7f11c08bc25bb61a4941d3bbcd0730813a9600419a5b24c707"
+SHIPPED = "1a4108efd150d4f65882ce8872ad70e54995d59a3f442aba8b83dd8ce18e057c"
+SYNTHETIC_300 = "50488246ff8c7ee2021be1ef52078024c467f2ea831f3eda820c2c762cb819c4"
 
 
 def _canonical(value: Any) -> Any:

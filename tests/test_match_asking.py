@@ -117,6 +117,24 @@ def test_everyday_wordings_reach_their_entries(matcher: Matcher, question: str, 
     assert matcher.ask(question).answer_ids == (entry,)
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "2021年の夏から社内ツールで API を使っていて、設定は何も変えていませんでした。"
+        "あの頃送った文章はモデルの改善に使われてしまったんでしょうか？",
+        "22年あたりに送ってた議事録、学習されちゃった？",
+        "Our chatbot has called the API since 2021 with default settings. Could those "
+        "conversations have gone into model improvement?",
+    ],
+)
+def test_a_year_before_the_change_is_the_time_before_it(matcher: Matcher, question: str) -> None:
+    assert matcher.ask(question).answer_ids == ("policy.before-march-2023",)
+
+
+def test_a_bare_year_is_no_policy_subject(matcher: Matcher) -> None:
+    assert matcher.ask("Who won the 2022 Tour de France?").decision == "decline"
+
+
 @pytest.mark.parametrize("written", ["ゼロデータリテンション", "ゼロデータ保持", "保存ゼロ"])
 def test_zero_data_retention_in_katakana_is_the_zero_retention_concept(
     matcher: Matcher, written: str
