@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "1a4108efd150d4f65882ce8872ad70e54995d59a3f442aba8b83dd8ce18e057c"
-SYNTHETIC_300 = "50488246ff8c7ee2021be1ef52078024c467f2ea831f3eda820c2c762cb819c4"
+SHIPPED = "ed14ff31bd243b5df5befdd75b178a5a8b7aafd79e5103a6a0020ece287f553d"
+SYNTHETIC_300 = "012d85a912fd2a962fa7899c8f7331211e05bbae929c894b47af7ff8399d1edb"
 
 
 def _canonical(value: Any) -> Any:
