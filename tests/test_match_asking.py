@@ -307,6 +307,19 @@ def test_a_half_that_points_back_asks_about_the_same_thing(matcher: Matcher, mes
 
 
 @pytest.mark.parametrize(
+    "message",
+    [
+        "「API データ」の範囲を教えてください。アップロードした学習用ファイルも含まれますか？",
+        "What exactly counts as API data? Does that include the files we upload for fine-tuning?",
+    ],
+)
+def test_a_half_asking_what_the_subject_includes_is_no_question_of_its_own(
+    matcher: Matcher, message: str
+) -> None:
+    assert matcher.ask(message).answer_ids == ("policy.api-data-definition",)
+
+
+@pytest.mark.parametrize(
     ("question", "entry"),
     [
         ("30日で消えるってほんと？", "policy.retention-30-days"),

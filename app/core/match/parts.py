@@ -33,6 +33,11 @@ PART_STRONG = 0.9
 # A half that points back at the other ("after that", 「当該データ」「同様に」) asks more about
 # the same thing: no question of its own.
 _BACK_REF = re.compile(r"\bafter that\b|\bthe same\b|当該|同様|その後", re.IGNORECASE)
+# A later half asking what the first one's subject takes in (「ファイルも含まれますか」,
+# "does that include files?") asks how far that subject reaches: no question of its own.
+_INCLUDES = re.compile(
+    r"も(?:含|ふく)ま|も(?:含|ふく)む|も(?:入|はい)[るり]|\binclude[sd]?\b", re.IGNORECASE
+)
 
 
 def two_questions(
@@ -84,7 +89,9 @@ def two_questions(
             continue
         if top.score < WEAK_HALF and top.signals[4] < HALF_COS:
             continue
-        if top.id != lead.id and _BACK_REF.search(part):
+        if top.id != lead.id and (
+            _BACK_REF.search(part) or (part is not parts[0] and _INCLUDES.search(part))
+        ):
             continue
         if top.id not in {c.id for c in found} and (top.id in near or top.score >= PART_STRONG):
             found.append(top)
