@@ -102,7 +102,10 @@ def test_soshite_joins_two_questions(matcher: Matcher) -> None:
             "policy.no-training-by-default",
         ),
         ("ログってどんくらい残るの？", "policy.retention-30-days"),
-        ("30日経ったら、送ったプロンプトは自動的に削除されるんですよね？", "policy.retention-30-days"),
+        (
+            "30日経ったら、送ったプロンプトは自動的に削除されるんですよね？",
+            "policy.retention-30-days",
+        ),
         (
             "うちのデータ、学習に使っていいよって伝えたいんだけどどうすれば？",
             "policy.opt-in-sharing",
