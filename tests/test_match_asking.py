@@ -45,6 +45,9 @@ def test_a_request_that_names_its_subject_keeps_the_need_as_context(matcher: Mat
             "Where do you list your subprocessors? Also, who else holds our stuff?",
             "faq.data-storage-location",
         ),
+        # A weak half on a word or two that names no concept of the knowledge.
+        ("BAA って結べます？API でも sign できる？", "faq.hipaa"),
+        ("We're a dental group. Do you offer a BAA, and what do we need to qualify?", "faq.hipaa"),
     ],
 )
 def test_a_half_that_only_leans_on_the_other_is_not_a_second_question(

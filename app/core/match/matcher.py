@@ -198,7 +198,8 @@ class Matcher:
                 ranked[0], ranked[1] = second, ranked[0]
         out = [Candidate(c.id, round(c.score, 3), c.matched, c.signals) for c, _d in ranked]
         oos_id = idx.ids[oos][4:] if oos is not None else None
-        return Evidence(out[:limit], oos_id, oos_score, scores[ranked[0][1]])
+        concepts = sum(1 for f in weights if f[0] == "c")
+        return Evidence(out[:limit], oos_id, oos_score, scores[ranked[0][1]], concepts)
 
     def _part_evidence(self, part: str) -> Evidence | None:
         """One part's ranking, or None when the part names an out-of-scope topic's subject."""

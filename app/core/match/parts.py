@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 
 from app.core.match import model_params
-from app.core.match.decision import topic_over_entry
+from app.core.match.decision import FEATURES, topic_over_entry
 from app.core.match.result import Candidate, Evidence
 from app.core.match.splitter import Sentence, Splitter
 
@@ -23,6 +23,8 @@ TWO_AT_LEAD = 0.35  # a half naming the whole message's clear lead
 TWO_MARGIN = 0.05
 TWO_AT_CLEAR = 0.15  # a half this likely, leading its runner-up by TWO_LEAD_RATIO, is a question
 TWO_LEAD_RATIO = 2.0
+_EVIDENCE = FEATURES.index("evidence")
+WEAK_EVIDENCE = 2.5  # log(1 + BM25F): below it a half holds a word or two of an entry's
 LONG_MESSAGE = 160  # characters of kept text
 # A half this weak needs an example question it comes near (cosine) to be a question of its
 # own: "What conditions apply?" after a zero-retention question leans on it.
@@ -80,6 +82,10 @@ def two_questions(
             and lead.score >= model_params.CLARIFY_AT
         )
         if ev.oos_score >= ev.top_score or (top.score < floor and not clear):
+            continue
+        if top.score < floor and top.signals[_EVIDENCE] < WEAK_EVIDENCE and not ev.concepts:
+            # Clear but weak, on a word or two that name no concept: "what are the eligibility
+            # conditions?" after a BAA question asks about the BAA.
             continue
         if top.score - runner_up < TWO_MARGIN:
             continue  # the half fits two entries alike: it is not a question of its own

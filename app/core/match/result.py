@@ -58,6 +58,7 @@ class Evidence:
     oos_id: str | None  # best out-of-scope topic, if it scored at all
     oos_score: float
     top_score: float  # BM25F score of the best entry
+    concepts: int = 0  # how many concepts of the knowledge (synonym groups) the text names
 
 
 def detect_language(text: str) -> str:
