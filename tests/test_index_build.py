@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "ed14ff31bd243b5df5befdd75b178a5a8b7aafd79e5103a6a0020ece287f553d"
-SYNTHETIC_300 = "012d85a912fd2a962fa7899c8f7331211e05bbae929c894b47af7ff8399d1edb"
+SHIPPED = "3dc03b27d79d0d783448c6e71393c94b8108b277ab322aecb119aaefb88fb4c0"
+SYNTHETIC_300 = "349d99b5a320b859bc6b6c3f721360ddf6c1caf4f47622a9577294576f24debb"
 
 
 def _canonical(value: Any) -> Any:

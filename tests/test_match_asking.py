@@ -105,6 +105,7 @@ def test_soshite_joins_two_questions(matcher: Matcher) -> None:
             "policy.no-training-by-default",
         ),
         ("ログってどんくらい残るの？", "policy.retention-30-days"),
+        ("Is our API traffic used for training?", "policy.no-training-by-default"),
         (
             "30日経ったら、送ったプロンプトは自動的に削除されるんですよね？",
             "policy.retention-30-days",
