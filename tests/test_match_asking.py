@@ -58,6 +58,29 @@ def test_a_half_that_only_leans_on_the_other_is_not_a_second_question(
     assert result.answer_ids == (entry,)
 
 
+@pytest.mark.parametrize(
+    ("message", "entries"),
+    [
+        (
+            "Two quick questions: is our API traffic used to train models, and how many days "
+            "is it kept?",
+            {"policy.no-training-by-default", "policy.retention-30-days"},
+        ),
+        # Long, but it says it asks two things.
+        (
+            "Hello, our compliance team asked me to confirm two points before we sign off on "
+            "the integration with our claims platform: how many days prompts stay on your "
+            "servers, and which of your staff or contractors are able to look at them.",
+            {"policy.retention-30-days", "policy.abuse-review-access"},
+        ),
+    ],
+)
+def test_a_message_that_counts_its_questions_gets_both_answered(
+    matcher: Matcher, message: str, entries: set[str]
+) -> None:
+    assert set(matcher.ask(message).answer_ids) == entries
+
+
 def test_a_short_second_question_with_its_own_subject_still_counts(matcher: Matcher) -> None:
     result = matcher.ask("Do you train on API data, and how long do you keep it?")
     assert result.answer_ids == ("policy.no-training-by-default", "policy.retention-30-days")

@@ -56,7 +56,10 @@ def two_questions(
     alone; `cands` is the whole message's ranking."""
     if len(parts) < 2:
         return ()
-    long = sum(len(s.text) for s in sentences) > LONG_MESSAGE
+    # A long message mostly elaborates one question, unless it says it asks two ("two things:").
+    long = sum(len(s.text) for s in sentences) > LONG_MESSAGE and not splitter.announces_two(
+        sentences
+    )
     near = {c.id for c in cands if c.score >= (SECOND_AT if long else SECOND_AT_SHORT)}
     found: list[Candidate] = []
     lead = cands[0]

@@ -44,6 +44,18 @@ _ALTERNATIVE = re.compile(r"(?:それとも|もしくは|あるいは|or)(?![a-z
 # A sentence that announces a question (「保持期間の件で追加質問です」, "Quick question about
 # retention") names the subject of the one that follows; it asks nothing of its own.
 _LEAD_IN = re.compile(r"[、,:：]\s*$")
+_TWO = re.compile(
+    r"(?<![a-z])(?:two|2)\s+(?:quick\s+|short\s+|small\s+)?(?:things|questions|facts|points|items)\b"
+    r"|[2２二]点|ふたつ質問|二つ質問|2つ質問",
+    re.IGNORECASE,
+)
+_COUNTED_LEAD = re.compile(
+    r"[^:：?？]{0,60}?(?<![a-z])(?:two|three|2|3|a couple of|couple of|a few)\s+"
+    r"(?:quick\s+|short\s+|small\s+)?(?:things|questions|facts|points|items|ones|qs)\b"
+    r"[^:：?？]*[:：]\s*"
+    r"|[^:：?？。]{0,40}?[2-3２-３二三]点[^:：?？。]*[:：]\s*",
+    re.IGNORECASE,
+)
 _ANNOUNCES = re.compile(
     r"(?:質問|相談|問い合わせ|問合せ|お尋ね)(?:です|があります|がございます|させてください|"
     r"させていただきます|いたします|します)[\s。.!！]*$"
@@ -257,6 +269,11 @@ class Splitter:
             or _JA_QUESTION_WORD.search(norm)
         )
 
+    @staticmethod
+    def announces_two(sentences: list[Sentence]) -> bool:
+        """Whether the message says it asks two things ("two quick questions:", 「2点」)."""
+        return any(_TWO.search(s.raw) for s in sentences)
+
     def contact_only(self, piece: str) -> bool:
         """A part that only asks whom to contact ("who do we contact?", 「問い合わせ先はどこ？」):
         the answer to the rest of the message says that, where there is someone to contact."""
@@ -340,6 +357,9 @@ class Splitter:
 
 
 def _split_joins(text: str) -> list[str]:
+    lead = _COUNTED_LEAD.match(text)
+    if lead and len(text) - lead.end() >= 10:
+        text = text[lead.end() :]  # "Two things: …": the count asks nothing
     marks = list(_ENUM.finditer(text))
     # "Two quick ones: 1) … 2) …", 「米国展開にあたり、①…」: the lead-in asks nothing.
     if len(marks) >= 2 or (marks and _LEAD_IN.search(text[: marks[0].start()])):
