@@ -242,6 +242,9 @@ def test_a_part_clear_on_its_own_is_answered_in_a_long_message(matcher: Matcher)
         ("Were any API prompts exposed in a data breach last year?", "incidents"),
         ("専用容量の契約に必要な最低金額は？", "pricing"),
         ("How many business days is the approval time for zero data retention?", "service-levels"),
+        ("Is there a storage quota for the files we upload for fine-tuning?", "rate-limits"),
+        ("DPA の日本語バージョンはもらえますか？", "contract-terms"),
+        ("不正利用の調査で社員がデータを見たときのアクセスログはもらえる？", "security-other"),
     ],
 )
 def test_near_questions_are_declined_with_the_topic_that_redirects_them(
