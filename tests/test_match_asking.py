@@ -244,6 +244,8 @@ def test_a_part_clear_on_its_own_is_answered_in_a_long_message(matcher: Matcher)
         ("How many business days is the approval time for zero data retention?", "service-levels"),
         ("Is there a storage quota for the files we upload for fine-tuning?", "rate-limits"),
         ("DPA の日本語バージョンはもらえますか？", "contract-terms"),
+        ("30日間保持されているプロンプトをこちらでエクスポートできますか？", "account-access"),
+        ("保持期間を1年に延ばしてもらえませんか？", "contract-terms"),
         ("不正利用の調査で社員がデータを見たときのアクセスログはもらえる？", "security-other"),
     ],
 )
