@@ -246,6 +246,9 @@ def test_a_part_clear_on_its_own_is_answered_in_a_long_message(matcher: Matcher)
         ("DPA の日本語バージョンはもらえますか？", "contract-terms"),
         ("30日間保持されているプロンプトをこちらでエクスポートできますか？", "account-access"),
         ("保持期間を1年に延ばしてもらえませんか？", "contract-terms"),
+        # The policy says TLS, not which version.
+        ("Which TLS version does the API require, 1.2 or 1.3?", "security-other"),
+        ("API の TLS のバージョンは何ですか？", "security-other"),
         ("不正利用の調査で社員がデータを見たときのアクセスログはもらえる？", "security-other"),
     ],
 )
