@@ -408,6 +408,13 @@ def test_beside_a_price_the_part_the_policy_answers_is_answered(
     assert matcher.ask(message).answer_ids == (entry,)
 
 
+def test_a_bare_and_between_two_nouns_leaves_no_part_to_answer(matcher: Matcher) -> None:
+    # "the staff and contractors who …" is one subject, not a second question.
+    message = "Do you run background checks on the staff and contractors who read flagged API data?"
+    result = matcher.ask(message)
+    assert (result.decision, result.out_of_scope) == ("decline", "security-other")
+
+
 def test_check_names_the_topic_and_field_of_bad_topic_words(kb_copy: Path) -> None:
     path = kb_copy / "out_of_scope.toml"
     text = path.read_text(encoding="utf-8")

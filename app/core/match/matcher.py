@@ -367,7 +367,7 @@ class Matcher:
         if not two and named:
             # "Can you sign a BAA, and what does it cost?": the part the policy answers is
             # answered; a message that only asks about a price (a vendor, …) is declined.
-            kept = answerable_part(parts, self._part_evidence)
+            kept = answerable_part(parts, loose, self._part_evidence)
             if kept is None:
                 return self._decline(query, lang, ev, cands, topic=True, topic_id=word_topic)
             return self._answer(query, lang, cands, kept)

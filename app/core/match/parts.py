@@ -108,11 +108,13 @@ def two_questions(
 
 
 def answerable_part(
-    parts: list[str], evidence: Callable[[str], Evidence | None]
+    parts: list[str], loose: bool, evidence: Callable[[str], Evidence | None]
 ) -> Candidate | None:
     """Beside a part about a price (another vendor, …): the entry of another part, if one
-    answers it. `evidence` is None for a part that names such a subject."""
-    for part in parts if len(parts) > 1 else ():
+    answers it. `evidence` is None for a part that names such a subject. Parts cut at a bare
+    "and" (`loose`) may be two nouns of one question ("checks on the employees and
+    contractors who review …"): no part of theirs is a question of its own."""
+    for part in parts if len(parts) > 1 and not loose else ():
         ev = evidence(part)
         top = ev.candidates[0] if ev and ev.candidates else None
         if top and top.score >= model_params.ANSWER_AT and not topic_over_entry(top, ev):
