@@ -249,6 +249,9 @@ def test_a_part_clear_on_its_own_is_answered_in_a_long_message(matcher: Matcher)
         # The policy says TLS, not which version.
         ("Which TLS version does the API require, 1.2 or 1.3?", "security-other"),
         ("API の TLS のバージョンは何ですか？", "security-other"),
+        # Future plans: a topic known by its words alone.
+        ("東京にデータセンターを開設予定はありますか？", "roadmap"),
+        ("Are there plans to get a SOC 2 Type 2 report?", "roadmap"),
         ("不正利用の調査で社員がデータを見たときのアクセスログはもらえる？", "security-other"),
     ],
 )
@@ -430,3 +433,24 @@ def test_check_names_the_topic_and_field_of_bad_topic_words(kb_copy: Path) -> No
     found = "\n".join(str(p) for p in check_knowledge(kb_copy)[1])
     assert "pricing: words[1]: is empty" in found
     assert "pricing: words: lists '料金' twice" in found
+
+
+def test_a_topic_known_by_its_words_needs_no_examples(kb_copy: Path) -> None:
+    path = kb_copy / "out_of_scope.toml"
+    topic = (
+        '\n[[topic]]\nid = "plain"\n{words}'
+        '[topic.ja]\ntitle = "題"\nredirect = "案内。"\n'
+        '[topic.en]\ntitle = "Title"\nredirect = "Redirect."\n'
+    )
+    original = path.read_text(encoding="utf-8")
+    path.write_text(original + topic.format(words='words = ["かくれんぼ"]\n'), encoding="utf-8")
+    kb, problems = check_knowledge(kb_copy)
+    assert problems == [] and kb is not None
+    matcher = Matcher(kb, use_cache=False)
+    assert "oos:plain" not in matcher.index.ids  # no statistics of the ranking change
+    result = matcher.ask("ファイルの保存はかくれんぼ方式ですか？")
+    assert (result.decision, result.out_of_scope) == ("decline", "plain")
+    # Without words, a topic still needs its example questions.
+    path.write_text(original + topic.format(words=""), encoding="utf-8")
+    found = "\n".join(str(p) for p in check_knowledge(kb_copy)[1])
+    assert "plain: ja.questions: must be a list of strings" in found

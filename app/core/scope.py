@@ -91,13 +91,15 @@ def load_out_of_scope(root: Path, read: Any, add_problem: Any) -> dict[str, OutO
         tid = _str(raw, "id", add)
         if tid and not TOPIC_ID.match(tid):
             add("id", f"{tid!r} must be lower case letters, digits and '-'")
-        texts = [_scope_text(raw.get(lang), lang, add) for lang in LANGS]
+        words = _words(raw, add)
+        # A topic its words define needs no example questions.
+        texts = [_scope_text(raw.get(lang), lang, add, not words) for lang in LANGS]
         if not tid:
             continue
         if tid in topics:
             add("id", "duplicate topic id")
             continue
-        topics[tid] = OutOfScopeTopic(tid, texts[0], texts[1], _words(raw, add))
+        topics[tid] = OutOfScopeTopic(tid, texts[0], texts[1], words)
     return topics
 
 
@@ -121,7 +123,7 @@ def _strings(value: Any, key: str, add: Any) -> tuple[str, ...] | None:
     return tuple(v for v in value if v.strip())
 
 
-def _scope_text(raw: Any, lang: str, add: Any) -> ScopeText:
+def _scope_text(raw: Any, lang: str, add: Any, need_questions: bool = True) -> ScopeText:
     if not isinstance(raw, dict):
         add(lang, "missing" if raw is None else "must be a table")
         return ScopeText("", "", ())
@@ -133,10 +135,12 @@ def _scope_text(raw: Any, lang: str, add: Any) -> ScopeText:
     title = _str(raw, "title", add_lang)
     redirect = _str(raw, "redirect", add_lang)
     raw_questions = raw.get("questions")
+    if raw_questions is None and not need_questions:
+        return ScopeText(title, redirect, ())
     questions = _strings(raw_questions, "questions", add_lang)
     if questions is None:
         return ScopeText(title, redirect, ())
-    if len(raw_questions) < MIN_TOPIC_QUESTIONS:
+    if need_questions and len(raw_questions) < MIN_TOPIC_QUESTIONS:
         add_lang("questions", f"has {len(raw_questions)} examples; needs {MIN_TOPIC_QUESTIONS}")
     return ScopeText(title, redirect, questions)
 

@@ -50,6 +50,8 @@ def doc_fields(kb: KnowledgeBase) -> tuple[list[str], int, list[dict[str, list[s
         )
     n_entries = len(ids)
     for t in kb.out_of_scope.values():
+        if not (t.ja.questions or t.en.questions):
+            continue  # known by its words alone; kept out of the ranking and its statistics
         ids.append("oos:" + t.id)
         fields.append(
             {"title": [t.ja.title, t.en.title], "examples": [*t.ja.questions, *t.en.questions]}
