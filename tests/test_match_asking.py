@@ -252,6 +252,10 @@ def test_a_part_clear_on_its_own_is_answered_in_a_long_message(matcher: Matcher)
         # Future plans: a topic known by its words alone.
         ("東京にデータセンターを開設予定はありますか？", "roadmap"),
         ("Are there plans to get a SOC 2 Type 2 report?", "roadmap"),
+        ("SOC 2 の監査範囲にファイルの保存は入っていますか？", "security-other"),
+        ("送ったリクエストの IP アドレスも 30 日保存されますか？", "security-other"),
+        ("微調整したモデルを別の組織に移せますか？", "account-access"),
+        ("ユーザーから開示請求が来たら OpenAI に頼めますか？", "own-compliance"),
         ("不正利用の調査で社員がデータを見たときのアクセスログはもらえる？", "security-other"),
     ],
 )

@@ -420,6 +420,10 @@ class Matcher:
         topic_id: str | None = None,
     ) -> Result:
         confidence = cands[0].score if cands else 0.0
+        if topic_id is None and ev.oos_id is not None:
+            # A topic the message names by its words redirects better than the nearest one
+            # (「開示請求」 is no billing question for holding 請求).
+            topic_id = self._word_topic([normalise_keep_script(query)])
         if topic_id:
             ev = dataclasses.replace(ev, oos_id=topic_id)
         if ev.oos_id is not None and (
