@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "3dc03b27d79d0d783448c6e71393c94b8108b277ab322aecb119aaefb88fb4c0"
-SYNTHETIC_300 = "349d99b5a320b859bc6b6c3f721360ddf6c1caf4f47622a9577294576f24debb"
+SHIPPED = "64d426631e2769066c703061f8593a4555525c1b17710caa6541179a8f0debb2"
+SYNTHETIC_300 = "30cf486887f1be65c3da8886ed7f8af4db4c974a73c2030045b53acb54e6d88a"
 
 
 def _canonical(value: Any) -> Any:

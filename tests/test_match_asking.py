@@ -129,6 +129,8 @@ def test_soshite_joins_two_questions(matcher: Matcher) -> None:
         ),
         ("ログってどんくらい残るの？", "policy.retention-30-days"),
         ("Is our API traffic used for training?", "policy.no-training-by-default"),
+        ("API で送った文章って AI のべんきょうに使われる？", "policy.no-training-by-default"),
+        ("Could we run the model in our own data centre?", "faq.self-hosting"),
         (
             "30日経ったら、送ったプロンプトは自動的に削除されるんですよね？",
             "policy.retention-30-days",
