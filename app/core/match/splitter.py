@@ -67,6 +67,7 @@ _ANNOUNCES = re.compile(
 # What is left of a bare request once its asking phrases are gone: politeness, not content.
 _REQUEST_REST = re.compile(
     r"(?:です|ます|ください|下さい|幸い|いただけ|頂け|たく|存じ|お願い|いたし|します|よろしく|"
+    r"あわせて|併せて|合わせて|"
     r"\bme\b|\bus\b|\bthanks?\b|\bthank you\b|[、。,.!?！？\s])+"
 )
 # Two questions in one sentence: split before a conjunction that starts a new question.
@@ -253,6 +254,8 @@ class Splitter:
 
     def _halves(self, raw: str) -> list[str]:
         pieces = [p for p in _split_joins(raw) if len(p.strip()) >= 3]
+        # 「…があれば、あわせてお伺いしたく存じます」: a piece that only asks is no question.
+        pieces = [p for p in pieces if not self._request_only(normalise_keep_script(p))] or [raw]
         return [raw] if any(self._states(p) for p in pieces[:-1]) else pieces
 
     def _states(self, piece: str) -> bool:
