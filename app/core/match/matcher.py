@@ -15,7 +15,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import heapq
 import math
 from collections import defaultdict
@@ -27,10 +26,19 @@ from app.core.knowledge import KnowledgeBase
 from app.core.match import cache, decision, model_params
 from app.core.match.analyzer import Analyzer
 from app.core.match.decision import off_topic_lookalike, topic_over_entry, vague
+from app.core.match.followup import follow_up
 from app.core.match.index import K1, Index, build
 from app.core.match.offtopic import TopicWords
 from app.core.match.parts import answerable_part, two_questions
-from app.core.match.result import Candidate, Evidence, Result, detect_language
+from app.core.match.result import (
+    MAX_SUGGESTIONS,
+    Candidate,
+    Evidence,
+    Result,
+    answered,
+    declined,
+    detect_language,
+)
 from app.core.match.splitter import Sentence, Splitter, kept_text
 from app.core.match.text import MAX_QUERY_CHARS, normalise_keep_script
 
@@ -38,13 +46,10 @@ CONTEXT_WEIGHT = 0.7  # a sentence that does not ask, beside one that does
 SHORTLIST = 8
 # With thousands of entries, skip the postings of low-weight words shared by most of them.
 MAX_POSTING = 2000
-MAX_SUGGESTIONS = 3
 NEAREST_MIX = 0.2
 EXAMPLE_AS_WRITTEN = 0.95  # rapidfuzz ratio of the question to an example of the entry
 EXAMPLE_LEAD = 0.3  # its cosine lead over the best other entry's nearest example
 EXAMPLE_P = 0.9
-# A follow-up's own best entry at this likelihood names its subject (「じゃあファイルの方は？」).
-OWN_SUBJECT = 0.05
 # An entry whose defining concept the question lacks gives way to a runner-up this close.
 SWAP_AT = 0.5
 
@@ -292,47 +297,11 @@ class Matcher:
         result = self._ask(query)
         if previous is None or previous not in self.kb.entries or result.decision == "answer":
             return result
-        if result.reason in ("empty", "no_content"):
-            return result
-        # The follow-up's own best entry, when its own words point somewhere ("and is it used
-        # for training?" after the retention answer): context may settle it, never replace it.
-        own = result.candidates[0] if result.candidates else None
-        own_id = own.id if own is not None and own.score >= OWN_SUBJECT else None
-        if result.reason == "out_of_scope_topic" and (
-            own_id is None or self._off_subject(self.splitter.split(query))[0]
-        ):
-            # "and the price?", 「DPA の締結に費用は？」: off-topic on its own words, context or not
-            return result
-        entry = self.kb.entries[previous]
-        again = self._ask(f"{query}\n{entry.text(result.lang).title}")
-        # Only the previous subject or an entry it names as related: context must not wander.
-        allowed = {previous, *entry.related}
-        if own_id is not None:
-            # The context sentence is no question of its own: the answer is the follow-up's own
-            # entry, when read with the context it is plausible.
-            found = next((c for c in again.candidates if c.id == own_id), None)
-            if own_id not in allowed or found is None or found.score < model_params.CLARIFY_AT:
-                return result
-        elif again.decision == "answer" and set(again.answer_ids) <= allowed:
-            found = again.answered_as(again.answer_ids[0])
-        else:
-            return result
-        if found is None:
-            return result
-        # "Why" names only words the customer wrote, not the context sentence's.
-        found = dataclasses.replace(
-            found, matched=tuple(w for w in found.matched if w.casefold() in query.casefold())
-        )
-        return dataclasses.replace(
-            again,
-            query=query,
-            decision="answer",
-            confidence=found.score,
-            answer_ids=(found.id,),
-            answered=(found,),
-            suggestions=(),
-            reason="follow_up",
-            context=previous,
+        return follow_up(
+            result,
+            self.kb.entries[previous],
+            self._ask,
+            lambda text: self._off_subject(self.splitter.split(text))[0],
         )
 
     def _ask(self, query: str) -> Result:
@@ -370,7 +339,7 @@ class Matcher:
             kept = answerable_part(parts, loose, self._part_evidence)
             if kept is None:
                 return self._decline(query, lang, ev, cands, topic=True, topic_id=word_topic)
-            return self._answer(query, lang, cands, kept)
+            return answered(query, lang, cands, kept)
         if two:
             return Result(
                 query,
@@ -384,7 +353,7 @@ class Matcher:
                 answered=two,
             )
         if top.score >= model_params.ANSWER_AT:
-            return self._answer(query, lang, cands, top)
+            return answered(query, lang, cands, top)
         plausible = [c.id for c in cands if c.score >= model_params.CLARIFY_AT]
         reason = "close_candidates"
         if len(plausible) < 2 and len(cands) >= 2 and vague(top):
@@ -395,21 +364,6 @@ class Matcher:
             return Result(query, lang, "clarify", top.score, cands, suggestions, reason=reason)
         return self._decline(query, lang, ev, cands)
 
-    def _answer(
-        self, query: str, lang: str, cands: tuple[Candidate, ...], top: Candidate
-    ) -> Result:
-        return Result(
-            query,
-            lang,
-            "answer",
-            top.score,
-            cands,
-            (),
-            answer_ids=(top.id,),
-            reason="clear_lead",
-            answered=(top,),
-        )
-
     def _decline(
         self,
         query: str,
@@ -419,26 +373,8 @@ class Matcher:
         topic: bool = False,
         topic_id: str | None = None,
     ) -> Result:
-        confidence = cands[0].score if cands else 0.0
         if topic_id is None and ev.oos_id is not None:
             # A topic the message names by its words redirects better than the nearest one
             # (「開示請求」 is no billing question for holding 請求).
             topic_id = self._word_topic([normalise_keep_script(query)])
-        if topic_id:
-            ev = dataclasses.replace(ev, oos_id=topic_id)
-        if ev.oos_id is not None and (
-            topic or (ev.oos_score >= ev.top_score * 0.8 and ev.oos_score > 1.0)
-        ):
-            return Result(
-                query,
-                lang,
-                "decline",
-                confidence,
-                cands,
-                (),
-                reason="out_of_scope_topic",
-                out_of_scope=ev.oos_id,
-            )
-        suggestions = tuple(c.id for c in cands[:MAX_SUGGESTIONS])
-        reason = "no_evidence" if not cands or cands[0].signals[1] < 1.0 else "low_confidence"
-        return Result(query, lang, "decline", confidence, cands, suggestions, reason=reason)
+        return declined(query, lang, ev, cands, topic, topic_id)

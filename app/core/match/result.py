@@ -3,6 +3,7 @@ face reads (CLI, TUI, web) without importing the matcher's machinery."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -64,3 +65,53 @@ class Evidence:
 def detect_language(text: str) -> str:
     """Japanese when the question has any kana or kanji, else English."""
     return "ja" if any(is_japanese(ch) or "\uff66" <= ch <= "\uff9f" for ch in text) else "en"
+
+
+MAX_SUGGESTIONS = 3
+
+
+def answered(query: str, lang: str, cands: tuple[Candidate, ...], top: Candidate) -> Result:
+    """One entry answers the question."""
+    return Result(
+        query,
+        lang,
+        "answer",
+        top.score,
+        cands,
+        (),
+        answer_ids=(top.id,),
+        reason="clear_lead",
+        answered=(top,),
+    )
+
+
+def declined(
+    query: str,
+    lang: str,
+    ev: Evidence,
+    cands: tuple[Candidate, ...],
+    topic: bool = False,
+    topic_id: str | None = None,
+) -> Result:
+    """No entry answers: with an out-of-scope topic's redirect when `topic` (or the topic's
+    evidence is near the best entry's), else with the best entries as suggestions.
+    `topic_id` replaces the topic the ranking found."""
+    confidence = cands[0].score if cands else 0.0
+    if topic_id:
+        ev = dataclasses.replace(ev, oos_id=topic_id)
+    if ev.oos_id is not None and (
+        topic or (ev.oos_score >= ev.top_score * 0.8 and ev.oos_score > 1.0)
+    ):
+        return Result(
+            query,
+            lang,
+            "decline",
+            confidence,
+            cands,
+            (),
+            reason="out_of_scope_topic",
+            out_of_scope=ev.oos_id,
+        )
+    suggestions = tuple(c.id for c in cands[:MAX_SUGGESTIONS])
+    reason = "no_evidence" if not cands or cands[0].signals[1] < 1.0 else "low_confidence"
+    return Result(query, lang, "decline", confidence, cands, suggestions, reason=reason)
