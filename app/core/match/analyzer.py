@@ -105,15 +105,15 @@ class Analyzer:
                     self.concept_of[form] = canon
         bp = {fold(normalise_keep_script(p)) for p in boilerplate}
         self._sources = (
-            _alternation_source(self.concept_of),
-            _alternation_source(bp),
-            _alternation_source(self.reading_of),
+            alternation_source(self.concept_of),
+            alternation_source(bp),
+            alternation_source(self.reading_of),
         )
         # The index build scans every text of the knowledge with these two: the same patterns,
         # guarded so that most positions fail one character-class test instead of trying each
         # term's first character in turn. The saved state keeps the plain sources (`_compile`).
-        self._concepts = _compiled(_alternation_source(self.concept_of, guard=True))
-        self._boilerplate = _compiled(_alternation_source(bp, guard=True))
+        self._concepts = _compiled(alternation_source(self.concept_of, guard=True))
+        self._boilerplate = _compiled(alternation_source(bp, guard=True))
         self._readings: re.Pattern[str] | None = None  # compiled at the first kana question
         # Boilerplate words are known words: never "corrected" into a policy term.
         self.stopwords = {w for p in bp for w in _ASCII_WORD.findall(p)}
@@ -378,7 +378,7 @@ def _compiled(source: str) -> re.Pattern[str] | None:
     return re.compile(source) if source else None
 
 
-def _alternation_source(terms: Iterable[str], guard: bool = False) -> str:
+def alternation_source(terms: Iterable[str], guard: bool = False) -> str:
     """One regex for many terms, built as a trie so it stays fast with hundreds of terms.
 
     Japanese terms match anywhere; ASCII terms match whole words only. Japanese terms come

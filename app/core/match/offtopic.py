@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from app.core.match.analyzer import alternation_source
 from app.core.match.text import normalise_keep_script
 from app.core.scope import OutOfScopeTopic
 
@@ -24,12 +25,10 @@ class TopicWords:
         if not self._topic:
             return None
         if self._pattern is None:
-            words = sorted(self._topic, key=len, reverse=True)
-            self._pattern = re.compile(
-                "|".join(
-                    rf"(?<![a-z0-9]){re.escape(w)}(?![a-z0-9])" if w.isascii() else re.escape(w)
-                    for w in words
-                )
-            )
+            # As a trie: hundreds of words compile in a third of the time of a plain "a|b|…".
+            self._pattern = re.compile(alternation_source(self._topic))
         m = self._pattern.search(text)
-        return self._topic[m.group()] if m else None
+        if m is None:
+            return None
+        word = m.group()
+        return self._topic.get(word) or self._topic[word[:-1]]  # the trie's optional plural s
