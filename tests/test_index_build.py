@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "64d426631e2769066c703061f8593a4555525c1b17710caa6541179a8f0debb2"
-SYNTHETIC_300 = "30cf486887f1be65c3da8886ed7f8af4db4c974a73c2030045b53acb54e6d88a"
+SHIPPED = "ab0989f4196d2068525a5c3a6a6375a15094138e6fabb02d28d8702874b3d19b"
+SYNTHETIC_300 = "f045d7914e9f21bf801df59f41b9c71fa24021c89dd001e2a3679049cd695713"
 
 
 def _canonical(value: Any) -> Any:
