@@ -17,6 +17,7 @@ from rapidfuzz import fuzz, process
 
 from app.core.match import slips
 from app.core.match.lexicon import is_word
+from app.core.match.patterns import alternation_source
 from app.core.match.text import (
     MAX_QUERY_CHARS,
     fold_kana,
@@ -376,49 +377,3 @@ RUN_CACHE_SIZE = 200_000
 
 def _compiled(source: str) -> re.Pattern[str] | None:
     return re.compile(source) if source else None
-
-
-def alternation_source(terms: Iterable[str], guard: bool = False) -> str:
-    """One regex for many terms, built as a trie so it stays fast with hundreds of terms.
-
-    Japanese terms match anywhere; ASCII terms match whole words only. Japanese terms come
-    first so "apiデータ" wins over "api" at the same place; within a trie longer wins.
-    `guard` puts a lookahead for the terms' first characters in front of each trie: the same
-    matches, found faster in long texts.
-    """
-    terms = {t for t in terms if t}
-    japanese = {t for t in terms if not t.isascii()}
-    ascii_ = {t for t in terms if t.isascii()}
-    parts = []
-    if japanese:
-        parts.append(_first_chars(japanese, guard) + _trie(japanese))
-    if ascii_:
-        # An optional plural "s" spares the synonym table every plural of a phrase.
-        trie = _first_chars(ascii_, guard) + _trie(ascii_)
-        parts.append(rf"(?<![a-z0-9]){trie}s?(?![a-z0-9])")
-    return "|".join(parts)
-
-
-def _first_chars(terms: set[str], guard: bool) -> str:
-    if not guard:
-        return ""
-    return "(?=[" + "".join(re.escape(ch) for ch in sorted({t[0] for t in terms})) + "])"
-
-
-def _trie(terms: set[str]) -> str:
-    root: dict[str, dict] = {}
-    for term in terms:
-        node = root
-        for ch in term:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def build(node: dict[str, dict]) -> str:
-        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        # Greedy optional: the longer term is tried first, the shorter one still matches.
-        return f"(?:{body})?" if "" in node else body
-
-    return build(root)

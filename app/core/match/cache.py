@@ -24,7 +24,15 @@ except ImportError:  # pragma: no cover - other Python builds
     from hashlib import blake2b
 
 FORMAT = 3
-_CODE = ("analyzer.py", "index.py", "text.py", "cache.py", "splitter.py", "slips.py")
+_CODE = (
+    "analyzer.py",
+    "index.py",
+    "text.py",
+    "cache.py",
+    "splitter.py",
+    "slips.py",
+    "patterns.py",
+)
 
 
 def cache_dir() -> Path:

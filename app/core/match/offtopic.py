@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from app.core.match.analyzer import alternation_source
+from app.core.match.patterns import alternation_source
 from app.core.match.text import normalise_keep_script
 from app.core.scope import OutOfScopeTopic
 
