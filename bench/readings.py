@@ -6,8 +6,9 @@ of every entry and out-of-scope topic; the matcher reads the file, so Janome is 
 regenerate it after the knowledge changes (it is in the dev extras).
 
 Kept: nouns, verbs and adjectives of two characters or more with a kanji in them, whose reading
-has three kana or more (shorter ones spell grammar: し, ない). Editors may delete a line whose
-reading is also an everyday word; `kotae check` validates the file.
+has three kana or more (shorter ones spell grammar: し, ない), and that no boilerplate phrase
+holds (かどう of 稼働 is in かどうか). Editors may delete a line whose reading is also an
+everyday word; `kotae check` validates the file.
 
     .venv/bin/python -m bench.readings [--write]
 """
@@ -20,7 +21,7 @@ import unicodedata
 from pathlib import Path
 
 from app.core.knowledge import KnowledgeBase, check_knowledge
-from app.core.match.text import fold_kana
+from app.core.match.text import fold_kana, normalise_keep_script
 from app.core.readings import READINGS_FILE
 
 KANJI = re.compile(r"[\u3400-\u9fff\u3005]")
@@ -62,6 +63,13 @@ def readings(texts: list[str]) -> dict[str, str]:
     return dict(sorted(found.items()))
 
 
+def grammar(kb: KnowledgeBase) -> set[str]:
+    """The boilerplate phrases in kana: a reading inside one spells grammar (かどう in かどうか
+    is no 稼働)."""
+    phrases = [*kb.boilerplate, *(p for ps in kb.message.phrases.values() for p in ps)]
+    return {fold_kana(normalise_keep_script(p)) for p in phrases}
+
+
 def render(found: dict[str, str]) -> str:
     return HEADER + "".join(f'"{word}" = "{kana}"\n' for word, kana in found.items())
 
@@ -71,7 +79,10 @@ def main() -> None:
     parser.add_argument("--write", action="store_true", help="save knowledge/readings.toml")
     args = parser.parse_args()
     kb, _ = check_knowledge()
-    found = readings(japanese_texts(kb))
+    spelt = grammar(kb)
+    found = {
+        w: r for w, r in readings(japanese_texts(kb)).items() if not any(r in p for p in spelt)
+    }
     path: Path = kb.root / READINGS_FILE
     print(f"{len(found)} readings")
     if args.write:

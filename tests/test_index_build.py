@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "ab0989f4196d2068525a5c3a6a6375a15094138e6fabb02d28d8702874b3d19b"
-SYNTHETIC_300 = "f045d7914e9f21bf801df59f41b9c71fa24021c89dd001e2a3679049cd695713"
+SHIPPED = "dda0f5beea5b76200f248fceb85fe58288babee4c6f5f12fb2a8baae72c9e068"
+SYNTHETIC_300 = "5069224ac7bf0def38dd2d475567a68ea7625dd08611533ebee5289f35bd720a"
 
 
 def _canonical(value: Any) -> Any:

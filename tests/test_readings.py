@@ -75,3 +75,14 @@ def test_check_names_the_word_and_field_of_a_bad_reading(kb_copy: Path) -> None:
 def test_the_index_cache_follows_the_readings(kb: KnowledgeBase) -> None:
     changed = dataclasses.replace(kb, readings={**kb.readings, "保存": "ほぞ"})
     assert cache.key(changed) != cache.key(kb)
+
+
+def test_no_shipped_reading_spells_a_boilerplate_phrase(kb: KnowledgeBase) -> None:
+    # かどう (稼働) sits in かどうか: every "whether" would have named uptime.
+    from bench.readings import grammar
+
+    spelt = grammar(kb)
+    assert spelt, "the boilerplate phrases were read"
+    assert [w for w, r in kb.readings.items() if any(r in p for p in spelt)] == []
+    features = Matcher(kb, use_cache=False).analyzer.analyze("学習に使われるかどうか").features
+    assert not any("稼" in f for f in features)
