@@ -63,11 +63,16 @@ def readings(texts: list[str]) -> dict[str, str]:
     return dict(sorted(found.items()))
 
 
+# Readings that everyday grammar spells more often than the word: 〜しないように (内容),
+# 〜における (置ける), どういう (同意), 〜しようと (用途), 〜さんから (参加), あわせて (合わせ).
+EVERYDAY = {"ないよう", "おける", "どうい", "ようと", "さんか", "あわせ"}
+
+
 def grammar(kb: KnowledgeBase) -> set[str]:
     """The boilerplate phrases in kana: a reading inside one spells grammar (かどう in かどうか
     is no 稼働)."""
     phrases = [*kb.boilerplate, *(p for ps in kb.message.phrases.values() for p in ps)]
-    return {fold_kana(normalise_keep_script(p)) for p in phrases}
+    return {fold_kana(normalise_keep_script(p)) for p in phrases} | EVERYDAY
 
 
 def render(found: dict[str, str]) -> str:

@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "dda0f5beea5b76200f248fceb85fe58288babee4c6f5f12fb2a8baae72c9e068"
-SYNTHETIC_300 = "5069224ac7bf0def38dd2d475567a68ea7625dd08611533ebee5289f35bd720a"
+SHIPPED = "c712394ee1c6d89814be26a7502068e6b499ee434f7ba0f43cbf4df4357a26fb"
+SYNTHETIC_300 = "91cea80fbdd46c4446f460c0fbf6edf683103c314fe91b237bd7f642a02ee612"
 
 
 def _canonical(value: Any) -> Any:
