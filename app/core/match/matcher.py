@@ -315,10 +315,10 @@ class Matcher:
         ev = self._evidence(q, 5)
         cands = tuple(ev.candidates)
         if not cands:
-            return self._decline(query, lang, ev, cands)
+            return declined(query, lang, ev, cands, topic_id=self._named(query, ev))
         top = cands[0]
         if topic_over_entry(top, ev) and top.score < 0.9:
-            return self._decline(query, lang, ev, cands)
+            return declined(query, lang, ev, cands, topic_id=self._named(query, ev))
         # Two clear questions are read part by part: each part makes its own case against the
         # out-of-scope topics, which the whole message's mixed words can make look alike.
         parts, loose = self.splitter.split_parts(sentences)
@@ -331,14 +331,14 @@ class Matcher:
             cands,
         )
         if not two and off_topic_lookalike(top, ev):
-            return self._decline(query, lang, ev, cands, topic=True)
+            return declined(query, lang, ev, cands, True, self._named(query, ev))
         named, word_topic = self._off_subject(sentences, q)
         if not two and named:
             # "Can you sign a BAA, and what does it cost?": the part the policy answers is
             # answered; a message that only asks about a price (a vendor, …) is declined.
             kept = answerable_part(parts, loose, self._part_evidence)
             if kept is None:
-                return self._decline(query, lang, ev, cands, topic=True, topic_id=word_topic)
+                return declined(query, lang, ev, cands, topic=True, topic_id=word_topic)
             return answered(query, lang, cands, kept)
         if two:
             return Result(
@@ -362,19 +362,10 @@ class Matcher:
         if len(plausible) >= 2:
             suggestions = tuple(plausible[:MAX_SUGGESTIONS])
             return Result(query, lang, "clarify", top.score, cands, suggestions, reason=reason)
-        return self._decline(query, lang, ev, cands)
+        return declined(query, lang, ev, cands, topic_id=self._named(query, ev))
 
-    def _decline(
-        self,
-        query: str,
-        lang: str,
-        ev: Evidence,
-        cands: tuple[Candidate, ...],
-        topic: bool = False,
-        topic_id: str | None = None,
-    ) -> Result:
-        if topic_id is None and ev.oos_id is not None:
-            # A topic the message names by its words redirects better than the nearest one
-            # (「開示請求」 is no billing question for holding 請求).
-            topic_id = self._word_topic([normalise_keep_script(query)])
-        return declined(query, lang, ev, cands, topic, topic_id)
+    def _named(self, query: str, ev: Evidence) -> str | None:
+        """The topic a declined message names by its words, when the ranking found a topic at
+        all: its redirect fits better than the nearest topic's (「開示請求」 is no billing
+        question for holding 請求)."""
+        return self._word_topic([normalise_keep_script(query)]) if ev.oos_id else None
