@@ -32,6 +32,7 @@ _CODE = (
     "splitter.py",
     "slips.py",
     "patterns.py",
+    "joins.py",
 )
 
 

@@ -13,6 +13,13 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
+from app.core.match.joins import (
+    EN_AND,
+    ENUM,
+    JA_AND,
+    TWO,
+    split_joins,
+)
 from app.core.match.text import drop_negated, normalise_keep_script, strip_escapes
 from app.core.scope import BOILERPLATE_KINDS, MessageBoilerplate
 
@@ -43,19 +50,6 @@ _SPACE = re.compile(r"\s+")
 _ALTERNATIVE = re.compile(r"(?:それとも|もしくは|あるいは|or)(?![a-z])")
 # A sentence that announces a question (「保持期間の件で追加質問です」, "Quick question about
 # retention") names the subject of the one that follows; it asks nothing of its own.
-_LEAD_IN = re.compile(r"[、,:：]\s*$")
-_TWO = re.compile(
-    r"(?<![a-z])(?:two|2)\s+(?:quick\s+|short\s+|small\s+)?(?:things|questions|facts|points|items)\b"
-    r"|[2２二]点|ふたつ質問|二つ質問|2つ質問",
-    re.IGNORECASE,
-)
-_COUNTED_LEAD = re.compile(
-    r"[^:：?？]{0,60}?(?<![a-z])(?:two|three|2|3|a couple of|couple of|a few)\s+"
-    r"(?:quick\s+|short\s+|small\s+)?(?:things|questions|facts|points|items|ones|qs)\b"
-    r"[^:：?？]*[:：]\s*"
-    r"|[^:：?？。]{0,40}?[2-3２-３二三]点[^:：?？。]*[:：]\s*",
-    re.IGNORECASE,
-)
 _ANNOUNCES = re.compile(
     r"(?:質問|相談|問い合わせ|問合せ|お尋ね)(?:です|があります|がございます|させてください|"
     r"させていただきます|いたします|します)[\s。.!！]*$"
@@ -69,59 +63,6 @@ _REQUEST_REST = re.compile(
     r"(?:です|ます|ください|下さい|幸い|いただけ|頂け|たく|存じ|お願い|いたし|します|よろしく|"
     r"あわせて|併せて|合わせて|"
     r"\bme\b|\bus\b|\bthanks?\b|\bthank you\b|[、。,.!?！？\s])+"
-)
-# Two questions in one sentence: split before a conjunction that starts a new question.
-_EN_JOIN = re.compile(
-    r"(?:,|;|\s+[—–-]+)?\s+(?:and|also|plus)(?:,?\s+also)?,?\s+"
-    r"(?=(?:(?:in|on|for|from|at|to|with|by|under)\s+(?:which|what|whom)|how|what|where|when|"
-    r"who|which|why|is|are|do|does|can|could|will|would|should|has|have|did)\b)",
-    re.IGNORECASE,
-)
-# A bare "and" or "+" joins two questions only when a new clause follows ("…, and can we …"),
-# not two nouns ("requests and responses", "requests + responses").
-_EN_JOIN2 = re.compile(
-    # "Can you host it for us, or if not, can we …": the fallback is a question too.
-    r",?\s+(?:or\s+|and\s+)?(?:if\s+(?:not|that'?s not possible|that is not possible)|otherwise)"
-    r"\s*,\s*|"
-    r",\s*also\s+|(?:\s*\+\s*|,?\s+and\s+"
-    r"(?:also\s+|on top of that\s+|then\s+|separately\s*,?\s+|while i'?m at it\s*,?\s*)?)"
-    r"(?=(?:i|i'd|i'm|we|we'd|we're|you|u|my|our|your|it|they|there|that|this|if|whether|"
-    r"what|how|where|when|who|which|why|is|are|do|does|can|could|will|would|should)\b)",
-    re.IGNORECASE,
-)
-_EN_AND = re.compile(r"\s+and\s+", re.IGNORECASE)  # last resort: "the list and the form"
-_JA_JOIN = re.compile(
-    r"(?:[、,]\s*(?:また|あと|それと(?![はもの])|それから|加えて|さらに|ついでに|そして)[、,]?"
-    r"|それと(?![はもの])[、,]?|あと[、,]|"
-    # 「SOC 2 と、」「知りたいのと、」 join; after a verb's plain form と is a condition:
-    # 「すると、」.
-    r"(?<=[^\sるうくすつむぶぐぬ])(?<!ない)と[、,]|[、,]\s*(?=(?:それに|あわせて|併せて))"
-    # 「保存されて、何日…」 but not 「…について、」「…として、」「ファイルって、」, nor a particle
-    # that ends in て: 「質問票にて、」「API を通じて、」「ファイルも含めて、」, nor keigo's
-    # 「につきまして、」「しておりまして、」.
-    r"|(?<=[^\sっ])(?<!つい)(?<!とし)(?<!とっ)(?<!関し)(?<!対し)(?<!おい)(?<!よっ)(?<!たっ)"
-    r"(?<!際し)(?<!に)(?<!通し)(?<!通じ)(?<!応じ)(?<!含め)(?<!まし)(?<!あわせ)(?<!併せ)(?<!加え)て[、,]"
-    # 「オンプレで動かせるならそれが一番ですが、無理なら…」: the fallback is a question too.
-    r"|[、,]\s*(?:(?:無理|難しい|不可|だめ|ダメ|できない)(?:なら|場合は?)|難しければ)[、,]?"
-    r")"
-)
-# 「A と B」 joins two subjects, not 「ごと」「こと」「もっと」, 「…と思う / 聞いた」 or a condition
-# (「契約がないと結べない」「使うと」).
-_JA_AND = re.compile(
-    r"(?:(?<=[^\sとはもをがにでごこっひるだた])|(?<=[A-Za-z0-9] ))(?<!ない)と(?![言思聞考書記])"
-    # 「OpenAI と契約」「営業と相談」「プロンプトと同様」: と is "with" / "as" here, not "and".
-    r"(?!\s?(?:契約|話|相談|連携|提携|協議|交渉|やりとり|やり取り|一緒|同様|同じ|比べ|違|異な))"
-    r"(?=\s?[A-Za-z0-9\u30a0-\u30ff\u4e00-\u9fff])"
-)
-# Numbered or ordinal questions: "1) … 2) …", "①…②", "Q1 … Q2", "(a) … (b)", "First, … Second, …",
-# 「一つ目は…二つ目は…」.
-_ENUM = re.compile(
-    r"(?:(?<=\s)|^)(?:\(?[1-9a-d][)）]|[1-9][.．](?=\s*[^\d\s])|q[1-9][:.：]?)\s*"
-    r"|[①-⑨]|[(（][1-9１-９][)）]"
-    r"|(?<![a-z])(?:first(?:ly)?|second(?:ly)?|third(?:ly)?)(?:\s+(?:question|thing))?\s*[,:]"
-    r"|(?<![a-z])(?:second|another|next) question\b[,:]?"
-    r"|(?:一つ目|ひとつ目|ひとつめ|二つ目|ふたつ目|ふたつめ|三つ目|[1-3１-３一二三]点目)(?:は|として)?[、,]?",
-    re.IGNORECASE,
 )
 # What is left of a request for a contact once the contact words are gone: particles, question
 # words, "and also".
@@ -240,20 +181,20 @@ class Splitter:
                 out[i] = replace(out[i], asking=False)
         # "1) List the subprocessors. 2) State whether …": the items of a numbered list that
         # asks are all asked, imperatives included.
-        numbered = [i for i, s in enumerate(out) if _ENUM.match(s.raw)]
+        numbered = [i for i, s in enumerate(out) if ENUM.match(s.raw)]
         if len(numbered) >= 2 and any(out[i].asking for i in numbered):
             for i in numbered:
                 out[i] = replace(out[i], asking=True)
         # 「以下2点をご確認ください。1. … 2. …」: a list that a request announces is what is
         # asked; the request itself says only "the following".
         for i in range(1, len(out)):
-            if not out[i].asking and out[i - 1].asking and len(_ENUM.findall(out[i].raw)) >= 2:
+            if not out[i].asking and out[i - 1].asking and len(ENUM.findall(out[i].raw)) >= 2:
                 out[i - 1] = replace(out[i - 1], asking=False)
                 out[i] = replace(out[i], asking=True)
         return out
 
     def _halves(self, raw: str) -> list[str]:
-        pieces = [p for p in _split_joins(raw) if len(p.strip()) >= 3]
+        pieces = [p for p in split_joins(raw) if len(p.strip()) >= 3]
         # 「…があれば、あわせてお伺いしたく存じます」: a piece that only asks is no question.
         pieces = [p for p in pieces if not self._request_only(normalise_keep_script(p))] or [raw]
         return [raw] if any(self._states(p) for p in pieces[:-1]) else pieces
@@ -275,7 +216,7 @@ class Splitter:
     @staticmethod
     def announces_two(sentences: list[Sentence]) -> bool:
         """Whether the message says it asks two things ("two quick questions:", 「2点」)."""
-        return any(_TWO.search(s.raw) for s in sentences)
+        return any(TWO.search(s.raw) for s in sentences)
 
     def contact_only(self, piece: str) -> bool:
         """A part that only asks whom to contact ("who do we contact?", 「問い合わせ先はどこ？」):
@@ -350,30 +291,13 @@ class Splitter:
             # 「SOC 2 の状況と DPA の締結方法を教えて」: two subjects joined by 「と」. Each half
             # must still be clearly answered by a different entry (matcher), so a split of
             # 「30 日と聞きました」 answers nothing twice.
-            split = _EN_AND.split if s.raw.isascii() else _JA_AND.split
+            split = EN_AND.split if s.raw.isascii() else JA_AND.split
             pieces = [p for p in split(s.raw) if len(p.strip()) >= 4]
             # Two subjects, not a statement and a question: "We run a payroll SaaS and our
             # auditor wants to know …" is one question with its context.
             if len(pieces) == 2 and not any(self._states(p) for p in pieces):
                 return pieces, True
         return [s.raw for s in asking], False
-
-
-def _split_joins(text: str) -> list[str]:
-    lead = _COUNTED_LEAD.match(text)
-    if lead and len(text) - lead.end() >= 10:
-        text = text[lead.end() :]  # "Two things: …": the count asks nothing
-    marks = list(_ENUM.finditer(text))
-    # "Two quick ones: 1) … 2) …", 「米国展開にあたり、①…」: the lead-in asks nothing.
-    if len(marks) >= 2 or (marks and _LEAD_IN.search(text[: marks[0].start()])):
-        text = text[marks[0].start() :]
-    numbered = [p for p in _ENUM.split(text) if len(p.strip()) >= 3]
-    if len(numbered) >= 2:
-        return [q for p in numbered for q in _split_joins(p)]
-    pieces = _EN_JOIN.split(text)
-    if len(pieces) == 1:
-        pieces = _EN_JOIN2.split(text) if text.isascii() else _JA_JOIN.split(text)
-    return [p.strip() for p in pieces if p.strip()]
 
 
 def _starts(phrases: list[str]) -> re.Pattern[str] | None:
