@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from app.cli.main import main
-from app.core.knowledge import load_knowledge
+from app.core.knowledge import check_knowledge, load_knowledge
 from app.core.knowledge_edit import EditRefused, add_example, copy_knowledge, editable_root
 from app.core.match.matcher import Matcher
 from app.store import questions as ql
@@ -121,3 +121,13 @@ def test_a_question_can_teach_an_out_of_scope_topic(kb_copy: Path) -> None:
     assert after.replace(f'    "{question}",\n', "", 1) == before
     result = Matcher(load_knowledge(kb_copy)).ask(paraphrase)
     assert (result.decision, result.out_of_scope) == ("decline", "pricing")
+
+
+def test_an_example_can_be_added_to_a_topic_known_by_its_words_alone(kb_copy: Path) -> None:
+    assert load_knowledge(kb_copy).out_of_scope["roadmap"].ja.questions == ()
+    path = add_example(kb_copy, "roadmap", "ja", "来年の新機能の予定は？")
+    assert path == (kb_copy / "out_of_scope.toml").resolve()
+    kb, problems = check_knowledge(kb_copy)
+    assert problems == [] and kb is not None
+    assert kb.out_of_scope["roadmap"].ja.questions == ("来年の新機能の予定は？",)
+    assert "oos:roadmap" in Matcher(kb, use_cache=False).index.ids  # now ranked like the others

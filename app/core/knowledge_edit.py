@@ -103,6 +103,8 @@ def add_example(root: Path | None, entry_id: str, lang: str, question: str) -> P
     original = path.read_bytes()
     doc = tomlkit.parse(original.decode("utf-8"))
     table = next(t for t in doc[array] if t.get("id") == entry_id)
+    if "questions" not in table[lang]:
+        table[lang]["questions"] = tomlkit.array()  # a topic known by its words alone
     questions = table[lang]["questions"]
     if not isinstance(questions, Array):
         raise EditRefused(_("{id}: {lang}.questions is not a list.").format(id=entry_id, lang=lang))
