@@ -17,7 +17,7 @@ from rapidfuzz import fuzz, process
 
 from app.core.match import slips
 from app.core.match.lexicon import is_word
-from app.core.match.patterns import alternation_source
+from app.core.match.patterns import alternation_source, matched_term
 from app.core.match.text import (
     MAX_QUERY_CHARS,
     fold_kana,
@@ -239,7 +239,7 @@ class Analyzer:
         if self._concepts:
             for m in self._concepts.finditer(folded):
                 form = m.group()
-                key = "c:" + (self.concept_of.get(form) or self.concept_of[form[:-1]])
+                key = "c:" + matched_term(form, self.concept_of)
                 features[key] = 1.0
                 labels.setdefault(key, kept[m.start() : m.end()])
                 spans.append((m.start(), m.end()))

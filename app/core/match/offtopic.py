@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from app.core.match.patterns import alternation_source
+from app.core.match.patterns import alternation_source, matched_term
 from app.core.match.text import normalise_keep_script
 from app.core.scope import OutOfScopeTopic
 
@@ -30,5 +30,4 @@ class TopicWords:
         m = self._pattern.search(text)
         if m is None:
             return None
-        word = m.group()
-        return self._topic.get(word) or self._topic[word[:-1]]  # the trie's optional plural s
+        return matched_term(m.group(), self._topic)

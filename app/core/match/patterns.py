@@ -4,7 +4,7 @@ built as a trie so it stays fast to compile and to match with hundreds of terms.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 
 def alternation_source(terms: Iterable[str], guard: bool = False) -> str:
@@ -26,6 +26,12 @@ def alternation_source(terms: Iterable[str], guard: bool = False) -> str:
         trie = _first_chars(ascii_, guard) + _trie(ascii_)
         parts.append(rf"(?<![a-z0-9]){trie}s?(?![a-z0-9])")
     return "|".join(parts)
+
+
+def matched_term(found: str, terms: Mapping[str, str]) -> str:
+    """The value of the term a match of `alternation_source(terms)` found: the match itself,
+    or, for an ASCII term, the match without the optional plural "s" it may carry."""
+    return terms.get(found) or terms[found[:-1]]
 
 
 def _first_chars(terms: set[str], guard: bool) -> str:
