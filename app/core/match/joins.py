@@ -1,5 +1,6 @@
 """Where one sentence holds more than one question: numbered items, "…, and how long …?",
-「…と、…」, a fallback (「無理なら」, "or if not"), and the lead-ins that count or announce them."""
+「…と、…」, a fallback (「無理なら」, "or if not"), and the lead-ins that count them. A sentence
+that announces the question after it is the splitter's to read (_ANNOUNCES)."""
 
 from __future__ import annotations
 
