@@ -316,6 +316,7 @@ def main() -> None:
         "fresh12",
         "fresh13",
         "fresh14",
+        "fresh15",
         "hardneg",
     ):
         accuracy(kb, name)

@@ -44,6 +44,7 @@ SETS = {
     "fresh12": HERE / "fresh12_dev.tsv",
     "fresh13": HERE / "fresh13_dev.tsv",
     "fresh14": HERE / "fresh14_dev.tsv",
+    "fresh15": HERE / "fresh15_dev.tsv",
     "hardneg": HERE / "hardneg_dev.tsv",
 }
 
