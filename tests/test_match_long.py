@@ -299,8 +299,26 @@ def test_a_stated_need_beside_a_question_is_a_second_question(matcher: Matcher) 
 
 
 def test_a_short_half_with_one_clear_subject_counts(matcher: Matcher) -> None:
-    result = matcher.ask("Do you use API calls to train? Is TLS 1.2 the minimum?")
+    result = matcher.ask("Do you use API calls to train? Is it TLS only?")
     assert set(result.answer_ids) == {"policy.no-training-by-default", "faq.encryption-in-transit"}
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # The policy says TLS, never which version; backups it never names.
+        "Do you use API calls to train? Is TLS 1.2 the minimum?",
+        "APIのデータは学習に使われますか？TLSのバージョンは？",
+        "How long do you keep prompts? And is there an SLA for deletion?",
+    ],
+)
+def test_a_half_naming_an_off_topic_subject_is_not_answered(
+    matcher: Matcher, question: str
+) -> None:
+    # Words that decide a one-question message decide each half of a two-part one too.
+    result = matcher.ask(question)
+    assert result.decision == "answer"
+    assert len(result.answer_ids) == 1
 
 
 def test_each_answer_of_a_two_part_question_has_its_own_confidence_and_words(

@@ -324,7 +324,7 @@ class Matcher:
         parts, loose = self.splitter.split_parts(sentences)
         two = two_questions(
             self.splitter,
-            lambda part: self._evidence(self._query(part, split=False), 2),
+            self._part_evidence,
             parts,
             loose,
             sentences,

@@ -2,8 +2,9 @@
 question of its own, answered by an entry of its own.
 
 Each part is matched alone. A part counts when its own evidence is clear (or it names the
-entry the whole message clearly leads with), it is not a question whom to contact, it does not
-lean on the other part or point back at it, and — in a long message, where several sentences
+entry the whole message clearly leads with), it is not a question whom to contact, it names no
+subject only out-of-scope topics know (a TLS version, a price), it does not lean on the other
+part or point back at it, and — in a long message, where several sentences
 mostly elaborate one question — its entry is plausible for the whole message too.
 """
 
@@ -44,7 +45,7 @@ _INCLUDES = re.compile(
 
 def two_questions(
     splitter: Splitter,
-    evidence: Callable[[str], Evidence],
+    evidence: Callable[[str], Evidence | None],
     parts: list[str],
     loose: bool,
     sentences: list[Sentence],
@@ -67,8 +68,8 @@ def two_questions(
         if splitter.contact_only(part):
             continue  # "… and who do we contact?": the answer says that
         ev = evidence(part)
-        if not ev.candidates:
-            continue
+        if ev is None or not ev.candidates:
+            continue  # no words of an entry, or a subject only out-of-scope topics know
         top = ev.candidates[0]
         # A half that leans on the other ("how long do you keep them?") is weaker alone;
         # it still counts when it names the entry the whole message clearly leads with.
