@@ -6,7 +6,8 @@ is not "transit", "retrained" is not "retained", "spending" is not "sending". Th
 from SCOWL, as Debian's wamerican package installs it in /usr/share/dict/words; the matcher
 reads the generated file, so the package is needed only to regenerate it.
 
-Kept: lowercase words of four letters or more (shorter ones are never corrected), without
+Kept: lowercase words of four letters or more, and every three-letter word lowercased (a
+three-letter word is only ever checked against two swapped letters: tsl -> tls), without
 possessives or accents.
 
     .venv/bin/python -m bench.english_words [--write] [--source /usr/share/dict/words]
@@ -39,7 +40,13 @@ def words(lines: list[str]) -> list[str]:
     kept = {
         w
         for line in lines
-        if (w := line.strip()).isascii() and w.isalpha() and w.islower() and len(w) >= MIN_LETTERS
+        if (w := line.strip()).isascii() and w.isalpha() and w.islower() and len(w) > MIN_LETTERS
+    }
+    # Three letters: names in capitals too (PVC, DNA, iOS): "pvc" is no swapped "vpc".
+    kept |= {
+        w.lower()
+        for line in lines
+        if (w := line.strip()).isascii() and w.isalpha() and len(w) == MIN_LETTERS
     }
     return sorted(kept)
 

@@ -23,6 +23,25 @@ def test_a_typo_becomes_the_knowledge_word(matcher: Matcher, typed: str, meant: 
     assert _corrected(matcher, f"is it {typed}") == f"is it {meant}"
 
 
+@pytest.mark.parametrize(("typed", "meant"), [("tsl", "tls"), ("sco", "soc"), ("dap", "dpa")])
+def test_a_short_name_typed_with_two_letters_swapped_is_the_name(
+    matcher: Matcher, typed: str, meant: str
+) -> None:
+    vocabulary = matcher.analyzer.vocabulary
+    assert meant in vocabulary and typed not in vocabulary
+    assert _corrected(matcher, f"{typed}経由だけ?") == f"{meant}経由だけ?"
+    assert _corrected(matcher, f"is it {typed} only") == f"is it {meant} only"
+
+
+@pytest.mark.parametrize(("word", "name"), [("her", "ehr"), ("sue", "use"), ("pvc", "vpc")])
+def test_a_short_word_of_its_own_is_not_taken_for_a_swapped_name(
+    matcher: Matcher, word: str, name: str
+) -> None:
+    assert lexicon.is_word(word) and word not in matcher.analyzer.vocabulary
+    assert name in matcher.analyzer.concept_of  # else the case proves nothing
+    assert _corrected(matcher, f"{word} data") == f"{word} data"
+
+
 @pytest.mark.parametrize("word", ["transmit", "retrained", "spending", "though", "refuse"])
 def test_a_real_word_is_never_turned_into_another(matcher: Matcher, word: str) -> None:
     assert word not in matcher.analyzer.vocabulary
@@ -66,9 +85,9 @@ def test_a_katakana_slip_still_finds_its_entry(matcher: Matcher) -> None:
     assert slipped.decision == "answer" and slipped.answer_ids == ("faq.hipaa",)
 
 
-def test_the_word_list_keeps_plain_lowercase_words_of_four_letters() -> None:
-    kept = words(["Tokyo", "cafés", "it's", "wipe", "ok", "wiped", "x-ray", "wipe"])
-    assert kept == ["wipe", "wiped"]
+def test_the_word_list_keeps_plain_lowercase_words_and_every_three_letter_one() -> None:
+    kept = words(["Tokyo", "cafés", "it's", "wipe", "ok", "wiped", "x-ray", "wipe", "PVC", "her"])
+    assert kept == ["her", "pvc", "wipe", "wiped"]
 
 
 def test_the_word_list_is_searched_from_end_to_end() -> None:

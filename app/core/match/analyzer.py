@@ -73,6 +73,17 @@ def _base_form(word: str, vocabulary: set[str]) -> str | None:
     return None
 
 
+def _swapped(word: str, names: Iterable[str]) -> str | None:
+    """The three-letter name of the synonym table that two neighbouring letters of an unknown
+    word were typed the wrong way round in (tsl -> tls, sco -> soc), unless the word is one of
+    its own (her is no ehr, PVC no VPC)."""
+    for i in (0, 1):
+        swapped = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+        if swapped in names and not is_word(word):
+            return swapped
+    return None
+
+
 @dataclass
 class _Doc:
     """What the matcher needs of one piece of text: weighted features and a canonical string."""
@@ -187,6 +198,8 @@ class Analyzer:
 
         def fix(m: re.Match[str]) -> str:
             word = m.group()
+            if len(word) == 3 and word not in self.vocabulary and word.isalpha():
+                return _swapped(word, self.concept_of) or word
             if len(word) < 4 or word in self.vocabulary or _stem(word) in self.vocabulary:
                 return word
             # A long message has many words the knowledge does not use; correcting a few is

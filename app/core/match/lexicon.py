@@ -12,7 +12,7 @@ import functools
 from pathlib import Path
 
 WORDS_FILE = Path(__file__).resolve().parent / "english_words.txt"
-MIN_LETTERS = 4  # the analyzer corrects no shorter word
+MIN_LETTERS = 3  # the shortest word listed; below four letters only swaps are corrected
 
 
 @functools.cache
