@@ -259,6 +259,9 @@ def test_a_part_clear_on_its_own_is_answered_in_a_long_message(matcher: Matcher)
         ("微調整したモデルを別の組織に移せますか？", "account-access"),
         ("ユーザーから開示請求が来たら OpenAI に頼めますか？", "own-compliance"),
         ("不正利用の調査で社員がデータを見たときのアクセスログはもらえる？", "security-other"),
+        ("SOC 2 の直近の監査日はいつですか？", "security-other"),
+        ("How much notice do you give before adding a subprocessor?", "contract-terms"),
+        ("サブプロセッサーが変わるとき change notification はもらえますか？", "contract-terms"),
     ],
 )
 def test_near_questions_are_declined_with_the_topic_that_redirects_them(
