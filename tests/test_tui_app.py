@@ -72,7 +72,7 @@ async def test_japanese_question_gets_the_retention_card(kb: KnowledgeBase) -> N
 @pytest.mark.parametrize(
     ("question", "note"),
     [
-        ("Do you use API calls to train? Is TLS 1.2 the minimum?", "two parts"),
+        ("Do you use API calls to train? Is it TLS only?", "two parts"),
         ("学習には使われますか？暗号化は TLS ですか？", "2 つに分かれている"),
     ],
 )

@@ -78,7 +78,7 @@ def two_questions(
         if top.id == lead.id and lead.score >= model_params.ANSWER_AT:
             floor = TWO_AT_LEAD
         leads = top.score >= TWO_LEAD_RATIO * runner_up  # one clear subject
-        # A short half ("Is TLS 1.2 the minimum?") has little evidence but one clear subject.
+        # A short half ("Is it TLS only?") has little evidence but one clear subject.
         clear = (
             not loose
             and leads
