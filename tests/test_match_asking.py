@@ -463,3 +463,27 @@ def test_a_topic_known_by_its_words_needs_no_examples(kb_copy: Path) -> None:
     path.write_text(original + topic.format(words=""), encoding="utf-8")
     found = "\n".join(str(p) for p in check_knowledge(kb_copy)[1])
     assert "plain: ja.questions: must be a list of strings" in found
+
+
+@pytest.mark.parametrize(
+    "message", ["umm does the api keep my prompts", "ok so is there a dpa we can sign"]
+)
+def test_a_filler_before_the_question_word_leaves_the_sentence_asking(
+    matcher: Matcher, message: str
+) -> None:
+    (sentence,) = matcher.splitter.split(message)
+    assert sentence.asking
+    assert not sentence.text.startswith(("umm", "ok so"))
+
+
+@pytest.mark.parametrize(
+    ("message", "entry"),
+    [
+        ("ぶっちゃけ学習に使ってる？", "policy.no-training-by-default"),
+        ("yo is my api stuff used for training or nah", "policy.no-training-by-default"),
+    ],
+)
+def test_chat_fillers_do_not_sink_a_casual_question(
+    matcher: Matcher, message: str, entry: str
+) -> None:
+    assert matcher.ask(message).answer_ids == (entry,)

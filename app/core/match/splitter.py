@@ -156,15 +156,13 @@ class Splitter:
                 continue
             norm, ended = self._strip(norm, marked)
             signed_off = signed_off or ended
+            if self._filler:  # before asking: "umm does …" starts with its question word
+                norm = _SPACE.sub(" ", self._filler.sub(" ", norm)).strip()
             if not norm:
                 continue
             asking = marked or self._asks(norm)
             if not asking and self._has(self._intro, norm) and not self._on_subject(norm):
                 continue  # 「情報システム部の佐藤です」, but not 「保存期間の確認をしております」
-            if self._filler:
-                norm = _SPACE.sub(" ", self._filler.sub(" ", norm)).strip()
-            if not norm:
-                continue
             if asking and out and self._request_only(norm):
                 # 「…を確認しております。ご教示ください。」: the request asks the one before.
                 prev = out[-1]
