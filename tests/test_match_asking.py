@@ -427,6 +427,20 @@ def test_a_bare_and_between_two_nouns_leaves_no_part_to_answer(matcher: Matcher)
     assert (result.decision, result.out_of_scope) == ("decline", "security-other")
 
 
+@pytest.mark.parametrize(
+    ("message", "entry"),
+    [
+        ("データ保持の期間と削除証明書について教えてください", "policy.retention-30-days"),
+        ("How long do you keep prompts and is there an SLA for it?", "policy.retention-30-days"),
+    ],
+)
+def test_a_part_cut_at_and_that_reads_as_an_example_is_answered_beside_an_off_topic_one(
+    matcher: Matcher, message: str, entry: str
+) -> None:
+    # Unlike "the staff and contractors who …", each side is a subject of its own.
+    assert matcher.ask(message).answer_ids == (entry,)
+
+
 def test_check_names_the_topic_and_field_of_bad_topic_words(kb_copy: Path) -> None:
     path = kb_copy / "out_of_scope.toml"
     text = path.read_text(encoding="utf-8")

@@ -31,6 +31,9 @@ LONG_MESSAGE = 160  # characters of kept text
 # own: "What conditions apply?" after a zero-retention question leans on it.
 WEAK_HALF = 0.3
 HALF_COS = 0.4
+# A part cut at a bare "and" or と is answered beside an off-topic subject only when it reads
+# as one of its entry's example questions (cosine).
+LOOSE_NEAREST = 0.9
 # A part this likely on its own is a question in its own right, whatever the whole leans to.
 PART_STRONG = 0.9
 # A half that points back at the other ("after that", 「当該データ」「同様に」) asks more about
@@ -113,11 +116,14 @@ def answerable_part(
 ) -> Candidate | None:
     """Beside a part about a price (another vendor, …): the entry of another part, if one
     answers it. `evidence` is None for a part that names such a subject. Parts cut at a bare
-    "and" (`loose`) may be two nouns of one question ("checks on the employees and
-    contractors who review …"): no part of theirs is a question of its own."""
-    for part in parts if len(parts) > 1 and not loose else ():
+    "and" or と (`loose`) may be two nouns of one question ("checks on the employees and
+    contractors who review …"): such a part counts only when it reads as one of its entry's
+    examples (「データ保持の期間と削除証明書について」)."""
+    for part in parts if len(parts) > 1 else ():
         ev = evidence(part)
         top = ev.candidates[0] if ev and ev.candidates else None
+        if loose and (top is None or top.signals[4] < LOOSE_NEAREST):
+            continue
         if top and top.score >= model_params.ANSWER_AT and not topic_over_entry(top, ev):
             return top
     return None
