@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "c712394ee1c6d89814be26a7502068e6b499ee434f7ba0f43cbf4df4357a26fb"
-SYNTHETIC_300 = "91cea80fbdd46c4446f460c0fbf6edf683103c314fe91b237bd7f642a02ee612"
+SHIPPED = "3e5e20ba4f8dd784753c60f46fa039a96a40c49243f7b2e3dbfbe8748bc19bc0"
+SYNTHETIC_300 = "182a0e28c1f03b32a68a7af5559b5e1c8954ab924e56bc50f5f84c1ff451ae8c"
 
 
 def _canonical(value: Any) -> Any:

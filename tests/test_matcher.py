@@ -53,6 +53,7 @@ def test_old_set_not_below_its_earlier_figures(matcher: Matcher) -> None:
         ("retention polcy", "policy.retention-30-days"),  # misspelt
         ("HIPPA", "faq.hipaa"),
         ("TLS", "faq.encryption-in-transit"),  # keyword only
+        ("any security certs?", "faq.security-certifications"),  # clipped word
         ("is my data used for training?", "policy.no-training-by-default"),
         ("データは学習に使われますか", "policy.no-training-by-default"),
         ("Do you have a data center in Europe?", "faq.european-datacenter"),
