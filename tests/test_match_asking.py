@@ -20,7 +20,7 @@ NEED_THEN_BARE_REQUEST = (
 
 def test_a_bare_request_leaves_the_asking_to_the_need_stated_before_it(matcher: Matcher) -> None:
     sentences = matcher.splitter.split(NEED_THEN_BARE_REQUEST)
-    kept = dict(splitter.kept_text(sentences))
+    kept = {text: asks for text, asks, _recap in splitter.kept_text(sentences)}
     need = next(text for text in kept if "how long" in text)
     assert kept[need] is True  # asks, though it has no question mark
     assert matcher.ask(NEED_THEN_BARE_REQUEST).answer_ids == ("policy.retention-30-days",)
@@ -31,7 +31,9 @@ def test_a_request_that_names_its_subject_keeps_the_need_as_context(matcher: Mat
         "We need to finish our vendor review this week. "
         "Could you tell us whether API data is used for training?"
     )
-    kept = dict(splitter.kept_text(matcher.splitter.split(message)))
+    kept = {
+        text: asks for text, asks, _recap in splitter.kept_text(matcher.splitter.split(message))
+    }
     need = next(text for text in kept if "vendor review" in text)
     assert kept[need] is False
     assert matcher.ask(message).answer_ids == ("policy.no-training-by-default",)
@@ -501,3 +503,25 @@ def test_chat_fillers_do_not_sink_a_casual_question(
     matcher: Matcher, message: str, entry: str
 ) -> None:
     assert matcher.ask(message).answer_ids == (entry,)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "微調整用のデータが自社専用なのは分かりました。通常のAPIのプロンプトは学習に使われますか？",
+        "Understood on fine-tuning data staying ours. "
+        "Is ordinary API traffic used for training though?",
+    ],
+)
+def test_a_sentence_summing_up_an_earlier_answer_does_not_outweigh_the_new_question(
+    matcher: Matcher, message: str
+) -> None:
+    recap, question = matcher.splitter.split(message)
+    assert recap.recap and not recap.asking
+    assert question.asking and not question.recap
+    assert matcher.ask(message).answer_ids == ("policy.no-training-by-default",)
+
+
+def test_an_acknowledgement_that_asks_is_no_recap(matcher: Matcher) -> None:
+    (sentence,) = matcher.splitter.split("Got it, so how long do you keep the files?")
+    assert sentence.asking and not sentence.recap

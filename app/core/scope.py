@@ -26,6 +26,7 @@ BOILERPLATE_KINDS = (
     "contact",
     "question_start",
     "filler",
+    "recap",
 )
 
 

@@ -43,6 +43,7 @@ from app.core.match.splitter import Sentence, Splitter, kept_text
 from app.core.match.text import MAX_QUERY_CHARS, normalise_keep_script
 
 CONTEXT_WEIGHT = 0.7  # a sentence that does not ask, beside one that does
+RECAP_WEIGHT = 0.15  # … and one that sums up an earlier answer: its subject is done with
 SHORTLIST = 8
 # With thousands of entries, skip the postings of low-weight words shared by most of them.
 MAX_POSTING = 2000
@@ -93,17 +94,19 @@ class Matcher:
     ) -> Query:
         """`sentences`: the splitter's reading of `text`, when the caller has it already."""
         if not split:
-            pieces = [(text[:MAX_QUERY_CHARS], True)]
+            pieces = [(text[:MAX_QUERY_CHARS], True, False)]
         else:
             pieces = kept_text(self.splitter.split(text) if sentences is None else sentences)
-        any_asking = any(a for _, a in pieces)
+        any_asking = any(a for _, a, _ in pieces)
         features: dict[str, float] = {}
         asking: dict[str, float] = {}
         labels: dict[str, str] = {}
         canon: list[str] = []
-        for piece, is_asking in pieces:
+        for piece, is_asking, recap in pieces:
             doc = self.analyzer.analyze(piece)
             weight = 1.0 if is_asking or not any_asking else CONTEXT_WEIGHT
+            if recap and weight < 1.0:
+                weight = RECAP_WEIGHT
             for f, s in doc.features.items():
                 if s * weight > features.get(f, 0.0):
                     features[f] = s * weight

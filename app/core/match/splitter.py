@@ -98,6 +98,7 @@ class Sentence:
     asking: bool
     raw: str = ""  # as written, for splitting two questions at their conjunction
     wants: bool = False  # states a want or need: a question only beside another one
+    recap: bool = False  # sums up an earlier answer ("OK so …", 「…はわかりました」), asks nothing
 
 
 def _is_symbol(ch: str) -> bool:
@@ -119,6 +120,7 @@ class Splitter:
         self._contact = _anywhere(forms.get("contact", ()), words=True)
         self._question_start = _starts(forms["question_start"])
         self._filler = _anywhere(forms["filler"], words=True)
+        self._recap = _anywhere(forms.get("recap", ()), words=True)
         # Whether a sentence names a subject of the knowledge; the matcher sets it.
         self.names_subject: Callable[[str], bool] | None = None
 
@@ -156,6 +158,7 @@ class Splitter:
                 continue
             norm, ended = self._strip(norm, marked)
             signed_off = signed_off or ended
+            recap = self._has(self._recap, norm)  # "ok so" is a filler too
             if self._filler:  # before asking: "umm does …" starts with its question word
                 norm = _SPACE.sub(" ", self._filler.sub(" ", norm)).strip()
             if not norm:
@@ -173,7 +176,8 @@ class Splitter:
                 prev = out[-1]
                 out[-1] = replace(prev, text=f"{prev.text} {norm}", raw=f"{prev.raw} {sentence}")
                 continue
-            out.append(Sentence(norm, asking, sentence, self._has(self._wanting, norm)))
+            wants = self._has(self._wanting, norm)
+            out.append(Sentence(norm, asking, sentence, wants, recap and not asking))
         for i in range(len(out) - 1):
             if out[i].asking and out[i + 1].asking and _ANNOUNCES.search(out[i].text):
                 out[i] = replace(out[i], asking=False)
@@ -318,8 +322,9 @@ def _anywhere(phrases: Iterable[str], words: bool = False) -> re.Pattern[str] | 
     return re.compile("|".join(alts))
 
 
-def kept_text(sentences: list[Sentence]) -> list[tuple[str, bool]]:
-    """Sentences to analyse, asking ones first, within MAX_KEPT_CHARS in all."""
+def kept_text(sentences: list[Sentence]) -> list[tuple[str, bool, bool]]:
+    """(text, asks, recap) of the sentences to analyse, asking ones first, within
+    MAX_KEPT_CHARS in all."""
     # "Could you provide that information?" asks, but what it asks for was said before it
     # ("I need to record how long …"): a bare request leaves the asking to the stated need.
     bare = sum(len(s.text) for s in sentences if s.asking) < BARE_REQUEST
@@ -334,5 +339,5 @@ def kept_text(sentences: list[Sentence]) -> list[tuple[str, bool]]:
             break
         piece = s.text[: MAX_KEPT_CHARS - used]
         used += len(piece)
-        out.append((piece, asks(s)))
+        out.append((piece, asks(s), s.recap))
     return out
