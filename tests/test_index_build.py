@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "3e5e20ba4f8dd784753c60f46fa039a96a40c49243f7b2e3dbfbe8748bc19bc0"
-SYNTHETIC_300 = "182a0e28c1f03b32a68a7af5559b5e1c8954ab924e56bc50f5f84c1ff451ae8c"
+SHIPPED = "133b4a899652b876c116610659864b951b214b9bd26d02eebffdd248d977ae75"
+SYNTHETIC_300 = "8fb90114003e0ed51a0390d3d7af186a470aa671fb88abd230d9180f5581f0aa"
 
 
 def _canonical(value: Any) -> Any:
