@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "133b4a899652b876c116610659864b951b214b9bd26d02eebffdd248d977ae75"
-SYNTHETIC_300 = "8fb90114003e0ed51a0390d3d7af186a470aa671fb88abd230d9180f5581f0aa"
+SHIPPED = "0ec60740981ee24fe6811e3f9f297b42e33eea7b879d9bdc72f3f52b327fcbea"
+SYNTHETIC_300 = "c700cd97893903ed832605954692e5455906a5f6e8d9c11a01fe6ad2c666a86b"
 
 
 def _canonical(value: Any) -> Any:

@@ -497,6 +497,8 @@ def test_a_filler_before_the_question_word_leaves_the_sentence_asking(
     [
         ("ぶっちゃけ学習に使ってる？", "policy.no-training-by-default"),
         ("yo is my api stuff used for training or nah", "policy.no-training-by-default"),
+        # "thru" is "through": no word of a subject, unknown to every entry
+        ("do u guys train on what we send thru the api", "policy.no-training-by-default"),
     ],
 )
 def test_chat_fillers_do_not_sink_a_casual_question(
