@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "0ec60740981ee24fe6811e3f9f297b42e33eea7b879d9bdc72f3f52b327fcbea"
-SYNTHETIC_300 = "c700cd97893903ed832605954692e5455906a5f6e8d9c11a01fe6ad2c666a86b"
+SHIPPED = "33ff1711af487651d632102c8cc4447d518ad79812fa1a7edfe6dcc408dc4de9"
+SYNTHETIC_300 = "6258dc350ae5df4cc2f26d24594724b2bddcc2ac18f568264d7747bd3d3d8ada"
 
 
 def _canonical(value: Any) -> Any:

@@ -55,6 +55,10 @@ def test_old_set_not_below_its_earlier_figures(matcher: Matcher) -> None:
         ("TLS", "faq.encryption-in-transit"),  # keyword only
         ("any security certs?", "faq.security-certifications"),  # clipped word
         ("APIデータの保存自体をやめてもらうことはできますか？", "policy.zero-retention"),
+        (
+            "do other companies ever hold the prompts we send, like cloud vendors?",
+            "faq.data-storage-location",
+        ),
         ("is my data used for training?", "policy.no-training-by-default"),
         ("データは学習に使われますか", "policy.no-training-by-default"),
         ("Do you have a data center in Europe?", "faq.european-datacenter"),
