@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "33ff1711af487651d632102c8cc4447d518ad79812fa1a7edfe6dcc408dc4de9"
-SYNTHETIC_300 = "6258dc350ae5df4cc2f26d24594724b2bddcc2ac18f568264d7747bd3d3d8ada"
+SHIPPED = "9823f06fb7337d642568ba40e8521040a149a91cefc22db56702380572049058"
+SYNTHETIC_300 = "9ca84a558a7cb795d2247eddb53b7278892c3a1b4ab718235c6d193a08132c60"
 
 
 def _canonical(value: Any) -> Any:

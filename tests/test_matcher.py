@@ -55,6 +55,7 @@ def test_old_set_not_below_its_earlier_figures(matcher: Matcher) -> None:
         ("TLS", "faq.encryption-in-transit"),  # keyword only
         ("any security certs?", "faq.security-certifications"),  # clipped word
         ("APIデータの保存自体をやめてもらうことはできますか？", "policy.zero-retention"),
+        ("ゼロ保持 条件", "policy.zero-retention"),  # an agent's search
         (
             "do other companies ever hold the prompts we send, like cloud vendors?",
             "faq.data-storage-location",
