@@ -317,6 +317,7 @@ def main() -> None:
         "fresh13",
         "fresh14",
         "fresh15",
+        "fresh16",
         "hardneg",
     ):
         accuracy(kb, name)

@@ -45,6 +45,7 @@ SETS = {
     "fresh13": HERE / "fresh13_dev.tsv",
     "fresh14": HERE / "fresh14_dev.tsv",
     "fresh15": HERE / "fresh15_dev.tsv",
+    "fresh16": HERE / "fresh16_dev.tsv",
     "hardneg": HERE / "hardneg_dev.tsv",
 }
 
