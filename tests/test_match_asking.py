@@ -530,3 +530,36 @@ def test_a_sentence_summing_up_an_earlier_answer_does_not_outweigh_the_new_quest
 def test_an_acknowledgement_that_asks_is_no_recap(matcher: Matcher) -> None:
     (sentence,) = matcher.splitter.split("Got it, so how long do you keep the files?")
     assert sentence.asking and not sentence.recap
+
+
+@pytest.mark.parametrize(
+    ("message", "entry"),
+    [
+        (
+            "社内規程で、御社側にデータを一切保存しない形にするよう求められています。"
+            "このような依頼は可能でしょうか。",
+            "policy.zero-retention",
+        ),
+        (
+            "Our regulator wants no copy of the prompts kept on the vendor side, not even for "
+            "abuse monitoring. Is that possible?",
+            "policy.zero-retention",
+        ),
+        (
+            "監査部から、API経由のデータが学習に使われないことを書面で確認するよう言われました。"
+            "それは可能ですか？",
+            "policy.no-training-by-default",
+        ),
+    ],
+)
+def test_a_short_question_about_such_a_request_asks_what_was_described_before_it(
+    matcher: Matcher, message: str, entry: str
+) -> None:
+    (sentence,) = matcher.splitter.split(message)
+    assert sentence.asking
+    assert matcher.ask(message).answer_ids == (entry,)
+
+
+def test_a_question_opening_with_in_that_case_keeps_its_own_subject(matcher: Matcher) -> None:
+    result = matcher.ask("その場合、料金はかかりますか？")
+    assert (result.decision, result.out_of_scope) == ("decline", "pricing")

@@ -432,8 +432,14 @@ def test_how_far_asks_what_is_covered_not_where(matcher: Matcher) -> None:
 
 
 def test_a_version_number_does_not_end_a_sentence_but_its_period_does(matcher: Matcher) -> None:
-    sentences = matcher.splitter.split("We use TLS 1.2. Is that enough?")
-    assert [s.asking for s in sentences] == [False, True]
+    sentences = matcher.splitter.split("We use TLS 1.2. Do you sign a DPA?")
+    assert [(s.text, s.asking) for s in sentences] == [
+        ("we use tls 1 2", False),
+        ("do you sign a dpa", True),
+    ]
+    # A short question about it asks what the sentence before it says.
+    (sentence,) = matcher.splitter.split("We use TLS 1.2. Is that enough?")
+    assert (sentence.text, sentence.asking) == ("we use tls 1 2", True)
 
 
 def test_a_second_question_counts_when_its_entry_is_anywhere_on_the_shortlist(

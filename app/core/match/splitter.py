@@ -47,6 +47,13 @@ _BREAK = re.compile(
     r"|(?<=[.;])(?<![\s。！？!?．:：][0-9]\.)(?<!^[0-9]\.)\s+|\s{3,}"
 )
 _SPACE = re.compile(r"\s+")
+# A short question about "such a request" (「このような依頼は可能でしょうか」, "Is that possible?")
+# asks what the sentence before it described.
+_POINTS_BACK = re.compile(
+    r"^(?:(?:この|その|こう|そう)(?:ような|様な|いった|した)|(?:それ|これ)(?:は|って|も)"
+    r"|(?:is|would|will|could|can) (?:that|this|such)\b)"
+)
+POINTS_BACK_CHARS = 24
 _ALTERNATIVE = re.compile(r"(?:それとも|もしくは|あるいは|or)(?![a-z])")
 # A sentence that announces a question (「保持期間の件で追加質問です」, "Quick question about
 # retention") names the subject of the one that follows; it asks nothing of its own.
@@ -170,6 +177,16 @@ class Splitter:
                 # 「…を確認しております。ご教示ください。」: the request asks the one before.
                 prev = out[-1]
                 out[-1] = Sentence(prev.text, True, f"{prev.raw} {sentence}")
+                continue
+            if (
+                asking
+                and out
+                and not out[-1].asking
+                and len(norm) <= POINTS_BACK_CHARS
+                and _POINTS_BACK.match(norm)
+            ):
+                prev = out[-1]
+                out[-1] = Sentence(prev.text, True, f"{prev.raw} {sentence}", prev.wants)
                 continue
             if out and out[-1].asking and _ALTERNATIVE.match(norm):
                 # 「日本のサーバー？それともアメリカ？」: an alternative is the same question.
