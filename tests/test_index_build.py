@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "9823f06fb7337d642568ba40e8521040a149a91cefc22db56702380572049058"
-SYNTHETIC_300 = "9ca84a558a7cb795d2247eddb53b7278892c3a1b4ab718235c6d193a08132c60"
+SHIPPED = "c56f8eb17b6866b6d3e558dcebc681bcfb0eed69bb7cbc70687857eaf0d339fe"
+SYNTHETIC_300 = "6c58e60f378fe484c86cfbad30c698f26c1e801200b3c89de764b6943fdc7394"
 
 
 def _canonical(value: Any) -> Any:

@@ -56,6 +56,11 @@ def test_old_set_not_below_its_earlier_figures(matcher: Matcher) -> None:
         ("any security certs?", "faq.security-certifications"),  # clipped word
         ("APIデータの保存自体をやめてもらうことはできますか？", "policy.zero-retention"),
         ("ゼロ保持 条件", "policy.zero-retention"),  # an agent's search
+        ("モデルを院内に設置して使えますか？", "faq.self-hosting"),
+        (
+            "市役所の案件で、インターネットから切り離したネットワークにモデルを置きたいです。可能ですか？",
+            "faq.self-hosting",
+        ),
         (
             "do other companies ever hold the prompts we send, like cloud vendors?",
             "faq.data-storage-location",
