@@ -563,3 +563,15 @@ def test_a_short_question_about_such_a_request_asks_what_was_described_before_it
 def test_a_question_opening_with_in_that_case_keeps_its_own_subject(matcher: Matcher) -> None:
     result = matcher.ask("その場合、料金はかかりますか？")
     assert (result.decision, result.out_of_scope) == ("decline", "pricing")
+
+
+def test_a_lead_in_before_a_colon_is_a_sentence_of_its_own(matcher: Matcher) -> None:
+    assert matcher.ask("Quick one: is the API covered by SOC 2?").answer_ids == (
+        "faq.security-certifications",
+    )
+    lead, question = matcher.splitter.split("Following up on retention: who can read our data?")
+    assert lead.recap and not lead.asking
+    assert question.asking and question.text == "who can read our data"
+    # A time is not cut.
+    (one,) = matcher.splitter.split("We call the API at 10:30 every day.")
+    assert one.text == "we call the api at 10 30 every day"

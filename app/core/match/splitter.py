@@ -44,7 +44,7 @@ _CONTACT = re.compile(
 # A period ends a sentence, but not the "1." / 「１．」 that numbers an item of a list.
 _BREAK = re.compile(
     r"(?<=[。！？!?])|(?<=．)(?<![0-9０-９]．)|[\n\r|｜•]+"
-    r"|(?<=[.;])(?<![\s。！？!?．:：][0-9]\.)(?<!^[0-9]\.)\s+|\s{3,}"
+    r"|(?<=[.;])(?<![\s。！？!?．:：][0-9]\.)(?<!^[0-9]\.)\s+|(?<=[a-z]:)\s+|\s{3,}"
 )
 _SPACE = re.compile(r"\s+")
 # A short question about "such a request" (「このような依頼は可能でしょうか」, "Is that possible?")
@@ -295,9 +295,9 @@ class Splitter:
         of one question."""
         # A message with no asking mark at all still asks: all of it is the question.
         # Nothing asks: a sentence that states a want is the question, the rest its context.
-        asking = (
-            [s for s in sentences if s.asking] or [s for s in sentences if s.wants] or sentences
-        )
+        # A lead-in ending in a colon ("Quick ones:") introduces what follows: never a part.
+        said = [s for s in sentences if not s.raw.rstrip().endswith((":", "："))] or sentences
+        asking = [s for s in said if s.asking] or [s for s in said if s.wants] or said
         strong = [s for s in asking if "?" in s.raw or "？" in s.raw or _STRONG.search(s.text)]
         chosen = strong if len(strong) >= 2 else asking
         if len(chosen) == 1 and any(s.wants and not s.asking for s in sentences):
