@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "c56f8eb17b6866b6d3e558dcebc681bcfb0eed69bb7cbc70687857eaf0d339fe"
-SYNTHETIC_300 = "6c58e60f378fe484c86cfbad30c698f26c1e801200b3c89de764b6943fdc7394"
+SHIPPED = "b1ef7b9340a65a51fa38b34a02bb52a94302a34049c7d1dec33ff0b15af780e9"
+SYNTHETIC_300 = "56911b9e58fb9da0de08842966fdeae394932741b2fe7c3e94918b38632cb715"
 
 
 def _canonical(value: Any) -> Any:

@@ -58,6 +58,10 @@ def test_old_set_not_below_its_earlier_figures(matcher: Matcher) -> None:
         ("ゼロ保持 条件", "policy.zero-retention"),  # an agent's search
         ("モデルを院内に設置して使えますか？", "faq.self-hosting"),
         (
+            "むしろうちのデータを学習に使ってほしいくらいなんですが、できますか？",
+            "policy.opt-in-sharing",
+        ),
+        (
             "市役所の案件で、インターネットから切り離したネットワークにモデルを置きたいです。可能ですか？",
             "faq.self-hosting",
         ),
