@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "b1ef7b9340a65a51fa38b34a02bb52a94302a34049c7d1dec33ff0b15af780e9"
-SYNTHETIC_300 = "56911b9e58fb9da0de08842966fdeae394932741b2fe7c3e94918b38632cb715"
+SHIPPED = "5250bbd62c91603628e3ad3f017572135dcc3f2e63c2701e79ef29e2b94ca941"
+SYNTHETIC_300 = "216e8ff9e70a1f8607883b7717d7d1dd6464321512a8af2ef93db481f690e569"
 
 
 def _canonical(value: Any) -> Any:
