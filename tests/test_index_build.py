@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "5250bbd62c91603628e3ad3f017572135dcc3f2e63c2701e79ef29e2b94ca941"
-SYNTHETIC_300 = "216e8ff9e70a1f8607883b7717d7d1dd6464321512a8af2ef93db481f690e569"
+SHIPPED = "fc06dc59173ccf4ab1bb4d7419790fa0c3c1959f3bc54d06ae62a46ecdbdb83f"
+SYNTHETIC_300 = "56c96ec30ab18022f1bf237dcc14719e3a0fc3c5547dbd783c8a9ea4aafb507a"
 
 
 def _canonical(value: Any) -> Any:

@@ -58,6 +58,10 @@ def test_old_set_not_below_its_earlier_figures(matcher: Matcher) -> None:
         ("ゼロ保持 条件", "policy.zero-retention"),  # an agent's search
         ("モデルを院内に設置して使えますか？", "faq.self-hosting"),
         (
+            "does this data policy also cover my ChatGPT Plus chats?",
+            "policy.consumer-services-excluded",
+        ),
+        (
             "むしろうちのデータを学習に使ってほしいくらいなんですが、できますか？",
             "policy.opt-in-sharing",
         ),
