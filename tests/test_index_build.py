@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "fc06dc59173ccf4ab1bb4d7419790fa0c3c1959f3bc54d06ae62a46ecdbdb83f"
-SYNTHETIC_300 = "56c96ec30ab18022f1bf237dcc14719e3a0fc3c5547dbd783c8a9ea4aafb507a"
+SHIPPED = "98f830b223dd9929ff3466da7d30283a90a7cad860b70de52d37f3487ff9340d"
+SYNTHETIC_300 = "96f8a1e56e9d0727ad9bc77bb18b72e825fcc50595d1a35c626b44a50bbdb58c"
 
 
 def _canonical(value: Any) -> Any:

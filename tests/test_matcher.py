@@ -57,6 +57,7 @@ def test_old_set_not_below_its_earlier_figures(matcher: Matcher) -> None:
         ("APIデータの保存自体をやめてもらうことはできますか？", "policy.zero-retention"),
         ("ゼロ保持 条件", "policy.zero-retention"),  # an agent's search
         ("モデルを院内に設置して使えますか？", "faq.self-hosting"),
+        ("do fine-tune files just sit there for good?", "policy.files-endpoint-retention"),
         (
             "does this data policy also cover my ChatGPT Plus chats?",
             "policy.consumer-services-excluded",
