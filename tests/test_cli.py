@@ -259,3 +259,22 @@ def test_only_the_global_lang_sets_the_interface_language(argv: list[str], lang:
     from app.cli.main import _peek_lang
 
     assert _peek_lang(argv) == lang
+
+
+def test_an_answer_says_which_other_part_the_policy_does_not_cover(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    question = "Do you use API calls to train? Is TLS 1.2 the minimum?"
+    assert main(["ask", "--json", question]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["decision"] == "answer" and data["reason"] == "part_answered"
+    assert [a["id"] for a in data["answers"]] == ["policy.no-training-by-default"]
+    assert data["out_of_scope"]["id"] == "security-other"
+    assert main(["ask", question]) == 0
+    out = capsys.readouterr().out
+    assert "The policy does not cover another part of your question" in out
+    assert data["out_of_scope"]["redirect"] in out
+    # A whole answer says nothing of the kind.
+    assert main(["ask", "--json", "Is my API data used for training?"]) == 0
+    whole = json.loads(capsys.readouterr().out)
+    assert whole["reason"] == "clear_lead" and whole["out_of_scope"] is None

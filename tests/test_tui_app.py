@@ -91,6 +91,19 @@ async def test_a_two_part_question_says_so_above_its_two_cards(
         assert len(notes) == 1 and note in notes[0]  # in the answer's language
 
 
+async def test_an_answer_names_the_part_the_policy_does_not_cover(kb: KnowledgeBase) -> None:
+    app = make_app(kb, "en")
+    async with app.run_test(size=SIZE) as pilot:
+        await ask(pilot, "Do you use API calls to train? Is TLS 1.2 the minimum?")
+        await pilot.pause()
+        assert [c.entry.id for c in app.screen.query(AnswerCard)] == [
+            "policy.no-training-by-default"
+        ]
+        notes = [str(w.render()) for w in app.screen.query(".unanswered-part")]
+        title = kb.out_of_scope["security-other"].text("en").title
+        assert len(notes) == 1 and title in notes[0]
+
+
 async def test_english_question_gets_an_english_answer(kb: KnowledgeBase) -> None:
     app = make_app(kb, "ja")
     async with app.run_test(size=SIZE) as pilot:

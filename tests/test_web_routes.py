@@ -905,3 +905,13 @@ def test_every_page_has_one_main_heading_and_its_own_title(tmp_path: Path) -> No
     assert len(titles) == len(pages)
     assert "Error:" in re.search(r"<title>(.*?)</title>", pages["error"].text).group(1)  # type: ignore[union-attr]
     assert reference in re.search(r"<title>(.*?)</title>", pages["status"].text).group(1)  # type: ignore[union-attr]
+
+
+def test_an_answer_names_the_part_the_policy_does_not_cover(client: TestClient, kb) -> None:  # type: ignore[no-untyped-def]
+    r = ask(client, "ja", "DPA を結べますか？また、その費用はいくらですか？")
+    assert r.text.count('<article class="card"') == 1
+    text = main_text(r.text)
+    assert kb.get("faq.dpa").text("ja").answer[:20] in text
+    topic = kb.out_of_scope["pricing"].text("ja")
+    assert 'class="inset unanswered-part"' in r.text
+    assert "ご質問のもう一つの点はポリシーに記載がありません" in text and topic.title in text

@@ -110,6 +110,20 @@ def context_line(kb: KnowledgeBase, result: Result, lang: str) -> str:
     return gettext_for(lang, N_("Read as a follow-up to: {title}")).format(title=title)
 
 
+def unanswered_part(kb: KnowledgeBase, result: Result, lang: str) -> str:
+    """Beside an answer, the line saying which other part of the message the policy does not
+    cover, and where to ask instead; empty when the answer covers the whole message."""
+    topic = kb.out_of_scope.get(result.out_of_scope or "")
+    if result.decision != "answer" or topic is None:
+        return ""
+    text = topic.text(lang)
+    line = gettext_for(
+        lang, N_("The policy does not cover another part of your question: {title}.")
+    )
+    gap = "" if lang == "ja" else " "
+    return gap.join(p for p in (line.format(title=text.title), text.redirect) if p)
+
+
 def describe(result: Result, kb: KnowledgeBase, pinned: str | None = None) -> str:
     """The human-readable reply of `kotae ask`, in the answer's language."""
     lang = answer_language(result.lang, pinned)
@@ -134,6 +148,8 @@ def describe(result: Result, kb: KnowledgeBase, pinned: str | None = None) -> st
             lines += _entry_lines(kb, kb.get(entry_id), lang, f"{round(confidence * 100)}%", tr)
             if matched:
                 lines.append(tr(N_("Matched: {terms}"), terms=", ".join(matched)))
+        if rest := unanswered_part(kb, result, lang):
+            lines += ["", rest]
         return "\n".join(lines)
     topic = kb.out_of_scope.get(result.out_of_scope or "")
     if result.decision == "clarify":

@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from app.core.answers import answer_ids, context_line, how_sure
+from app.core.answers import answer_ids, context_line, how_sure, unanswered_part
 from app.core.i18n import N_, gettext_for
 from app.core.knowledge import Entry, KnowledgeBase
 from app.core.match.decision import band
@@ -141,6 +141,7 @@ async def ask(request: Request) -> Response:
         "cards": cards,
         "suggestions": titles(kb, list(result.suggestions[:3]), lang),
         "redirect": out_of_scope_text(kb, result, lang),
+        "unanswered": unanswered_part(kb, result, lang),
         "topic_names": [kb.topic_label(t, lang) for t in kb.by_topic()],
         "follow_up": context_line(kb, result, lang) if result.context in kb.entries else "",
         "previous": result.answer_id or "",

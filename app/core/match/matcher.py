@@ -342,7 +342,7 @@ class Matcher:
             kept = answerable_part(parts, loose, self._part_evidence)
             if kept is None:
                 return declined(query, lang, ev, cands, topic=True, topic_id=word_topic)
-            return answered(query, lang, cands, kept)
+            return answered(query, lang, cands, kept, unanswered=word_topic or ev.oos_id)
         if two:
             return Result(
                 query,

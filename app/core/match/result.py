@@ -31,7 +31,9 @@ class Result:
     note: str = ""  # why the question could not be matched at all (empty, no content)
     answer_ids: tuple[str, ...] = ()  # one or two entries when decision == "answer"
     reason: str = ""  # short machine code: clear_lead, two_questions, out_of_scope_topic, …
-    out_of_scope: str | None = None  # the out-of-scope topic id a decline recognised
+    # The out-of-scope topic a decline recognised, or, beside an answer, the topic of a part of
+    # the message that the answer leaves out.
+    out_of_scope: str | None = None
     context: str | None = None  # the previous entry a follow-up was read with, if that was used
     # One per answer, in answer_ids order: the confidence and matched words of that answer (for
     # a two-part question, of its own half).
@@ -70,8 +72,15 @@ def detect_language(text: str) -> str:
 MAX_SUGGESTIONS = 3
 
 
-def answered(query: str, lang: str, cands: tuple[Candidate, ...], top: Candidate) -> Result:
-    """One entry answers the question."""
+def answered(
+    query: str,
+    lang: str,
+    cands: tuple[Candidate, ...],
+    top: Candidate,
+    unanswered: str | None = None,
+) -> Result:
+    """One entry answers the question. `unanswered`: the out-of-scope topic of another part of
+    the message, which the answer leaves out ("…, and what does it cost?")."""
     return Result(
         query,
         lang,
@@ -80,7 +89,8 @@ def answered(query: str, lang: str, cands: tuple[Candidate, ...], top: Candidate
         cands,
         (),
         answer_ids=(top.id,),
-        reason="clear_lead",
+        reason="part_answered" if unanswered else "clear_lead",
+        out_of_scope=unanswered,
         answered=(top,),
     )
 

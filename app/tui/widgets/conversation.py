@@ -13,7 +13,7 @@ from textual.containers import VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Static
 
-from app.core.answers import context_line, how_sure
+from app.core.answers import context_line, how_sure, unanswered_part
 from app.core.i18n import N_, _, gettext_for
 from app.core.knowledge import Entry
 from app.core.match.result import Candidate, Result
@@ -78,6 +78,7 @@ class Conversation(VerticalScroll):
         /* A bar in place of the left padding: focus shows, nothing moves. */
         &:focus { padding-left: 0; border-left: outer $accent; }
         & > .two-parts { margin: 1 0 0 0; color: $text-muted; }
+        & > .unanswered-part { margin: 1 0 0 0; padding: 0 1; border-left: outer $warning 60%; }
     }
     """
 
@@ -106,6 +107,8 @@ class Conversation(VerticalScroll):
                 confidence, matched = how_sure(result, entry_id)
                 entry = app.kb.entries[entry_id]
                 widgets.append(AnswerCard(entry, lang, confidence=confidence, matched=matched))
+            if rest := unanswered_part(app.kb, result, lang):
+                widgets.append(Static(rest, classes="unanswered-part"))
         elif result.decision == "clarify":
             widgets.append(ClarifyCard(result, lang))
         else:
