@@ -318,6 +318,7 @@ def main() -> None:
         "fresh14",
         "fresh15",
         "fresh16",
+        "fresh17",
         "hardneg",
     ):
         accuracy(kb, name)

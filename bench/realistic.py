@@ -46,6 +46,7 @@ SETS = {
     "fresh14": HERE / "fresh14_dev.tsv",
     "fresh15": HERE / "fresh15_dev.tsv",
     "fresh16": HERE / "fresh16_dev.tsv",
+    "fresh17": HERE / "fresh17_dev.tsv",
     "hardneg": HERE / "hardneg_dev.tsv",
 }
 
