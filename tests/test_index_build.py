@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "98f830b223dd9929ff3466da7d30283a90a7cad860b70de52d37f3487ff9340d"
-SYNTHETIC_300 = "96f8a1e56e9d0727ad9bc77bb18b72e825fcc50595d1a35c626b44a50bbdb58c"
+SHIPPED = "53129ec327eefb8faf1115d03d1be3db6842a8adbf796cd4dcaa9af565ad6cec"
+SYNTHETIC_300 = "cfb69027118784b0d8856287dfb05099d4988e1151b6333580be6cc5de937b8f"
 
 
 def _canonical(value: Any) -> Any:

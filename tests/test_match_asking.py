@@ -265,6 +265,8 @@ def test_a_part_clear_on_its_own_is_answered_in_a_long_message(matcher: Matcher)
         ("クレジットは API データと同じく30日で消えますか？", "pricing"),
         ("Do free credits expire after 30 days?", "pricing"),
         ("GPT の学習データっていつ時点までの情報？", "models"),
+        ("Which state is the US data centre in?", "security-other"),
+        ("社員がうちのデータを見たアクセス履歴はもらえますか？", "security-other"),
         ("How much notice do you give before adding a subprocessor?", "contract-terms"),
         ("サブプロセッサーが変わるとき change notification はもらえますか？", "contract-terms"),
     ],

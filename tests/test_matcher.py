@@ -59,6 +59,10 @@ def test_old_set_not_below_its_earlier_figures(matcher: Matcher) -> None:
         ("モデルを院内に設置して使えますか？", "faq.self-hosting"),
         ("do fine-tune files just sit there for good?", "policy.files-endpoint-retention"),
         (
+            "データをモデル改善に使ってもらっても大丈夫です。どうすればいいですか？",
+            "policy.opt-in-sharing",
+        ),
+        (
             "does this data policy also cover my ChatGPT Plus chats?",
             "policy.consumer-services-excluded",
         ),
