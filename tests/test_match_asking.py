@@ -529,6 +529,20 @@ def test_a_sentence_summing_up_an_earlier_answer_does_not_outweigh_the_new_quest
     assert matcher.ask(message).answer_ids == ("policy.no-training-by-default",)
 
 
+@pytest.mark.parametrize(
+    "message",
+    [
+        "削除の依頼方法はわかりました。何もしなくても、送ったデータはいずれ消えますか？",
+        "ファイルの保存期間は分かりました。普通に送ったデータはいつ消えますか？",
+    ],
+)
+def test_a_recap_naming_an_entrys_title_does_not_lend_it_the_title(
+    matcher: Matcher, message: str
+) -> None:
+    # The recap names the deletion request or the Files entry; the question asks how long.
+    assert matcher.ask(message).answer_ids == ("policy.retention-30-days",)
+
+
 def test_an_acknowledgement_that_asks_is_no_recap(matcher: Matcher) -> None:
     (sentence,) = matcher.splitter.split("Got it, so how long do you keep the files?")
     assert sentence.asking and not sentence.recap

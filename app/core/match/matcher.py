@@ -61,6 +61,9 @@ class Query:
     asking: dict[str, float]  # the asking sentences' features only
     labels: dict[str, str]
     canonical: str
+    # Features only a recap sentence names ("削除の依頼方法はわかりました。"): they weigh a
+    # little, but name no entry's title or defining concept.
+    recap_only: frozenset[str] = frozenset()
 
 
 class Matcher:
@@ -102,11 +105,14 @@ class Matcher:
         asking: dict[str, float] = {}
         labels: dict[str, str] = {}
         canon: list[str] = []
+        recapped: set[str] = set()
+        said: set[str] = set()
         for piece, is_asking, recap in pieces:
             doc = self.analyzer.analyze(piece)
             weight = 1.0 if is_asking or not any_asking else CONTEXT_WEIGHT
             if recap and weight < 1.0:
                 weight = RECAP_WEIGHT
+            (recapped if weight == RECAP_WEIGHT else said).update(doc.features)
             for f, s in doc.features.items():
                 if s * weight > features.get(f, 0.0):
                     features[f] = s * weight
@@ -116,7 +122,8 @@ class Matcher:
                 labels.setdefault(f, label)
             if weight == 1.0:
                 canon.append(doc.canonical)
-        return Query(features, asking, labels, " ".join(canon)[:MAX_QUERY_CHARS])
+        canonical = " ".join(canon)[:MAX_QUERY_CHARS]
+        return Query(features, asking, labels, canonical, frozenset(recapped - said))
 
     # --- ranking -------------------------------------------------------------------------
 
@@ -163,6 +170,7 @@ class Matcher:
         }
         short.sort(key=lambda d: -rank_score[d])
         ask_total = sum(w * idx.idf.get(f, idx.unknown_idf) for f, w in q.asking.items()) or 1.0
+        named = {f: w for f, w in weights.items() if f not in q.recap_only}
         out: list[Candidate] = []
         for d in short:
             s = scores[d]
@@ -186,7 +194,7 @@ class Matcher:
                 unknown / total_w,
                 cos - cos_other,
                 oos_only,
-                self._title_share(d, weights),
+                self._title_share(d, named),
             )
             p = decision.probability(x_vec)
             if closeness >= EXAMPLE_AS_WRITTEN and cos - cos_other >= EXAMPLE_LEAD:
@@ -198,11 +206,11 @@ class Matcher:
         # rank_score picks the shortlist; the decision model, which also weighs the asking
         # sentences, the titles and the out-of-scope topics, orders it (ties keep rank_score).
         ranked = sorted(zip(out, short, strict=True), key=lambda pair: -pair[0].score)
-        if len(ranked) >= 2 and self._lacks_defining(ranked[0][1], weights):
+        if len(ranked) >= 2 and self._lacks_defining(ranked[0][1], named):
             second = ranked[1]
             if second[0].score >= max(
                 model_params.ANSWER_AT, SWAP_AT * ranked[0][0].score
-            ) and not self._lacks_defining(second[1], weights):
+            ) and not self._lacks_defining(second[1], named):
                 ranked[0], ranked[1] = second, ranked[0]
         out = [Candidate(c.id, round(c.score, 3), c.matched, c.signals) for c, _d in ranked]
         oos_id = idx.ids[oos][4:] if oos is not None else None
