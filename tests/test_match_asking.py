@@ -267,6 +267,7 @@ def test_a_part_clear_on_its_own_is_answered_in_a_long_message(matcher: Matcher)
         ("GPT の学習データっていつ時点までの情報？", "models"),
         ("Which state is the US data centre in?", "security-other"),
         ("How many employees can open flagged API data?", "security-other"),
+        ("送ったデータはディスク上でも暗号化されていますか？", "security-other"),
         # Details of a rule the policy states but does not work out.
         ("30日って送った日から数えるのですか？", "policy-details"),
         ("Which laws would make you keep our data longer than 30 days?", "policy-details"),
