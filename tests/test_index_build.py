@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "53129ec327eefb8faf1115d03d1be3db6842a8adbf796cd4dcaa9af565ad6cec"
-SYNTHETIC_300 = "cfb69027118784b0d8856287dfb05099d4988e1151b6333580be6cc5de937b8f"
+SHIPPED = "21eca987716070a14943d0c1d6dac4c63bf19b3cab19045fac2f00c1072a282e"
+SYNTHETIC_300 = "20e56ec5d6d8938bf64b4a38ec194c8cb4f71a8aa65152196dbde903a6466fad"
 
 
 def _canonical(value: Any) -> Any:

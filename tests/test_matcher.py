@@ -58,6 +58,7 @@ def test_old_set_not_below_its_earlier_figures(matcher: Matcher) -> None:
         ("ゼロ保持 条件", "policy.zero-retention"),  # an agent's search
         ("モデルを院内に設置して使えますか？", "faq.self-hosting"),
         ("do fine-tune files just sit there for good?", "policy.files-endpoint-retention"),
+        ("うちのデータを学習に使ってもらうには？", "policy.opt-in-sharing"),
         (
             "データをモデル改善に使ってもらっても大丈夫です。どうすればいいですか？",
             "policy.opt-in-sharing",
