@@ -4,6 +4,7 @@ and an entry added by an editor that the decision model has never seen."""
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -137,6 +138,26 @@ def test_index_cache_key_follows_the_knowledge(kb_copy: Path) -> None:
     before = cache.key(kb)
     (kb_copy / "entries" / "extra.toml").write_text(NEW_ENTRY, encoding="utf-8")
     assert cache.key(load_knowledge(kb_copy)) != before
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the fast path is Linux's")
+@pytest.mark.parametrize("value", [None, "/srv/somewhere", "  "])
+@pytest.mark.parametrize("kind", ["cache", "config", "data"])
+def test_the_user_folders_are_the_ones_platformdirs_names(
+    kind: str, value: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import platformdirs
+
+    from app.core.paths import user_dir
+
+    var = {"cache": "XDG_CACHE_HOME", "config": "XDG_CONFIG_HOME", "data": "XDG_DATA_HOME"}[kind]
+    if value is None:
+        monkeypatch.delenv(var, raising=False)
+    else:
+        monkeypatch.setenv(var, value)
+    assert user_dir(kind) == Path(getattr(platformdirs, f"user_{kind}_dir")("kotae"))
+    monkeypatch.delenv("KOTAE_CACHE_DIR", raising=False)
+    assert cache.cache_dir() == user_dir("cache")
 
 
 def test_unwritable_cache_dir_is_not_an_error(

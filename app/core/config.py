@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from app.core.paths import user_dir
+
 ENV_VAR = "KOTAE_CONFIG"
 LANG_VALUES = ("ja", "en")
 ANSWER_LANG_VALUES = ("auto", "ja", "en")
@@ -68,10 +70,7 @@ def effective_log_mode(configured: str) -> str:
 
 
 def default_path() -> Path:
-    # platformdirs is imported here so commands that never read the config don't pay for it.
-    from platformdirs import user_config_dir
-
-    return Path(user_config_dir("kotae")) / "config.toml"
+    return user_dir("config") / "config.toml"
 
 
 def load_config(path: Path | None = None) -> Config:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent.parent
@@ -19,3 +21,23 @@ def knowledge_dir() -> Path:
 
 def locales_dir() -> Path:
     return _data_dir("locales")
+
+
+# Linux's XDG base directories, as platformdirs names them, without the import it costs every
+# cold `kotae ask` (about 4 ms); other systems ask platformdirs. A test holds the two equal.
+_XDG = {
+    "cache": ("XDG_CACHE_HOME", ".cache"),
+    "config": ("XDG_CONFIG_HOME", ".config"),
+    "data": ("XDG_DATA_HOME", ".local/share"),
+}
+
+
+def user_dir(kind: str) -> Path:
+    """The per-user "cache", "config" or "data" folder of Kotae."""
+    if sys.platform == "linux":
+        var, default = _XDG[kind]
+        base = os.environ.get(var, "")
+        return Path(base if base.strip() else Path.home() / default) / "kotae"
+    import platformdirs
+
+    return Path(getattr(platformdirs, f"user_{kind}_dir")("kotae"))

@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from app.core.paths import user_dir
+
 DB_NAME = "kotae.sqlite3"
 ENV_DATA_DIR = "KOTAE_DATA_DIR"
 BUSY_TIMEOUT_MS = 30_000
@@ -24,9 +26,7 @@ def default_data_dir(explicit: str | Path | None = None) -> Path:
     env = os.environ.get(ENV_DATA_DIR)
     if env:
         return Path(env)
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("kotae"))
+    return user_dir("data")
 
 
 @contextmanager

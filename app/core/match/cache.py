@@ -17,6 +17,7 @@ from typing import Any
 
 from app.core.files import write_atomic
 from app.core.knowledge import KnowledgeBase
+from app.core.paths import user_dir
 
 try:  # the built-in module: hashlib would load OpenSSL first, a few ms of every start
     from _blake2 import blake2b
@@ -40,9 +41,7 @@ def cache_dir() -> Path:
     env = os.environ.get("KOTAE_CACHE_DIR")
     if env:
         return Path(env)
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("kotae"))
+    return user_dir("cache")
 
 
 @functools.lru_cache(maxsize=1)
