@@ -72,10 +72,9 @@ def test_build_patterns_match_what_the_saved_ones_match(kb: KnowledgeBase) -> No
 
 def test_run_character_classes_agree_with_text_module() -> None:
     from app.core.match import analyzer
-    from app.core.match.text import is_hiragana, is_kanji, is_katakana
+    from app.core.match.text import is_hiragana, is_katakana
 
     for code in range(0x3000, 0xA000):
         ch = chr(code)
         assert (ch in analyzer._HIRAGANA) == is_hiragana(ch)
         assert bool(analyzer._ANY_KATAKANA.match(ch)) == is_katakana(ch)
-        assert bool(analyzer._KANJI.match(ch)) == is_kanji(ch)

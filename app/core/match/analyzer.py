@@ -22,6 +22,7 @@ from app.core.match.text import (
     MAX_QUERY_CHARS,
     fold_kana,
     is_hiragana,
+    is_kanji,
     is_katakana,
     normalise_keep_script,
 )
@@ -354,7 +355,7 @@ class Analyzer:
                 for i, weight in enumerate(weights)
             ]
         # Single kanji carry meaning of their own (消 in 消したい and 消去).
-        out.extend([("k:" + ch, KANJI_WEIGHT, ch) for ch in _KANJI.findall(src)])
+        out.extend([("k:" + ch, KANJI_WEIGHT, ch) for ch in src if is_kanji(ch)])
         if len(self._run_cache) < RUN_CACHE_SIZE:
             self._run_cache[src] = out
         return out
@@ -383,7 +384,6 @@ def _blank(m: re.Match[str]) -> str:
 # The same classes as text.is_hiragana / is_katakana / is_kanji, for whole-run tests.
 _HIRAGANA = frozenset(map(chr, range(0x3041, 0x30A0)))
 _ANY_KATAKANA = re.compile("[\u30a1-\u30faー]")
-_KANJI = re.compile("[\u4e00-\u9fff\u3400-\u4dbf]")
 _PART = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*|[^a-z0-9]+")
 RUN_CACHE_SIZE = 200_000
 

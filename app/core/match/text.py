@@ -6,6 +6,7 @@ then case folding, NFKC again (case folding can leave a decomposed form), then k
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -89,9 +90,15 @@ _NEGATED_EN = re.compile(
     r"[^—–(),;?.!]{1,40}?(?=\s*(?:[—–)]|-{1,2}\s))",
     re.IGNORECASE,
 )
-_NEGATED_JA = re.compile(r"[\u30a0-\u30ff\u4e00-\u9fffA-Za-z0-9]+(?=ではなく|じゃなく)")
+
+
+@functools.cache
+def _negated_ja() -> re.Pattern[str]:
+    return re.compile(r"[\u30a0-\u30ff\u4e00-\u9fffA-Za-z0-9]+(?=ではなく|じゃなく)")
 
 
 def drop_negated(text: str) -> str:
     """The text without what it says it is not asking about."""
-    return _NEGATED_JA.sub(" ", _NEGATED_EN.sub(" ", text))
+    text = _NEGATED_EN.sub(" ", text)
+    # Most questions say no ではなく; the wide class costs a millisecond to compile at start.
+    return _negated_ja().sub(" ", text) if "なく" in text else text
