@@ -599,3 +599,16 @@ def test_a_lead_in_before_a_colon_is_a_sentence_of_its_own(matcher: Matcher) -> 
     # A time is not cut.
     (one,) = matcher.splitter.split("We call the API at 10:30 every day.")
     assert one.text == "we call the api at 10 30 every day"
+
+
+@pytest.mark.parametrize(
+    ("message", "left"),
+    [
+        ("quick one — any soc 2 report?? yes/no is fine", "any soc 2 report"),
+        ("学習に使われますか？はい/いいえで", "学習に使われますか"),
+    ],
+)
+def test_how_the_answer_should_be_put_is_no_part_of_the_question(
+    matcher: Matcher, message: str, left: str
+) -> None:
+    assert [s.text for s in matcher.splitter.split(message)] == [left]
