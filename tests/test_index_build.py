@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "21eca987716070a14943d0c1d6dac4c63bf19b3cab19045fac2f00c1072a282e"
-SYNTHETIC_300 = "20e56ec5d6d8938bf64b4a38ec194c8cb4f71a8aa65152196dbde903a6466fad"
+SHIPPED = "1b725e377f39dd2c06d79b95fee40eb4b6b080b0e4d5fae59b9afa7102f9c412"
+SYNTHETIC_300 = "beddcffc2e30c8a709646ad1cf1afdf18f502183b6b811ac08cfc54c5b9f7009"
 
 
 def _canonical(value: Any) -> Any:
