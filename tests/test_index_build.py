@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "1b725e377f39dd2c06d79b95fee40eb4b6b080b0e4d5fae59b9afa7102f9c412"
-SYNTHETIC_300 = "beddcffc2e30c8a709646ad1cf1afdf18f502183b6b811ac08cfc54c5b9f7009"
+SHIPPED = "8fb479866eed8bf52a0a8b26bd1df7525e290dc39fb205198d832ed68e860a19"
+SYNTHETIC_300 = "962ea9c5264462fa5ffdc2d4565786c06a3e9ead6c4db944f47c1cd62e68a19a"
 
 
 def _canonical(value: Any) -> Any:
