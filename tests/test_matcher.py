@@ -57,6 +57,7 @@ def test_old_set_not_below_its_earlier_figures(matcher: Matcher) -> None:
         ("APIデータの保存自体をやめてもらうことはできますか？", "policy.zero-retention"),
         ("ゼロ保持 条件", "policy.zero-retention"),  # an agent's search
         ("送ったデータを保存しないよう依頼できますか？", "policy.zero-retention"),
+        ("送った問い合わせ文はいつ消えますか？", "policy.retention-30-days"),
         ("モデルを院内に設置して使えますか？", "faq.self-hosting"),
         ("do fine-tune files just sit there for good?", "policy.files-endpoint-retention"),
         ("うちのデータを学習に使ってもらうには？", "policy.opt-in-sharing"),
