@@ -78,7 +78,7 @@ class Conversation(VerticalScroll):
         /* A bar in place of the left padding: focus shows, nothing moves. */
         &:focus { padding-left: 0; border-left: outer $accent; }
         & > .two-parts { margin: 1 0 0 0; color: $text-muted; }
-        & > .unanswered-part { margin: 1 0 0 0; padding: 0 1; border-left: outer $warning 60%; }
+        & > .unanswered-part { margin: 1 0 0 0; padding: 0 1; border: round $warning 60%; }
     }
     """
 
