@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import functools
 import heapq
 import math
 from collections import defaultdict
@@ -110,9 +111,10 @@ class Matcher:
         for piece, is_asking, recap in pieces:
             doc = self.analyzer.analyze(piece)
             weight = 1.0 if is_asking or not any_asking else CONTEXT_WEIGHT
-            if recap and weight < 1.0:
+            recapping = recap and weight < 1.0
+            if recapping:
                 weight = RECAP_WEIGHT
-            (recapped if weight == RECAP_WEIGHT else said).update(doc.features)
+            (recapped if recapping else said).update(doc.features)
             for f, s in doc.features.items():
                 if s * weight > features.get(f, 0.0):
                     features[f] = s * weight
@@ -333,21 +335,16 @@ class Matcher:
         # Two clear questions are read part by part: each part makes its own case against the
         # out-of-scope topics, which the whole message's mixed words can make look alike.
         parts, loose = self.splitter.split_parts(sentences)
-        two = two_questions(
-            self.splitter,
-            self._part_evidence,
-            parts,
-            loose,
-            sentences,
-            cands,
-        )
+        # Both readings of the parts below rank the same parts: each is ranked once.
+        part_evidence = functools.cache(self._part_evidence)
+        two = two_questions(self.splitter, part_evidence, parts, loose, sentences, cands)
         if not two and off_topic_lookalike(top, ev):
             return declined(query, lang, ev, cands, True, self._named(query, ev))
         named, word_topic = self._off_subject(sentences, q)
         if not two and named:
             # "Can you sign a BAA, and what does it cost?": the part the policy answers is
             # answered; a message that only asks about a price (a vendor, …) is declined.
-            kept = answerable_part(parts, loose, self._part_evidence)
+            kept = answerable_part(parts, loose, part_evidence)
             if kept is None:
                 return declined(query, lang, ev, cands, topic=True, topic_id=word_topic)
             return answered(query, lang, cands, kept, unanswered=word_topic or ev.oos_id)
