@@ -15,8 +15,8 @@ _KANA = re.compile(r"^[\u3041-\u3096\u30a1-\u30faー]+$")
 
 
 def _has_kanji(word: str) -> bool:
-    # A character test, not a regex: a class this wide costs a cold `kotae ask` a millisecond
-    # to compile.
+    # The generator's class (bench/readings.py), as a character test: a regex class this wide
+    # costs a cold `kotae ask` a millisecond to compile.
     return any("\u3400" <= ch <= "\u9fff" or ch == "\u3005" for ch in word)
 
 

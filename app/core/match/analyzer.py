@@ -381,7 +381,7 @@ def _blank(m: re.Match[str]) -> str:
     return " " * len(m.group())
 
 
-# The same classes as text.is_hiragana / is_katakana / is_kanji, for whole-run tests.
+# The same classes as text.is_hiragana / is_katakana, for whole-run tests.
 _HIRAGANA = frozenset(map(chr, range(0x3041, 0x30A0)))
 _ANY_KATAKANA = re.compile("[\u30a1-\u30faー]")
 _PART = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*|[^a-z0-9]+")
