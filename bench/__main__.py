@@ -319,6 +319,7 @@ def main() -> None:
         "fresh15",
         "fresh16",
         "fresh17",
+        "fresh18",
         "hardneg",
     ):
         accuracy(kb, name)

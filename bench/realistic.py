@@ -47,6 +47,7 @@ SETS = {
     "fresh15": HERE / "fresh15_dev.tsv",
     "fresh16": HERE / "fresh16_dev.tsv",
     "fresh17": HERE / "fresh17_dev.tsv",
+    "fresh18": HERE / "fresh18_dev.tsv",
     "hardneg": HERE / "hardneg_dev.tsv",
 }
 
