@@ -133,6 +133,26 @@ def test_index_cache_is_written_reused_and_rebuilt_when_corrupt(
     assert cache.load(kb) is not None  # rebuilt and saved again
 
 
+def test_a_saved_index_answers_without_compiling_its_term_patterns(
+    kb_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Compiling the concept, boilerplate, reading and topic regexes took about 12 ms of each
+    # `kotae ask`; loaded from the cache, a question is scanned by their tables instead.
+    monkeypatch.setenv("KOTAE_CACHE_DIR", str(tmp_path / "cache"))
+    kb = load_knowledge(kb_copy)
+    built = Matcher(kb).ask("ほぞんきかんは？ Is the price of a BAA logged?")
+    loaded = Matcher(kb)
+    again = loaded.ask("ほぞんきかんは？ Is the price of a BAA logged?")
+    assert (again.decision, again.answer_ids, again.out_of_scope) == (
+        built.decision,
+        built.answer_ids,
+        built.out_of_scope,
+    )
+    a = loaded.analyzer
+    tables = (a._concepts, a._boilerplate, a._readings, loaded.topic_words._table)
+    assert all(t is not None and t._regex is None for t in tables)
+
+
 def test_index_cache_key_follows_the_knowledge(kb_copy: Path) -> None:
     kb = load_knowledge(kb_copy)
     before = cache.key(kb)

@@ -17,7 +17,7 @@ from rapidfuzz import fuzz, process
 
 from app.core.match import slips
 from app.core.match.lexicon import is_word
-from app.core.match.patterns import alternation_source, matched_term
+from app.core.match.patterns import TermTable, matched_term
 from app.core.match.text import (
     MAX_QUERY_CHARS,
     fold_kana,
@@ -116,20 +116,10 @@ class Analyzer:
                 form = fold(normalise_keep_script(term))
                 if form:
                     self.concept_of[form] = canon
-        bp = {fold(normalise_keep_script(p)) for p in boilerplate}
-        self._sources = (
-            alternation_source(self.concept_of),
-            alternation_source(bp),
-            alternation_source(self.reading_of),
-        )
-        # The index build scans every text of the knowledge with these two: the same patterns,
-        # guarded so that most positions fail one character-class test instead of trying each
-        # term's first character in turn. The saved state keeps the plain sources (`_compile`).
-        self._concepts = _compiled(alternation_source(self.concept_of, guard=True))
-        self._boilerplate = _compiled(alternation_source(bp, guard=True))
-        self._readings: re.Pattern[str] | None = None  # compiled at the first kana question
+        self._bp_terms = sorted({fold(normalise_keep_script(p)) for p in boilerplate})
+        self._tables()
         # Boilerplate words are known words: never "corrected" into a policy term.
-        self.stopwords = {w for p in bp for w in _ASCII_WORD.findall(p)}
+        self.stopwords = {w for p in self._bp_terms for w in _ASCII_WORD.findall(p)}
         self.vocabulary: set[str] = set()
         self._vocab_list: list[str] = []
         self.kana_words = {
@@ -143,18 +133,17 @@ class Analyzer:
         self._run_cache: dict[str, list[tuple[str, float, str]]] = {}
         self._ops_cache: dict[str, tuple[list[str], list[tuple[str, float, str]]]] = {}
 
-    def _compile(self) -> None:
-        concepts, boilerplate = self._sources[:2]
-        self._concepts = _compiled(concepts)
-        self._boilerplate = _compiled(boilerplate)
-        self._readings = None
+    def _tables(self) -> None:
+        self._concepts = TermTable(self.concept_of)
+        self._boilerplate = TermTable(self._bp_terms)
+        self._readings = TermTable(self.reading_of)
 
     def state(self) -> tuple[Any, ...]:
         """Plain data (for marshal) from which `from_state` rebuilds this analyzer."""
         return (
             self.concept_of,
             self.reading_of,
-            self._sources,
+            self._bp_terms,
             sorted(self.stopwords),
             sorted(self.vocabulary),
             sorted(self.kana_words),
@@ -164,12 +153,12 @@ class Analyzer:
     @classmethod
     def from_state(cls, state: tuple[Any, ...]) -> Analyzer:
         self = cls.__new__(cls)
-        self.concept_of, self.reading_of, sources, stopwords, vocabulary, kana, pairs = state
+        self.concept_of, self.reading_of, bp_terms, stopwords, vocabulary, kana, pairs = state
         self.kana_words = set(kana)
         self.kanji_pairs = set(pairs)
         self._slip_words = slips.words_by_reading(self.reading_of)
-        self._sources = tuple(sources)
-        self._compile()
+        self._bp_terms = list(bp_terms)
+        self._tables()
         self.stopwords = set(stopwords)
         self.vocabulary = set(vocabulary)
         self._vocab_list = sorted(w for w in self.vocabulary - self.stopwords if len(w) >= 4)
@@ -251,19 +240,18 @@ class Analyzer:
         rest = folded
         spans: list[tuple[int, int]] = []
         if self._concepts:
-            for m in self._concepts.finditer(folded):
-                form = m.group()
-                key = "c:" + matched_term(form, self.concept_of)
+            spans = self._concepts.spans(folded)
+            for a, b in spans:
+                key = "c:" + matched_term(folded[a:b], self.concept_of)
                 features[key] = 1.0
-                labels.setdefault(key, kept[m.start() : m.end()])
-                spans.append((m.start(), m.end()))
+                labels.setdefault(key, kept[a:b])
             if spans:
                 mask = list(folded)
                 for a, b in spans:
                     mask[a:b] = " " * (b - a)
                 rest = "".join(mask)
         if self._boilerplate:
-            rest = self._boilerplate.sub(_blank, rest)
+            rest = self._boilerplate.blanked(rest)
         # Runs of the remaining text, read against the unfolded copy to know their script.
         # A run holds no blanked character, so it is exactly fold() of its unfolded copy.
         # `rest` separates runs by single spaces only (normalised, then blanked with spaces), so
@@ -293,15 +281,14 @@ class Analyzer:
         if query and self.reading_of and not kept.isascii():
             # Kana written for a kanji word of the knowledge (ほぞん, ホゾン) also counts as
             # that word; the kana stays, as a reading may be a slice of grammar (しないように).
-            if self._readings is None:
-                self._readings = re.compile(self._sources[2])
-            for m in self._readings.finditer(fold_kana(kept)):
-                word = self.reading_of[m.group()]
+            kana = fold_kana(kept)
+            for a, b in self._readings.spans(kana):
+                word = self.reading_of[kana[a:b]]
                 for key, weight in self.analyze(word, query=False).features.items():
                     weight *= READING_WEIGHT
                     if weight > features.get(key, 0.0):
                         features[key] = weight
-                        labels.setdefault(key, kept[m.start() : m.end()])
+                        labels.setdefault(key, kept[a:b])
         # Concept features come from the concept pattern (or, in a question, a reading): most
         # texts of the knowledge have none, and skip the sort.
         if query or spans:
@@ -377,16 +364,8 @@ def _katakana_lengths(src: str) -> list[int]:
     return out
 
 
-def _blank(m: re.Match[str]) -> str:
-    return " " * len(m.group())
-
-
 # The same classes as text.is_hiragana / is_katakana, for whole-run tests.
 _HIRAGANA = frozenset(map(chr, range(0x3041, 0x30A0)))
 _ANY_KATAKANA = re.compile("[\u30a1-\u30faー]")
 _PART = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*|[^a-z0-9]+")
 RUN_CACHE_SIZE = 200_000
-
-
-def _compiled(source: str) -> re.Pattern[str] | None:
-    return re.compile(source) if source else None

@@ -24,7 +24,7 @@ try:  # the built-in module: hashlib would load OpenSSL first, a few ms of every
 except ImportError:  # pragma: no cover - other Python builds
     from hashlib import blake2b
 
-FORMAT = 3
+FORMAT = 4
 _CODE = (
     "analyzer.py",
     "index.py",

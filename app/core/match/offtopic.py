@@ -4,10 +4,9 @@ price, however much else of it the question names ("Does a BAA cost extra?")."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
-from app.core.match.patterns import alternation_source, matched_term
+from app.core.match.patterns import TermTable, matched_term
 from app.core.match.text import normalise_keep_script
 from app.core.scope import OutOfScopeTopic
 
@@ -18,16 +17,16 @@ class TopicWords:
         for t in topics:
             for w in t.words:
                 self._topic.setdefault(normalise_keep_script(w), t.id)
-        self._pattern: re.Pattern[str] | None = None  # compiled at first use
+        self._table: TermTable | None = None  # built at first use
 
     def topic_of(self, text: str) -> str | None:
         """The topic whose word the (normalised) text holds, if any."""
         if not self._topic:
             return None
-        if self._pattern is None:
-            # As a trie: hundreds of words compile in a third of the time of a plain "a|b|…".
-            self._pattern = re.compile(alternation_source(self._topic))
-        m = self._pattern.search(text)
-        if m is None:
+        if self._table is None:
+            self._table = TermTable(self._topic)
+        found = self._table.spans(text, first=True)
+        if not found:
             return None
-        return matched_term(m.group(), self._topic)
+        a, b = found[0]
+        return matched_term(text[a:b], self._topic)
