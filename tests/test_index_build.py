@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "360aaf59ca973e2cb7836815889e38a52ac460653e307ad15faf61111fd9542a"
-SYNTHETIC_300 = "2ada9f22e51176fe55028a1a0ede5bcb06217dd50202a99a3a07a00e832b6446"
+SHIPPED = "55892ed69cd090d495b076393ca3a08b0386335cacafc882babc6e03024d0efb"
+SYNTHETIC_300 = "caec0beb9e3585d1d60ea56d2291087c17c97487d88aa39723760a5f1c5031a1"
 
 
 def _canonical(value: Any) -> Any:

@@ -81,6 +81,9 @@ def test_old_set_not_below_its_earlier_figures(matcher: Matcher) -> None:
             "do other companies ever hold the prompts we send, like cloud vendors?",
             "faq.data-storage-location",
         ),
+        # Where the servers are: the data centre's location.
+        ("サーバーの所在地を教えてください", "faq.european-datacenter"),
+        ("where are your servers, roughly?", "faq.european-datacenter"),
         ("is my data used for training?", "policy.no-training-by-default"),
         ("データは学習に使われますか", "policy.no-training-by-default"),
         ("Do you have a data center in Europe?", "faq.european-datacenter"),
