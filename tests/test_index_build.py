@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "55892ed69cd090d495b076393ca3a08b0386335cacafc882babc6e03024d0efb"
-SYNTHETIC_300 = "caec0beb9e3585d1d60ea56d2291087c17c97487d88aa39723760a5f1c5031a1"
+SHIPPED = "69bc2f4a09a5bf7563505d217e08e6beb8e74899cd7a87c7aee1b9409acb82d7"
+SYNTHETIC_300 = "a0ca7b9fe33a31a0041678f4d34424decf9042c1ba86006942e03e962d5faf3b"
 
 
 def _canonical(value: Any) -> Any:

@@ -81,6 +81,8 @@ def test_old_set_not_below_its_earlier_figures(matcher: Matcher) -> None:
             "do other companies ever hold the prompts we send, like cloud vendors?",
             "faq.data-storage-location",
         ),
+        ("We need a data protection agreement before launch. Is one available?", "faq.dpa"),
+        ("送信データを保存しないようご依頼することは可能でしょうか。", "policy.zero-retention"),
         # Where the servers are: the data centre's location.
         ("サーバーの所在地を教えてください", "faq.european-datacenter"),
         ("where are your servers, roughly?", "faq.european-datacenter"),
