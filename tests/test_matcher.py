@@ -58,6 +58,11 @@ def test_old_set_not_below_its_earlier_figures(matcher: Matcher) -> None:
         ("ゼロ保持 条件", "policy.zero-retention"),  # an agent's search
         ("送ったデータを保存しないよう依頼できますか？", "policy.zero-retention"),
         ("送った問い合わせ文はいつ消えますか？", "policy.retention-30-days"),
+        # The law that may keep data longer is the retention rule's own exception.
+        (
+            "Are you legally required to keep API data longer than 30 days sometimes?",
+            "policy.retention-30-days",
+        ),
         ("モデルを院内に設置して使えますか？", "faq.self-hosting"),
         ("do fine-tune files just sit there for good?", "policy.files-endpoint-retention"),
         ("うちのデータを学習に使ってもらうには？", "policy.opt-in-sharing"),
