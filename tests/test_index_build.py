@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "69bc2f4a09a5bf7563505d217e08e6beb8e74899cd7a87c7aee1b9409acb82d7"
-SYNTHETIC_300 = "a0ca7b9fe33a31a0041678f4d34424decf9042c1ba86006942e03e962d5faf3b"
+SHIPPED = "69d19a5000b016c3beaba4e12228ff21558843d633e13b48c2dbc70683abdb27"
+SYNTHETIC_300 = "406450a07472bfdfadbf092c3b2eb4286d18db9008b352338ff93dee9ea7171f"
 
 
 def _canonical(value: Any) -> Any:

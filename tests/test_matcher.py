@@ -88,6 +88,15 @@ def test_old_set_not_below_its_earlier_figures(matcher: Matcher) -> None:
         ),
         ("We need a data protection agreement before launch. Is one available?", "faq.dpa"),
         ("送信データを保存しないようご依頼することは可能でしょうか。", "policy.zero-retention"),
+        # "Unless we opt in" states the default rule's condition: no question about opting in.
+        (
+            "So unless we explicitly opt in, none of our prompts train your models?",
+            "policy.no-training-by-default",
+        ),
+        (
+            "オプトインしない限り、送ったデータは学習に使われないという理解で合っていますか？",
+            "policy.no-training-by-default",
+        ),
         # Where the servers are: the data centre's location.
         ("サーバーの所在地を教えてください", "faq.european-datacenter"),
         ("where are your servers, roughly?", "faq.european-datacenter"),
