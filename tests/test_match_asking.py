@@ -277,6 +277,9 @@ def test_a_part_clear_on_its_own_is_answered_in_a_long_message(matcher: Matcher)
         ("社員がうちのデータを見たアクセス履歴はもらえますか？", "security-other"),
         ("How much notice do you give before adding a subprocessor?", "contract-terms"),
         ("サブプロセッサーが変わるとき change notification はもらえますか？", "contract-terms"),
+        ("無料トライアルは何日間ですか？", "pricing"),
+        ("Can we join the beta of the new data controls?", "roadmap"),
+        ("御社が買収されたら、保存されているデータはどうなりますか？", "contract-terms"),
         # What the law asks of the customer, not what the policy says OpenAI does.
         ("Are we legally required to tell users we use an AI vendor?", "own-compliance"),
         ("自社の顧客データは法律上何年保存すべきですか？", "own-compliance"),
