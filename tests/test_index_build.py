@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "69d19a5000b016c3beaba4e12228ff21558843d633e13b48c2dbc70683abdb27"
-SYNTHETIC_300 = "406450a07472bfdfadbf092c3b2eb4286d18db9008b352338ff93dee9ea7171f"
+SHIPPED = "6b93f25589d3169bfb01e91dcd2e903213a415350d69e999ce584457587b90b9"
+SYNTHETIC_300 = "3a9bae9f68f1e7c3fa52facf3a3acc899806a379dd71786cfe29b6feefeb4867"
 
 
 def _canonical(value: Any) -> Any:

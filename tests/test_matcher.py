@@ -97,6 +97,11 @@ def test_old_set_not_below_its_earlier_figures(matcher: Matcher) -> None:
             "オプトインしない限り、送ったデータは学習に使われないという理解で合っていますか？",
             "policy.no-training-by-default",
         ),
+        # 「API経由」 is how customers say "through the API": no sign of another vendor.
+        (
+            "API経由のdataってretention何日？契約書に書かないといけなくて",
+            "policy.retention-30-days",
+        ),
         # Where the servers are: the data centre's location.
         ("サーバーの所在地を教えてください", "faq.european-datacenter"),
         ("where are your servers, roughly?", "faq.european-datacenter"),
