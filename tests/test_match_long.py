@@ -255,6 +255,12 @@ def test_how_to_fine_tune_is_not_the_fine_tuning_policy(matcher: Matcher, questi
             ("policy.no-training-by-default", "policy.retention-30-days"),
         ),
         ("保存期間は 30 日と聞きましたが本当ですか", ("policy.retention-30-days",)),
+        # The first half fits the Files endpoint's retention nearly as well, but it names the
+        # entry the whole message leads with: still a question of its own.
+        (
+            "APIに送ったデータって何日残るの？それと学習には使われないよね？",
+            ("policy.retention-30-days", "policy.no-training-by-default"),
+        ),
     ],
 )
 def test_two_questions_only_when_each_half_is_clear(

@@ -78,7 +78,8 @@ def two_questions(
         # it still counts when it names the entry the whole message clearly leads with.
         floor = model_params.TWO_AT
         runner_up = ev.candidates[1].score if len(ev.candidates) > 1 else 0.0
-        if top.id == lead.id and lead.score >= model_params.ANSWER_AT:
+        names_lead = top.id == lead.id and lead.score >= model_params.ANSWER_AT
+        if names_lead:
             floor = TWO_AT_LEAD
         leads = top.score >= TWO_LEAD_RATIO * runner_up  # one clear subject
         # A short half ("Is it TLS only?") has little evidence but one clear subject.
@@ -94,8 +95,11 @@ def two_questions(
             # Clear but weak, on a word or two that name no concept: "what are the eligibility
             # conditions?" after a BAA question asks about the BAA.
             continue
-        if top.score - runner_up < TWO_MARGIN:
-            continue  # the half fits two entries alike: it is not a question of its own
+        if top.score - runner_up < TWO_MARGIN and not names_lead:
+            # The half fits two entries alike: it is not a question of its own. Unless it
+            # names the whole message's clear lead: "how many days is data kept?" fits the
+            # Files endpoint's retention too, but the message has already chosen.
+            continue
         if loose and not leads:
             # A bare "and" joins two nouns of one question as often as two questions
             # ("the prompts and completions we send"): such a half needs a clear subject.
