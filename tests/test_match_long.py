@@ -243,6 +243,13 @@ def test_how_to_fine_tune_is_not_the_fine_tuning_policy(matcher: Matcher, questi
     assert (result.decision, result.out_of_scope) == ("decline", "fine-tuning-howto")
 
 
+def test_a_strong_part_is_answered_over_a_blend_of_both(matcher: Matcher) -> None:
+    # Whole, the message's words ("how long", "kept", "training") fit the Files endpoint's
+    # training files best; its first part is plainly the retention question.
+    result = matcher.ask("How long is our data kept? Also, it is never used for training, right?")
+    assert (result.decision, result.answer_id) == ("answer", "policy.retention-30-days")
+
+
 @pytest.mark.parametrize(
     ("question", "expected"),
     [

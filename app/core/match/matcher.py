@@ -30,7 +30,7 @@ from app.core.match.decision import off_topic_lookalike, topic_over_entry, vague
 from app.core.match.followup import follow_up
 from app.core.match.index import K1, Index, build
 from app.core.match.offtopic import TopicWords
-from app.core.match.parts import answerable_part, two_questions
+from app.core.match.parts import answerable_part, strongest_part, two_questions
 from app.core.match.result import (
     MAX_SUGGESTIONS,
     Candidate,
@@ -360,6 +360,9 @@ class Matcher:
                 reason="two_questions",
                 answered=two,
             )
+        strong = strongest_part(parts, loose, part_evidence, top)
+        if strong is not None:
+            return answered(query, lang, cands, strong)
         if top.score >= model_params.ANSWER_AT:
             return answered(query, lang, cands, top)
         plausible = [c.id for c in cands if c.score >= model_params.CLARIFY_AT]

@@ -6,6 +6,9 @@ entry the whole message clearly leads with), it is not a question whom to contac
 subject only out-of-scope topics know (a TLS version, a price), it does not lean on the other
 part or point back at it, and — in a long message, where several sentences
 mostly elaborate one question — its entry is plausible for the whole message too.
+
+A message of one answer may still be read by its parts: a part far more clearly answered than
+the whole message's lead is what it asks (`strongest_part`).
 """
 
 from __future__ import annotations
@@ -36,6 +39,8 @@ HALF_COS = 0.4
 LOOSE_NEAREST = 0.9
 # A part this likely on its own is a question in its own right, whatever the whole leans to.
 PART_STRONG = 0.9
+STRONGEST_AT = 0.8  # a part this likely, STRONGER_BY above the whole message's lead
+STRONGER_BY = 0.3
 # A half that points back at the other ("after that", 「当該データ」「同様に」) asks more about
 # the same thing: no question of its own.
 _BACK_REF = re.compile(r"\bafter that\b|\bthe same\b|当該|同様|その後", re.IGNORECASE)
@@ -131,3 +136,28 @@ def answerable_part(
         if top and top.score >= model_params.ANSWER_AT and not topic_over_entry(top, ev):
             return top
     return None
+
+
+def strongest_part(
+    parts: list[str],
+    loose: bool,
+    evidence: Callable[[str], Evidence | None],
+    lead: Candidate,
+) -> Candidate | None:
+    """A part clearly answered by an entry the whole message does not lead with, when that
+    lead is much weaker: two questions' worth of words can blend into an entry sharing a few
+    with each ("How long is our data kept? Also, it is never used for training, right?" is no
+    question about training files)."""
+    if len(parts) < 2 or loose:
+        return None
+    strong = []
+    for part in parts[:3]:
+        ev = evidence(part)
+        if ev is None or not ev.candidates:
+            continue
+        top = ev.candidates[0]
+        if top.id == lead.id:
+            return None  # a part does ask what the whole message leads with
+        if top.score >= STRONGEST_AT and top.score > lead.score + STRONGER_BY:
+            strong.append(top)
+    return max(strong, key=lambda c: c.score, default=None)
