@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "6b93f25589d3169bfb01e91dcd2e903213a415350d69e999ce584457587b90b9"
-SYNTHETIC_300 = "3a9bae9f68f1e7c3fa52facf3a3acc899806a379dd71786cfe29b6feefeb4867"
+SHIPPED = "a35def5b7c228124acebd773f387b4d784cfa2bc1e5c2d8e8979e27a46853066"
+SYNTHETIC_300 = "2aeed7df49bc1d0b7350fb546f8b56456dd48d0614a64a3298f23899e0c67294"
 
 
 def _canonical(value: Any) -> Any:

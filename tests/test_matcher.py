@@ -102,6 +102,7 @@ def test_old_set_not_below_its_earlier_figures(matcher: Matcher) -> None:
             "API経由のdataってretention何日？契約書に書かないといけなくて",
             "policy.retention-30-days",
         ),
+        ("ビジネスアソシエートとの契約は結べますか？", "faq.hipaa"),  # "business associate"
         # Where the servers are: the data centre's location.
         ("サーバーの所在地を教えてください", "faq.european-datacenter"),
         ("where are your servers, roughly?", "faq.european-datacenter"),
