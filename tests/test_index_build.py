@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "a35def5b7c228124acebd773f387b4d784cfa2bc1e5c2d8e8979e27a46853066"
-SYNTHETIC_300 = "2aeed7df49bc1d0b7350fb546f8b56456dd48d0614a64a3298f23899e0c67294"
+SHIPPED = "f3d78386bd049e232489e219e6e14782b0261b92f3e3ee5d923a5764fcf9eb72"
+SYNTHETIC_300 = "bf6bad2c446713854805e1c0f6c9cd81b5fe0076fdffd93d5c7ecd2c233b5906"
 
 
 def _canonical(value: Any) -> Any:

@@ -103,6 +103,12 @@ def test_old_set_not_below_its_earlier_figures(matcher: Matcher) -> None:
             "policy.retention-30-days",
         ),
         ("ビジネスアソシエートとの契約は結べますか？", "faq.hipaa"),  # "business associate"
+        # Asking what the term takes in.
+        (
+            "APIデータという言葉には、アップロードしたファイルも入りますか？",
+            "policy.api-data-definition",
+        ),
+        ("APIデータって、返ってきた回答も含むの？", "policy.api-data-definition"),
         # Where the servers are: the data centre's location.
         ("サーバーの所在地を教えてください", "faq.european-datacenter"),
         ("where are your servers, roughly?", "faq.european-datacenter"),
