@@ -320,6 +320,7 @@ def main() -> None:
         "fresh16",
         "fresh17",
         "fresh18",
+        "fresh19",
         "hardneg",
     ):
         accuracy(kb, name)

@@ -48,6 +48,7 @@ SETS = {
     "fresh16": HERE / "fresh16_dev.tsv",
     "fresh17": HERE / "fresh17_dev.tsv",
     "fresh18": HERE / "fresh18_dev.tsv",
+    "fresh19": HERE / "fresh19_dev.tsv",
     "hardneg": HERE / "hardneg_dev.tsv",
 }
 
