@@ -272,6 +272,8 @@ def test_a_part_clear_on_its_own_is_answered_in_a_long_message(matcher: Matcher)
         ("30日って送った日から数えるのですか？", "policy-details"),
         ("Which laws would make you keep our data longer than 30 days?", "policy-details"),
         ("オプトインを撤回したら、共有済みのデータはどうなりますか？", "policy-details"),
+        ("データが削除されたら通知してもらえますか？", "policy-details"),
+        ("Will you notify us if our data is ever reviewed by a person?", "policy-details"),
         ("BAA の契約書が届くまで何日くらい？", "service-levels"),
         ("ゼロリテンションの審査にはどれくらい時間がかかりますか？", "service-levels"),
         ("社員がうちのデータを見たアクセス履歴はもらえますか？", "security-other"),
