@@ -274,6 +274,8 @@ def test_a_part_clear_on_its_own_is_answered_in_a_long_message(matcher: Matcher)
         ("オプトインを撤回したら、共有済みのデータはどうなりますか？", "policy-details"),
         ("データが削除されたら通知してもらえますか？", "policy-details"),
         ("Will you notify us if our data is ever reviewed by a person?", "policy-details"),
+        ("うちの会社のデータが学習に使われたか個別に確認してもらえますか？", "policy-details"),
+        ("Is the March 2023 cut-off in Pacific time or in our time zone?", "policy-details"),
         ("BAA の契約書が届くまで何日くらい？", "service-levels"),
         ("ゼロリテンションの審査にはどれくらい時間がかかりますか？", "service-levels"),
         ("社員がうちのデータを見たアクセス履歴はもらえますか？", "security-other"),
