@@ -443,6 +443,11 @@ def test_giving_data_casually_is_sharing(matcher: Matcher) -> None:
     [
         ("Can you sign a BAA with us, and how much does it cost?", "faq.hipaa"),
         ("API の保存期間は？あと料金も知りたい", "policy.retention-30-days"),
+        # The off-topic part names the subject: files, not API data in general.
+        (
+            "ファイルは1つ何MBまでアップロードできますか？保存期間も知りたいです",
+            "policy.files-endpoint-retention",
+        ),
     ],
 )
 def test_beside_a_price_the_part_the_policy_answers_is_answered(

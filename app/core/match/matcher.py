@@ -344,7 +344,7 @@ class Matcher:
         if not two and named:
             # "Can you sign a BAA, and what does it cost?": the part the policy answers is
             # answered; a message that only asks about a price (a vendor, …) is declined.
-            kept = answerable_part(parts, loose, part_evidence)
+            kept = answerable_part(parts, loose, part_evidence, top)
             if kept is None:
                 return declined(query, lang, ev, cands, topic=True, topic_id=word_topic)
             return answered(query, lang, cands, kept, unanswered=word_topic or ev.oos_id)

@@ -121,7 +121,10 @@ def two_questions(
 
 
 def answerable_part(
-    parts: list[str], loose: bool, evidence: Callable[[str], Evidence | None]
+    parts: list[str],
+    loose: bool,
+    evidence: Callable[[str], Evidence | None],
+    lead: Candidate | None = None,
 ) -> Candidate | None:
     """Beside a part about a price (another vendor, …): the entry of another part, if one
     answers it. `evidence` is None for a part that names such a subject. Parts cut at a bare
@@ -134,6 +137,14 @@ def answerable_part(
         if loose and (top is None or top.signals[4] < LOOSE_NEAREST):
             continue
         if top and top.score >= model_params.ANSWER_AT and not topic_over_entry(top, ev):
+            # The other part's words may name this one's subject (「ファイルは何MBまで？保存期間
+            # も知りたい」): the whole message's clear lead, when the part fits it too.
+            if (
+                lead is not None
+                and lead.score >= model_params.ANSWER_AT
+                and any(c.id == lead.id for c in ev.candidates)
+            ):
+                return lead
             return top
     return None
 
