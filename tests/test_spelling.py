@@ -64,7 +64,7 @@ def test_transmit_is_not_read_as_in_transit_nor_retrained_as_retained(matcher: M
 
 @pytest.mark.parametrize(
     ("typed", "meant"),
-    [("サブプロセサー", "サブプロセッサー"), ("ビジネスアソシエート", "ビジネスアソシエイト")],
+    [("サブプロセサー", "サブプロセッサー"), ("ビジネスアソシエイド", "ビジネスアソシエイト")],
 )
 def test_a_katakana_slip_becomes_the_knowledge_word(
     matcher: Matcher, typed: str, meant: str
