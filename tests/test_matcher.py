@@ -103,6 +103,7 @@ def test_old_set_not_below_its_earlier_figures(matcher: Matcher) -> None:
             "policy.retention-30-days",
         ),
         ("ビジネスアソシエートとの契約は結べますか？", "faq.hipaa"),  # "business associate"
+        ("HIPAAワークロードで使えますか？", "faq.hipaa"),  # no クロード (Claude) in ワークロード
         # Asking what the term takes in.
         (
             "APIデータという言葉には、アップロードしたファイルも入りますか？",
