@@ -282,6 +282,7 @@ def test_a_part_clear_on_its_own_is_answered_in_a_long_message(matcher: Matcher)
         ("How much notice do you give before adding a subprocessor?", "contract-terms"),
         ("サブプロセッサーが変わるとき change notification はもらえますか？", "contract-terms"),
         ("無料トライアルは何日間ですか？", "pricing"),
+        ("Files にアップできるのは何メガまで？", "files-howto"),
         ("Does Microsoft's own BAA cover Azure OpenAI for HIPAA data?", "other-vendors"),
         ("SOC 2 の報告書を取り寄せたいです", "security-other"),
         ("How do I sign in to the DPA portal?", "account-access"),
