@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "f3d78386bd049e232489e219e6e14782b0261b92f3e3ee5d923a5764fcf9eb72"
-SYNTHETIC_300 = "bf6bad2c446713854805e1c0f6c9cd81b5fe0076fdffd93d5c7ecd2c233b5906"
+SHIPPED = "9276e7c4c050c78d3e3fee42751ab82fe3b9183c9313d9b8980c931a6317b4d4"
+SYNTHETIC_300 = "64d8bc4b3c1cd603d318fe30dbba4012df49dfe798acb65e4a5e704875e06dc1"
 
 
 def _canonical(value: Any) -> Any:

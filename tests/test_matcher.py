@@ -48,6 +48,10 @@ def test_old_set_not_below_its_earlier_figures(matcher: Matcher) -> None:
     [
         ("保存期間は？", "policy.retention-30-days"),
         ("ほぞんきかん", "policy.retention-30-days"),  # hiragana written for kanji
+        (
+            "おくったぶんしょうって、えーあいのがくしゅうにつかわれるの？",
+            "policy.no-training-by-default",
+        ),
         ("ﾃﾞｰﾀ 削除したい", "faq.deletion-request"),  # half-width katakana
         ("ＨＩＰＡＡ", "faq.hipaa"),  # full-width latin
         ("retention polcy", "policy.retention-30-days"),  # misspelt
