@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "9276e7c4c050c78d3e3fee42751ab82fe3b9183c9313d9b8980c931a6317b4d4"
-SYNTHETIC_300 = "64d8bc4b3c1cd603d318fe30dbba4012df49dfe798acb65e4a5e704875e06dc1"
+SHIPPED = "8b37afc3607654190f24a181c146809469f3538d55913a46a4091c020ae3e1fd"
+SYNTHETIC_300 = "0bc713dddc7b887ad9802b6179e5f6147e439b8c556c1bc1eddd534131bfa18e"
 
 
 def _canonical(value: Any) -> Any:

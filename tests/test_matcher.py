@@ -123,6 +123,9 @@ def test_old_set_not_below_its_earlier_figures(matcher: Matcher) -> None:
         ("Do you have a data center in Europe?", "faq.european-datacenter"),
         ("DPA を結びたい", "faq.dpa"),
         ("Can I host the models myself?", "faq.self-hosting"),
+        ("Could we keep the model in-house instead of calling your cloud?", "faq.self-hosting"),
+        # "in-house" beside another subject names no self-hosting question.
+        ("Our in-house legal team asks how long prompts are kept.", "policy.retention-30-days"),
     ],
 )
 def test_answers(matcher: Matcher, question: str, expected: str) -> None:
