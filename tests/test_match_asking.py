@@ -462,6 +462,17 @@ def test_beside_a_price_the_part_the_policy_answers_is_answered(
     assert matcher.ask(message).answer_ids == (entry,)
 
 
+def test_beside_an_off_topic_part_a_part_fitting_two_entries_alike_is_not_answered(
+    matcher: Matcher,
+) -> None:
+    # The first part is as near the data-centre entry as the BAA's (0.315 against 0.308).
+    message = (
+        "API で顧客の問い合わせを処理する場合、当社のプライバシーポリシーには何を書けば"
+        "いいですか？利用者への通知は必要ですか？"
+    )
+    assert matcher.ask(message).decision == "decline"
+
+
 def test_a_bare_and_between_two_nouns_leaves_no_part_to_answer(matcher: Matcher) -> None:
     # "the staff and contractors who …" is one subject, not a second question.
     message = "Do you run background checks on the staff and contractors who read flagged API data?"

@@ -136,6 +136,9 @@ def answerable_part(
         top = ev.candidates[0] if ev and ev.candidates else None
         if loose and (top is None or top.signals[4] < LOOSE_NEAREST):
             continue
+        runner_up = ev.candidates[1].score if ev and len(ev.candidates) > 1 else 0.0
+        if top and top.score - runner_up < TWO_MARGIN:
+            continue  # it fits two entries alike: no answer of its own
         if top and top.score >= model_params.ANSWER_AT and not topic_over_entry(top, ev):
             # The other part's words may name this one's subject (「ファイルは何MBまで？保存期間
             # も知りたい」): the whole message's clear lead, when the part fits it too.
