@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "8b37afc3607654190f24a181c146809469f3538d55913a46a4091c020ae3e1fd"
-SYNTHETIC_300 = "0bc713dddc7b887ad9802b6179e5f6147e439b8c556c1bc1eddd534131bfa18e"
+SHIPPED = "6ea58d5a2fb2c26adaaa1eaa11a36688122a51b304bcc9fcf4e2b9c3248e0147"
+SYNTHETIC_300 = "ea69ee336e2f898d813f261fe56b7a80003d015b151ec1543e2b15acefeaa34f"
 
 
 def _canonical(value: Any) -> Any:
