@@ -262,6 +262,13 @@ def test_a_strong_part_is_answered_over_a_blend_of_both(matcher: Matcher) -> Non
             ("policy.no-training-by-default", "policy.retention-30-days"),
         ),
         ("保存期間は 30 日と聞きましたが本当ですか", ("policy.retention-30-days",)),
+        # The last half asks how long the files stay: it leans on the first, whose entry it
+        # fits nearly as well as the retention of API data in general.
+        (
+            "We uploaded training files last year. Are they deleted automatically? "
+            "How long do they stay?",
+            ("policy.files-endpoint-retention",),
+        ),
         # The first half fits the Files endpoint's retention nearly as well, but it names the
         # entry the whole message leads with: still a question of its own.
         (

@@ -39,6 +39,10 @@ HALF_COS = 0.4
 LOOSE_NEAREST = 0.9
 # A part this likely on its own is a question in its own right, whatever the whole leans to.
 PART_STRONG = 0.9
+# A later half whose runner-up is the whole message's clear lead, this close behind its own
+# first, leans on the first half: 「…Files endpoint に上げたまま放置してます。これって自動で消え
+# ますか？いつまで残る？」 asks how long the files stay, not about API data in general.
+LEAN_GAP = 0.3
 STRONGEST_AT = 0.8  # a part this likely, STRONGER_BY above the whole message's lead
 STRONGER_BY = 0.3
 # A half that points back at the other ("after that", 「当該データ」「同様に」) asks more about
@@ -113,6 +117,14 @@ def two_questions(
             continue
         if top.id != lead.id and (
             _BACK_REF.search(part) or (part is not parts[0] and _INCLUDES.search(part))
+        ):
+            continue
+        leans = top.id != lead.id and len(ev.candidates) > 1 and ev.candidates[1].id == lead.id
+        if (
+            leans
+            and part is not parts[0]
+            and lead.score >= model_params.ANSWER_AT
+            and top.score - runner_up < LEAN_GAP
         ):
             continue
         if top.id not in {c.id for c in found} and (top.id in near or top.score >= PART_STRONG):
