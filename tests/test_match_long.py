@@ -117,11 +117,17 @@ def test_an_added_entry_is_answered_without_refitting(kb_copy: Path) -> None:
         assert result.answer_ids == ("policy.content-classifier",), result.candidates[:3]
 
 
-def test_index_cache_is_written_reused_and_rebuilt_when_corrupt(
-    kb_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def cached_kb(kb_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> KnowledgeBase:
+    """The knowledge, its index cached in the test's own folder (tmp_path / "cache")."""
     monkeypatch.setenv("KOTAE_CACHE_DIR", str(tmp_path / "cache"))
-    kb = load_knowledge(kb_copy)
+    return load_knowledge(kb_copy)
+
+
+def test_index_cache_is_written_reused_and_rebuilt_when_corrupt(
+    cached_kb: KnowledgeBase, tmp_path: Path
+) -> None:
+    kb = cached_kb
     first = Matcher(kb).ask("保存期間は？")
     files = list((tmp_path / "cache").iterdir())
     assert [f.suffix for f in files] == [".marshal"]  # no temporary file left behind
@@ -134,12 +140,11 @@ def test_index_cache_is_written_reused_and_rebuilt_when_corrupt(
 
 
 def test_a_saved_index_answers_without_compiling_its_term_patterns(
-    kb_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    cached_kb: KnowledgeBase,
 ) -> None:
     # Compiling the concept, boilerplate, reading and topic regexes took about 12 ms of each
     # `kotae ask`; loaded from the cache, a question is scanned by their tables instead.
-    monkeypatch.setenv("KOTAE_CACHE_DIR", str(tmp_path / "cache"))
-    kb = load_knowledge(kb_copy)
+    kb = cached_kb
     built = Matcher(kb).ask("ほぞんきかんは？ Is the price of a BAA logged?")
     loaded = Matcher(kb)
     again = loaded.ask("ほぞんきかんは？ Is the price of a BAA logged?")
