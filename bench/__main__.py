@@ -321,6 +321,7 @@ def main() -> None:
         "fresh17",
         "fresh18",
         "fresh19",
+        "fresh20",
         "hardneg",
     ):
         accuracy(kb, name)

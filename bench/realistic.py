@@ -49,6 +49,7 @@ SETS = {
     "fresh17": HERE / "fresh17_dev.tsv",
     "fresh18": HERE / "fresh18_dev.tsv",
     "fresh19": HERE / "fresh19_dev.tsv",
+    "fresh20": HERE / "fresh20_dev.tsv",
     "hardneg": HERE / "hardneg_dev.tsv",
 }
 
