@@ -108,6 +108,41 @@ def test_questions_near_the_policy_that_it_does_not_answer_are_declined(
     assert matcher.ask(question).decision == "decline"
 
 
+@pytest.mark.parametrize(
+    ("sentence", "asks"),
+    [
+        ("送ったデータが学習に使われないか心配です。", True),  # a worry whether
+        ("通常の保持期間は何日でしょう。", True),  # でしょう with a question word
+        ("データは30日で削除されるでしょう。", False),  # a guess
+        ("And separately, confirm for me that API inputs are not used for training.", True),
+    ],
+)
+def test_sentences_that_ask_without_a_question_mark(
+    matcher: Matcher, sentence: str, asks: bool
+) -> None:
+    assert [s.asking for s in matcher.splitter.split(sentence)] == [asks]
+
+
+@pytest.mark.parametrize(
+    ("message", "entries"),
+    [
+        (
+            "ゼロリテンションは申請できますか？できないなら、通常の保存期間は何日でしょう。",
+            ("policy.zero-retention", "policy.retention-30-days"),
+        ),
+        (
+            "Is ChatGPT covered by this policy? Separately, confirm whether API data is used "
+            "for training by default.",
+            ("policy.consumer-services-excluded", "policy.no-training-by-default"),
+        ),
+    ],
+)
+def test_a_second_question_without_a_question_mark_is_answered(
+    matcher: Matcher, message: str, entries: tuple[str, ...]
+) -> None:
+    assert matcher.ask(message).answer_ids == entries
+
+
 def test_when_nothing_asks_the_stated_want_is_the_question(matcher: Matcher) -> None:
     # The first sentence is context: it must not become a question of its own.
     result = matcher.ask(

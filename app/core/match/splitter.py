@@ -92,6 +92,8 @@ _STATEMENT = re.compile(r"\s*(?:i|we|they|he|she|our|my|their)\b", re.IGNORECASE
 _JA_QUESTION_WORD = re.compile(
     r"どこ|いつ|何|なに|なん|どう|どの|どれ|誰|だれ|いくら|どんな|どういう"
 )
+# 「…でしょう」 ends a guess, or, with a question word, a question.
+_GUESS = re.compile(r"でしょう[\s。．.!！]*$")
 # A sentence that ends the way a question ends.
 _STRONG = re.compile(
     r"(?:\?|？|か|かな|の|でしょ|って|いい|大丈夫|ください|下さい|教えて|おしえて|ご教示|幸いです|願います|たい|ですか|ますか)"
@@ -282,6 +284,8 @@ class Splitter:
     def _asks(self, norm: str) -> bool:
         if _STRONG.search(norm) or self._has(self._asking, norm) or _ADDS.match(norm):
             return True
+        if _GUESS.search(norm) and _JA_QUESTION_WORD.search(norm):
+            return True  # 「通常の保持期間は何日でしょう。」, not 「…で問題ないでしょう。」
         return bool(self._question_start and self._question_start.match(norm))
 
     @staticmethod
