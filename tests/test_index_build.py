@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "6ea58d5a2fb2c26adaaa1eaa11a36688122a51b304bcc9fcf4e2b9c3248e0147"
-SYNTHETIC_300 = "ea69ee336e2f898d813f261fe56b7a80003d015b151ec1543e2b15acefeaa34f"
+SHIPPED = "a127408ff92b9072f4efa0dd13bb3645333f702786bd21a79f9c3015a0e63469"
+SYNTHETIC_300 = "63482e3b36ae777284664beac9b5a088397900701bc22faf941fc982c205ee78"
 
 
 def _canonical(value: Any) -> Any:
