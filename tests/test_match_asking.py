@@ -114,6 +114,7 @@ def test_questions_near_the_policy_that_it_does_not_answer_are_declined(
         ("送ったデータが学習に使われないか心配です。", True),  # a worry whether
         ("通常の保持期間は何日でしょう。", True),  # でしょう with a question word
         ("データは30日で削除されるでしょう。", False),  # a guess
+        ("以前のデータは学習に使われた可能性があると聞きました。", True),  # put to be confirmed
         ("And separately, confirm for me that API inputs are not used for training.", True),
     ],
 )
