@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "a127408ff92b9072f4efa0dd13bb3645333f702786bd21a79f9c3015a0e63469"
-SYNTHETIC_300 = "63482e3b36ae777284664beac9b5a088397900701bc22faf941fc982c205ee78"
+SHIPPED = "a43467e85c1dc602b9fbddebdeac0b984cd1f86611f84f1238c2f8aaf0a155cc"
+SYNTHETIC_300 = "4528c0f2fad994c9ef1a414d87616d84fd986cf7d4bd0b3922a264f12f7c00e8"
 
 
 def _canonical(value: Any) -> Any:

@@ -109,6 +109,7 @@ def test_old_set_not_below_its_earlier_figures(matcher: Matcher) -> None:
         ("ビジネスアソシエートとの契約は結べますか？", "faq.hipaa"),  # "business associate"
         ("HIPAAワークロードで使えますか？", "faq.hipaa"),  # no クロード (Claude) in ワークロード
         ("むかしAPIに送ったデータも学習に使われてないの？", "policy.before-march-2023"),
+        ("ホテルのWi-Fiで使うと、送った内容を盗み見られたりしない？", "faq.encryption-in-transit"),
         ("メガバンクの者です。APIデータは何日保存されますか？", "policy.retention-30-days"),
         # Asking what the term takes in.
         (
