@@ -37,6 +37,25 @@ def test_shipped_knowledge_has_no_problems() -> None:
     assert [str(p) for p in problems] == []
 
 
+def test_no_katakana_topic_word_hides_inside_a_word_of_the_knowledge(kb: KnowledgeBase) -> None:
+    # Japanese topic words match anywhere: 「クロード」 (Claude) would decline every question
+    # about a HIPAA 「ワークロード」, which the BAA entry's examples use.
+    from app.core.match.text import normalise_keep_script
+
+    katakana = re.compile("[\u30a1-\u30faー]+")
+    texts = [
+        text
+        for e in kb.entries.values()
+        for side in (e.ja, e.en)
+        for text in (side.title, side.answer, *side.questions)
+    ]
+    words = {w for text in texts for w in katakana.findall(normalise_keep_script(text))}
+    for topic in kb.out_of_scope.values():
+        for word in map(normalise_keep_script, topic.words):
+            if katakana.fullmatch(word):
+                assert not [w for w in words if word in w and w != word], (topic.id, word)
+
+
 def test_required_entries_exist(kb: KnowledgeBase) -> None:
     assert set(kb.entries) == REQUIRED_IDS
 
