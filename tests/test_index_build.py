@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "a43467e85c1dc602b9fbddebdeac0b984cd1f86611f84f1238c2f8aaf0a155cc"
-SYNTHETIC_300 = "4528c0f2fad994c9ef1a414d87616d84fd986cf7d4bd0b3922a264f12f7c00e8"
+SHIPPED = "97e438c625bfd698eb06439e697ec36a7056b598d19a6c8b5ad231c1af4814f5"
+SYNTHETIC_300 = "19189b7226a73e1980daf44d5c54a0027a03a3fba898d5efeed19790af8eebc0"
 
 
 def _canonical(value: Any) -> Any:

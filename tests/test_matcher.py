@@ -60,6 +60,12 @@ def test_old_set_not_below_its_earlier_figures(matcher: Matcher) -> None:
         ("any security certs?", "faq.security-certifications"),  # clipped word
         ("APIデータの保存自体をやめてもらうことはできますか？", "policy.zero-retention"),
         ("ゼロ保持 条件", "policy.zero-retention"),  # an agent's search
+        ("Can you store nothing of what we send?", "policy.zero-retention"),
+        # "don't store" is left out: here it is the other half of a retention question.
+        (
+            "Do you still keep data after 30 days, or don't store it at all?",
+            "policy.retention-30-days",
+        ),
         ("送ったデータを保存しないよう依頼できますか？", "policy.zero-retention"),
         ("送った問い合わせ文はいつ消えますか？", "policy.retention-30-days"),
         # The law that may keep data longer is the retention rule's own exception.

@@ -119,6 +119,7 @@ def two_questions(
             _BACK_REF.search(part) or (part is not parts[0] and _INCLUDES.search(part))
         ):
             continue
+        # A later half with the lead close behind its own first asks about the lead's subject.
         leans = top.id != lead.id and len(ev.candidates) > 1 and ev.candidates[1].id == lead.id
         if (
             leans
