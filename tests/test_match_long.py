@@ -267,6 +267,12 @@ def test_a_strong_part_is_answered_over_a_blend_of_both(matcher: Matcher) -> Non
             ("policy.no-training-by-default", "policy.retention-30-days"),
         ),
         ("保存期間は 30 日と聞きましたが本当ですか", ("policy.retention-30-days",)),
+        # An aside in brackets that says what a half takes in is no "does it include …?".
+        (
+            "モデルを自社サーバーで動かせますか？無理なら、データがどこ（他社のシステムも含む）に"
+            "保存されるのか教えてください。",
+            ("faq.self-hosting", "faq.data-storage-location"),
+        ),
         # The first half is as near the consumer-services entry (what the policy covers) as
         # the definition's, but at 0.9 or more it is a question of its own.
         (

@@ -50,6 +50,8 @@ STRONGER_BY = 0.3
 _BACK_REF = re.compile(r"\bafter that\b|\bthe same\b|当該|同様|その後", re.IGNORECASE)
 # A later half asking what the first one's subject takes in (「ファイルも含まれますか」,
 # "does that include files?") asks how far that subject reaches: no question of its own.
+# An aside in brackets (「（御社以外の業者も含む）」) says what the half's own subject takes in.
+_ASIDE = re.compile(r"[（(][^）)]*[）)]")
 _INCLUDES = re.compile(
     r"も(?:含|ふく)ま|も(?:含|ふく)む|も(?:入|はい)[るり]|\binclude[sd]?\b", re.IGNORECASE
 )
@@ -117,7 +119,8 @@ def two_questions(
         if top.score < WEAK_HALF and top.signals[4] < HALF_COS:
             continue
         if top.id != lead.id and (
-            _BACK_REF.search(part) or (part is not parts[0] and _INCLUDES.search(part))
+            _BACK_REF.search(part)
+            or (part is not parts[0] and _INCLUDES.search(_ASIDE.sub("", part)))
         ):
             continue
         # A later half with the lead close behind its own first asks about the lead's subject.
