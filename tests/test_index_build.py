@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "97e438c625bfd698eb06439e697ec36a7056b598d19a6c8b5ad231c1af4814f5"
-SYNTHETIC_300 = "19189b7226a73e1980daf44d5c54a0027a03a3fba898d5efeed19790af8eebc0"
+SHIPPED = "dd63fa6d994478c5c343113266833c6a5d8f2c0f506783e01881b1f1a55c758f"
+SYNTHETIC_300 = "d3838cc53c51a02e0903f66fc76e44eb23455494e74518362c5ae00449de6651"
 
 
 def _canonical(value: Any) -> Any:

@@ -335,6 +335,7 @@ def test_a_part_clear_on_its_own_is_answered_in_a_long_message(matcher: Matcher)
         # A recommendation, whatever the policy words around it.
         ("データを30日より長く残さないクラウドのおすすめは？", "recommendations"),
         ("Which self-hosted model do you recommend for HIPAA workloads?", "recommendations"),
+        ("Which vendors do you recommend for hosting?", "recommendations"),
     ],
 )
 def test_near_questions_are_declined_with_the_topic_that_redirects_them(

@@ -123,6 +123,7 @@ def test_old_set_not_below_its_earlier_figures(matcher: Matcher) -> None:
             "policy.api-data-definition",
         ),
         ("APIデータって、返ってきた回答も含むの？", "policy.api-data-definition"),
+        ("Which vendors host the prompts we send you?", "faq.data-storage-location"),
         # Where the servers are: the data centre's location.
         ("サーバーの所在地を教えてください", "faq.european-datacenter"),
         ("where are your servers, roughly?", "faq.european-datacenter"),
