@@ -267,6 +267,16 @@ def test_a_strong_part_is_answered_over_a_blend_of_both(matcher: Matcher) -> Non
             ("policy.no-training-by-default", "policy.retention-30-days"),
         ),
         ("保存期間は 30 日と聞きましたが本当ですか", ("policy.retention-30-days",)),
+        # A half pointing back ("thereafter", "there too") asks more about the first one's.
+        (
+            "How long are prompts retained, and are they deleted thereafter?",
+            ("policy.retention-30-days",),
+        ),
+        # "Can someone confirm?" asks the question before it; "someone" asks after nobody.
+        (
+            "Our legal team asks: is API data used for training by default? Can someone confirm?",
+            ("policy.no-training-by-default",),
+        ),
         # An aside in brackets that says what a half takes in is no "does it include …?".
         (
             "モデルを自社サーバーで動かせますか？無理なら、データがどこ（他社のシステムも含む）に"

@@ -47,7 +47,11 @@ STRONGEST_AT = 0.8  # a part this likely, STRONGER_BY above the whole message's 
 STRONGER_BY = 0.3
 # A half that points back at the other ("after that", 「当該データ」「同様に」) asks more about
 # the same thing: no question of its own.
-_BACK_REF = re.compile(r"\bafter that\b|\bthe same\b|当該|同様|その後", re.IGNORECASE)
+_BACK_REF = re.compile(
+    r"\bafter that\b|\bthereafter\b|\b(?:the )?same\b|\bthere (?:too|as well)\b|当該|同様|その後"
+    r"|(?:そっち|そちら)でも",
+    re.IGNORECASE,
+)
 # A later half asking what the first one's subject takes in (「ファイルも含まれますか」,
 # "does that include files?") asks how far that subject reaches: no question of its own.
 # An aside in brackets (「（御社以外の業者も含む）」) says what the half's own subject takes in.
