@@ -229,6 +229,7 @@ def test_an_obligation_is_context_not_a_question(matcher: Matcher) -> None:
         "BAA はエンタープライズ契約がないと結べないのでしょうか？",  # a condition
         "学習用のファイルもプロンプトと同様に API データとして扱われますか？",  # a comparison
         "ファイルを削除すると、学習済みのモデルからも消えますか？",  # a verb's と, a condition
+        "早く消してほしいとユーザーに言われたら、削除はどう依頼すればいいですか？",  # a quote
     ],
 )
 def test_these_joins_do_not_cut_a_question_in_two(matcher: Matcher, message: str) -> None:
