@@ -108,6 +108,16 @@ def test_questions_near_the_policy_that_it_does_not_answer_are_declined(
     assert matcher.ask(question).decision == "decline"
 
 
+def test_a_want_in_quotes_is_reported_not_asked(matcher: Matcher) -> None:
+    message = (
+        "利用者から「自分の入力内容を消してほしい」と連絡がありました。"
+        "OpenAI 側のデータの削除はどう依頼すればいいですか？"
+    )
+    first = matcher.splitter.split(message)[0]
+    assert not first.wants
+    assert matcher.ask(message).answer_ids == ("faq.deletion-request",)
+
+
 @pytest.mark.parametrize(
     ("sentence", "asks"),
     [

@@ -47,6 +47,7 @@ _BREAK = re.compile(
     r"|(?<=[.;])(?<![\s。！？!?．:：][0-9]\.)(?<!^[0-9]\.)\s+|(?<=[a-z]:)\s+|\s{3,}"
 )
 _SPACE = re.compile(r"\s+")
+_QUOTED = re.compile(r"「[^」]*」|『[^』]*』")
 # A short question about "such a request" (「このような依頼は可能でしょうか」, "Is that possible?")
 # asks what the sentence before it described.
 _POINTS_BACK = re.compile(
@@ -195,7 +196,11 @@ class Splitter:
                 prev = out[-1]
                 out[-1] = replace(prev, text=f"{prev.text} {norm}", raw=f"{prev.raw} {sentence}")
                 continue
-            wants = self._has(self._wanting, norm)
+            # A want inside quotes is someone's reported words (「『消してほしい』とのこと」).
+            wants = self._has(self._wanting, norm) and (
+                not _QUOTED.search(sentence)
+                or self._has(self._wanting, normalise_keep_script(_QUOTED.sub(" ", sentence)))
+            )
             out.append(Sentence(norm, asking, sentence, wants, recap and not asking))
         for i in range(len(out) - 1):
             if out[i].asking and out[i + 1].asking and _ANNOUNCES.search(out[i].text):
