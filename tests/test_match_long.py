@@ -277,6 +277,13 @@ def test_a_strong_part_is_answered_over_a_blend_of_both(matcher: Matcher) -> Non
             "Our legal team asks: is API data used for training by default? Can someone confirm?",
             ("policy.no-training-by-default",),
         ),
+        # After asking what a term takes in, 「…も？」 asks the same of one more thing; after
+        # another question it is a question of its own.
+        (
+            "APIデータってどこまで含まれますか？ファインチューニング用のファイルも？",
+            ("policy.api-data-definition",),
+        ),
+        ("DPAは結べますか？保存期間も？", ("faq.dpa", "policy.retention-30-days")),
         # An aside in brackets that says what a half takes in is no "does it include …?".
         (
             "モデルを自社サーバーで動かせますか？無理なら、データがどこ（他社のシステムも含む）に"

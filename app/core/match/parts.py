@@ -54,6 +54,12 @@ _BACK_REF = re.compile(
 )
 # A later half asking what the first one's subject takes in (「ファイルも含まれますか」,
 # "does that include files?") asks how far that subject reaches: no question of its own.
+# 「…ってどこまで含むの？ 学習用ファイルも？」: after asking what a term takes in, a half that
+# names one more thing asks the same question of it.
+_ALSO = re.compile(r"も[\s?？!！。]*$")
+_SCOPE = re.compile(
+    r"どこまで|(?:含|ふく)[まむみめ]|\binclude|\bcover|\bcounts? as\b", re.IGNORECASE
+)
 # An aside in brackets (「（御社以外の業者も含む）」) says what the half's own subject takes in.
 _ASIDE = re.compile(r"[（(][^）)]*[）)]")
 _INCLUDES = re.compile(
@@ -125,6 +131,7 @@ def two_questions(
         if top.id != lead.id and (
             _BACK_REF.search(part)
             or (part is not parts[0] and _INCLUDES.search(_ASIDE.sub("", part)))
+            or (part is not parts[0] and _ALSO.search(part) and _SCOPE.search(parts[0]))
         ):
             continue
         # A later half with the lead close behind its own first asks about the lead's subject.
