@@ -124,6 +124,8 @@ def test_old_set_not_below_its_earlier_figures(matcher: Matcher) -> None:
         ),
         ("APIデータって、返ってきた回答も含むの？", "policy.api-data-definition"),
         ("Which vendors host the prompts we send you?", "faq.data-storage-location"),
+        # Other organisations seeing the data is the access question, not an account move.
+        ("Can other organizations see our API data?", "policy.abuse-review-access"),
         # Where the servers are: the data centre's location.
         ("サーバーの所在地を教えてください", "faq.european-datacenter"),
         ("where are your servers, roughly?", "faq.european-datacenter"),
