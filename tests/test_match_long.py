@@ -267,6 +267,18 @@ def test_a_strong_part_is_answered_over_a_blend_of_both(matcher: Matcher) -> Non
             ("policy.no-training-by-default", "policy.retention-30-days"),
         ),
         ("保存期間は 30 日と聞きましたが本当ですか", ("policy.retention-30-days",)),
+        # "— and separately, does …" starts a second question; "this same policy" in it is no
+        # pointing back.
+        (
+            "We'd like to share our data to improve the models — and separately, does this "
+            "policy cover ChatGPT?",
+            ("policy.opt-in-sharing", "policy.consumer-services-excluded"),
+        ),
+        # Three letters can be a whole subject.
+        (
+            "BAA と dedicated capacity、どちらも営業に問い合わせればいいですか？",
+            ("faq.hipaa", "faq.self-hosting"),
+        ),
         # A half pointing back ("thereafter", "there too") asks more about the first one's.
         (
             "How long are prompts retained, and are they deleted thereafter?",

@@ -24,7 +24,7 @@ COUNTED_LEAD = re.compile(
 )
 # Two questions in one sentence: split before a conjunction that starts a new question.
 EN_JOIN = re.compile(
-    r"(?:,|;|\s+[—–-]+)?\s+(?:and|also|plus)(?:,?\s+also)?,?\s+"
+    r"(?:,|;|\s+[—–-]+)?\s+(?:and|also|plus)(?:,?\s+(?:also|separately))?,?\s+"
     r"(?=(?:(?:in|on|for|from|at|to|with|by|under)\s+(?:which|what|whom)|how|what|where|when|"
     r"who|which|why|is|are|do|does|can|could|will|would|should|has|have|did)\b)",
     re.IGNORECASE,

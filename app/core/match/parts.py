@@ -48,8 +48,8 @@ STRONGER_BY = 0.3
 # A half that points back at the other ("after that", 「当該データ」「同様に」) asks more about
 # the same thing: no question of its own.
 _BACK_REF = re.compile(
-    r"\bafter that\b|\bthereafter\b|\b(?:the )?same\b|\bthere (?:too|as well)\b|当該|同様|その後"
-    r"|(?:そっち|そちら)でも",
+    r"\bafter that\b|\bthereafter\b|\bthe same\b|^\W*same\b|\bsame for (?:them|it|those)\b"
+    r"|\bthere (?:too|as well)\b|当該|同様|その後|(?:そっち|そちら)でも",
     re.IGNORECASE,
 )
 # A later half asking what the first one's subject takes in (「ファイルも含まれますか」,

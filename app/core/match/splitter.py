@@ -47,6 +47,7 @@ _BREAK = re.compile(
     r"|(?<=[.;])(?<![\s。！？!?．:：][0-9]\.)(?<!^[0-9]\.)\s+|(?<=[a-z]:)\s+|\s{3,}"
 )
 _SPACE = re.compile(r"\s+")
+_NAME = re.compile(r"[A-Z0-9]{3}")
 _QUOTED = re.compile(r"「[^」]*」|『[^』]*』")
 # A short question about "such a request" (「このような依頼は可能でしょうか」, "Is that possible?")
 # asks what the sentence before it described.
@@ -320,7 +321,8 @@ class Splitter:
             # must still be clearly answered by a different entry (matcher), so a split of
             # 「30 日と聞きました」 answers nothing twice.
             split = EN_AND.split if s.raw.isascii() else JA_AND.split
-            pieces = [p for p in split(s.raw) if len(p.strip()) >= 4]
+            # A piece of three letters may be a whole subject (「BAA と dedicated capacity」).
+            pieces = [p for p in split(s.raw) if len(p.strip()) >= 4 or _NAME.fullmatch(p.strip())]
             # Two subjects, not a statement and a question: "We run a payroll SaaS and our
             # auditor wants to know …" is one question with its context.
             if len(pieces) == 2 and not any(self._states(p) for p in pieces):
