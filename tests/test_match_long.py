@@ -383,6 +383,7 @@ def test_follow_up_context_never_breaks(matcher: Matcher, previous: str, questio
         # A fallback asks too: 「無理なら」, "or if not".
         ("オンプレで動かせますか、無理なら保存しない設定はできますか", 2),
         ("Can you host it for us, or if not, can we turn off storage?", 2),
+        ("自社設備でホストできるか、それが無理なら国内で処理してもらえるかを教えてください。", 2),
         # A piece or sentence that only asks (「あわせてお伺いしたく存じます」) asks nothing new.
         ("オンプレ版はありますか。なければ専用の容量があれば、あわせてお伺いしたく存じます。", 2),
         ("TLS は必須でしょうか。あわせてお伺いしたく存じます。", 1),
