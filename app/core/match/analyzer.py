@@ -17,7 +17,7 @@ from rapidfuzz import fuzz, process
 
 from app.core.match import slips
 from app.core.match.lexicon import is_word
-from app.core.match.patterns import TermTable, matched_term
+from app.core.match.patterns import TermTable, blank, matched_term
 from app.core.match.text import (
     MAX_QUERY_CHARS,
     fold_kana,
@@ -245,11 +245,7 @@ class Analyzer:
                 key = "c:" + matched_term(folded[a:b], self.concept_of)
                 features[key] = 1.0
                 labels.setdefault(key, kept[a:b])
-            if spans:
-                mask = list(folded)
-                for a, b in spans:
-                    mask[a:b] = " " * (b - a)
-                rest = "".join(mask)
+            rest = blank(folded, spans)
         if self._boilerplate:
             rest = self._boilerplate.blanked(rest)
         # Runs of the remaining text, read against the unfolded copy to know their script.

@@ -98,7 +98,7 @@ def two_questions(
         # A half that leans on the other ("how long do you keep them?") is weaker alone;
         # it still counts when it names the entry the whole message clearly leads with.
         floor = model_params.TWO_AT
-        runner_up = ev.candidates[1].score if len(ev.candidates) > 1 else 0.0
+        runner_up = _runner_up(ev)
         names_lead = top.id == lead.id and lead.score >= model_params.ANSWER_AT
         if names_lead:
             floor = TWO_AT_LEAD
@@ -148,6 +148,10 @@ def two_questions(
     return tuple(found[:2]) if len(found) >= 2 else ()
 
 
+def _runner_up(ev: Evidence) -> float:
+    return ev.candidates[1].score if len(ev.candidates) > 1 else 0.0
+
+
 def answerable_part(
     parts: list[str],
     loose: bool,
@@ -161,13 +165,14 @@ def answerable_part(
     examples (「データ保持の期間と削除証明書について」)."""
     for part in parts if len(parts) > 1 else ():
         ev = evidence(part)
-        top = ev.candidates[0] if ev and ev.candidates else None
-        if loose and (top is None or top.signals[4] < LOOSE_NEAREST):
+        if ev is None or not ev.candidates:
             continue
-        runner_up = ev.candidates[1].score if ev and len(ev.candidates) > 1 else 0.0
-        if top and top.score - runner_up < TWO_MARGIN:
+        top = ev.candidates[0]
+        if loose and top.signals[4] < LOOSE_NEAREST:
+            continue
+        if top.score - _runner_up(ev) < TWO_MARGIN:
             continue  # it fits two entries alike: no answer of its own
-        if top and top.score >= model_params.ANSWER_AT and not topic_over_entry(top, ev):
+        if top.score >= model_params.ANSWER_AT and not topic_over_entry(top, ev):
             # The other part's words may name this one's subject (「ファイルは何MBまで？保存期間
             # も知りたい」): the whole message's clear lead, when the part fits it too.
             if (

@@ -139,13 +139,17 @@ class TermTable:
         """The text with every match replaced by as many spaces."""
         if self._regex is not None:
             return self._regex.sub(_spaces, text)
-        spans = self.spans(text)
-        if not spans:
-            return text
-        chars = list(text)
-        for a, b in spans:
-            chars[a:b] = " " * (b - a)
-        return "".join(chars)
+        return blank(text, self.spans(text))
+
+
+def blank(text: str, spans: list[tuple[int, int]]) -> str:
+    """The text with each span replaced by as many spaces (positions stay where they were)."""
+    if not spans:
+        return text
+    chars = list(text)
+    for a, b in spans:
+        chars[a:b] = " " * (b - a)
+    return "".join(chars)
 
 
 def _spaces(m: re.Match[str]) -> str:
