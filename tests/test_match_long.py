@@ -321,6 +321,12 @@ def test_a_strong_part_is_answered_over_a_blend_of_both(matcher: Matcher) -> Non
             "APIに送ったデータって何日残るの？それと学習には使われないよね？",
             ("policy.retention-30-days", "policy.no-training-by-default"),
         ),
+        # The whole message reads as close to the "other security questions" topic as to an
+        # entry, but each half stands clear of every topic on its own.
+        (
+            "送ったデータは暗号化されますか。それとSOC2レポートはありますか。",
+            ("faq.encryption-in-transit", "faq.security-certifications"),
+        ),
     ],
 )
 def test_two_questions_only_when_each_half_is_clear(

@@ -30,7 +30,12 @@ from app.core.match.decision import off_topic_lookalike, topic_over_entry, vague
 from app.core.match.followup import follow_up
 from app.core.match.index import K1, Index, build
 from app.core.match.offtopic import TopicWords
-from app.core.match.parts import answerable_part, strongest_part, two_questions
+from app.core.match.parts import (
+    answerable_part,
+    clear_of_topics,
+    strongest_part,
+    two_questions,
+)
 from app.core.match.result import (
     MAX_SUGGESTIONS,
     Candidate,
@@ -330,14 +335,20 @@ class Matcher:
         if not cands:
             return declined(query, lang, ev, cands, topic_id=self._named(query, ev))
         top = cands[0]
-        if topic_over_entry(top, ev) and top.score < 0.9:
-            return declined(query, lang, ev, cands, topic_id=self._named(query, ev))
         # Two clear questions are read part by part: each part makes its own case against the
         # out-of-scope topics, which the whole message's mixed words can make look alike.
         parts, loose = self.splitter.split_parts(sentences)
         # Both readings of the parts below rank the same parts: each is ranked once.
         part_evidence = functools.cache(self._part_evidence)
         two = two_questions(self.splitter, part_evidence, parts, loose, sentences, cands)
+        # A topic close to the whole message declines it, unless each of its two questions
+        # stands clear of the topics on its own.
+        if (
+            topic_over_entry(top, ev)
+            and top.score < 0.9
+            and not (two and clear_of_topics(parts, part_evidence, two))
+        ):
+            return declined(query, lang, ev, cands, topic_id=self._named(query, ev))
         if not two and off_topic_lookalike(top, ev):
             return declined(query, lang, ev, cands, True, self._named(query, ev))
         named, word_topic = self._off_subject(sentences, q)

@@ -208,3 +208,13 @@ def strongest_part(
         if top.score >= STRONGEST_AT and top.score > lead.score + STRONGER_BY:
             strong.append(top)
     return max(strong, key=lambda c: c.score, default=None)
+
+
+def clear_of_topics(
+    parts: list[str], evidence: Callable[[str], Evidence | None], answers: tuple[Candidate, ...]
+) -> bool:
+    """No answered part reads as close to an out-of-scope topic as to its entry."""
+    found = [ev for part in parts[:3] if (ev := evidence(part)) and ev.candidates]
+    return not any(
+        ev.candidates[0] in answers and topic_over_entry(ev.candidates[0], ev) for ev in found
+    )
