@@ -50,6 +50,7 @@ SETS = {
     "fresh18": HERE / "fresh18_dev.tsv",
     "fresh19": HERE / "fresh19_dev.tsv",
     "fresh20": HERE / "fresh20_dev.tsv",
+    "fresh21": HERE / "fresh21_dev.tsv",
     "hardneg": HERE / "hardneg_dev.tsv",
 }
 
