@@ -51,6 +51,7 @@ SETS = {
     "fresh19": HERE / "fresh19_dev.tsv",
     "fresh20": HERE / "fresh20_dev.tsv",
     "fresh21": HERE / "fresh21_dev.tsv",
+    "fresh22": HERE / "fresh22_dev.tsv",
     "hardneg": HERE / "hardneg_dev.tsv",
 }
 
