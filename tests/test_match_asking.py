@@ -699,3 +699,41 @@ def test_how_the_answer_should_be_put_is_no_part_of_the_question(
     matcher: Matcher, message: str, left: str
 ) -> None:
     assert [s.text for s in matcher.splitter.split(message)] == [left]
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        # Someone else's question, then the writer's own on a subject: the report says why.
+        (
+            "情シスから暗号化について確認依頼がありました。通信はTLSで暗号化されていますか？",
+            ("faq.encryption-in-transit",),
+        ),
+        # A later question that names no subject ("What are the criteria?") leans on the
+        # report, which keeps asking.
+        (
+            "Our DPO asked whether storage can be switched off for us. What are the criteria?",
+            ("policy.zero-retention",),
+        ),
+        # "Separately" adds a question: the report is one of two.
+        (
+            "Our CISO asked whether traffic to the API is encrypted. Separately, how long do you "
+            "keep our data?",
+            ("faq.encryption-in-transit", "policy.retention-30-days"),
+        ),
+    ],
+)
+def test_a_reported_question_beside_the_writers_own_is_context(
+    matcher: Matcher, message: str, expected: tuple[str, ...]
+) -> None:
+    assert matcher.ask(message).answer_ids == expected
+
+
+def test_a_reported_question_stops_asking_only_before_a_question_on_a_subject(
+    matcher: Matcher,
+) -> None:
+    reported = "監査法人から、API に送ったデータが何日残るのか聞かれました。"
+    own = matcher.splitter.split(reported + "保存期間を教えてください。")
+    leaning = matcher.splitter.split(reported + "どうなっていますか？")
+    assert [s.asking for s in own] == [False, True]
+    assert [s.asking for s in leaning] == [True, True]

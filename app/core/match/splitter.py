@@ -82,10 +82,17 @@ _CONTACT_REST = re.compile(
     r"me|us|get|give)\b|[、。,.!?！？:：\s])+"
 )
 
+# A sentence that reports someone else's question (「監査担当から…のか聞かれました」, "Our
+# auditor needs to know how long …"): beside a question the writer then asks, it says why.
+_REPORTS = re.compile(
+    r"聞かれ|(?:確認|質問|照会|問い合わせ|問合せ)(?:の)?(?:依頼)?(?:が|を)(?:あり|来|き|受け)"
+    r"|(?<!\bi )(?<!\bwe )(?:wants to know|needs to know|would like to know|"
+    r"(?:is|are|keeps?) asking|asked (?:me |us )?(?:whether|if|how|what|who|where))"
+)
 # A sentence that starts by adding to the one before asks a second question:
 # "Also, the retention period." / 「あと保存場所も」.
 _ADDS = re.compile(
-    r"(?:also|and also|plus|additionally|in addition|one more thing|another question|"
+    r"(?:also|and also|plus|additionally|in addition|one more thing|another question|separately|"
     r"あと|それと|それから|また|加えて|さらに|ついでに|もう一つ|もうひとつ|もう1つ)(?![a-z0-9])"
 )
 # An English clause that states something ("we run …", "our auditor …").
@@ -206,6 +213,18 @@ class Splitter:
         for i in range(len(out) - 1):
             if out[i].asking and out[i + 1].asking and _ANNOUNCES.search(out[i].text):
                 out[i] = replace(out[i], asking=False)
+        for i, s in enumerate(out):
+            later = next((t for t in out[i + 1 :] if t.asking), None)
+            if (
+                s.asking
+                and later
+                and "?" not in s.raw
+                and "？" not in s.raw
+                and _REPORTS.search(s.text)
+                and not _ADDS.match(later.text)
+                and self._on_subject(later.text)  # "What are the criteria?" leans on it
+            ):
+                out[i] = replace(s, asking=False)
         # "1) List the subprocessors. 2) State whether …": the items of a numbered list that
         # asks are all asked, imperatives included.
         numbered = [i for i, s in enumerate(out) if ENUM.match(s.raw)]
