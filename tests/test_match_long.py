@@ -327,6 +327,12 @@ def test_a_strong_part_is_answered_over_a_blend_of_both(matcher: Matcher) -> Non
             "送ったデータは暗号化されますか。それとSOC2レポートはありますか。",
             ("faq.encryption-in-transit", "faq.security-certifications"),
         ),
+        # The message says it asks two things: each part's clear lead is answered, though
+        # alone it would be below the usual bar for a second question.
+        (
+            "2点教えてください。まず、送ったデータはどの国に置かれますか。次に、その保管期間は何日ですか。",
+            ("faq.european-datacenter", "policy.retention-30-days"),
+        ),
     ],
 )
 def test_two_questions_only_when_each_half_is_clear(

@@ -82,9 +82,8 @@ def two_questions(
     if len(parts) < 2:
         return ()
     # A long message mostly elaborates one question, unless it says it asks two ("two things:").
-    long = sum(len(s.text) for s in sentences) > LONG_MESSAGE and not splitter.announces_two(
-        sentences
-    )
+    announced = splitter.announces_two(sentences)
+    long = sum(len(s.text) for s in sentences) > LONG_MESSAGE and not announced
     near = {c.id for c in cands if c.score >= (SECOND_AT if long else SECOND_AT_SHORT)}
     found: list[Candidate] = []
     lead = cands[0]
@@ -102,6 +101,8 @@ def two_questions(
         names_lead = top.id == lead.id and lead.score >= model_params.ANSWER_AT
         if names_lead:
             floor = TWO_AT_LEAD
+        if announced:
+            floor = min(floor, TWO_AT_CLEAR)  # the writer has said each part is a question
         leads = top.score >= TWO_LEAD_RATIO * runner_up  # one clear subject
         # A short half ("Is it TLS only?") has little evidence but one clear subject.
         clear = (
