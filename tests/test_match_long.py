@@ -66,6 +66,10 @@ def test_two_questions_get_two_answers(matcher: Matcher) -> None:
         # A model's name belongs to the models topic, but its price is a pricing question.
         ("What is the price of GPT-4?", "pricing"),
         ("is GPT-4 better than GPT-3.5?", "models"),
+        # Known by their words alone, however much of the policy the rest names.
+        ("裁判所から開示を命じられたら、API データを提出しますか？", "legal-requests"),
+        ("Do you ever give API data to law enforcement?", "legal-requests"),
+        ("Where in the dashboard do I switch on data sharing?", "account-access"),
     ],
 )
 def test_out_of_scope_topics_are_recognised(matcher: Matcher, question: str, topic: str) -> None:
