@@ -70,6 +70,8 @@ def test_two_questions_get_two_answers(matcher: Matcher) -> None:
         ("裁判所から開示を命じられたら、API データを提出しますか？", "legal-requests"),
         ("Do you ever give API data to law enforcement?", "legal-requests"),
         ("Where in the dashboard do I switch on data sharing?", "account-access"),
+        ("Which Python library should we use to hash user IDs before sending them?", "coding-help"),
+        ("Does a BAA come at an extra charge?", "pricing"),
     ],
 )
 def test_out_of_scope_topics_are_recognised(matcher: Matcher, question: str, topic: str) -> None:
