@@ -737,3 +737,17 @@ def test_a_reported_question_stops_asking_only_before_a_question_on_a_subject(
     leaning = matcher.splitter.split(reported + "どうなっていますか？")
     assert [s.asking for s in own] == [False, True]
     assert [s.asking for s in leaning] == [True, True]
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "保存期間は30日で合ってますか？社内監査用に確認させてください。",
+        "Is API traffic encrypted with TLS? For our audit file, please confirm.",
+    ],
+)
+def test_a_request_that_says_what_it_is_for_asks_the_question_before_it(
+    matcher: Matcher, message: str
+) -> None:
+    # The audit it is for is no second question about audits (SOC 2).
+    assert len(matcher.ask(message).answer_ids) == 1

@@ -73,6 +73,11 @@ _REQUEST_REST = re.compile(
     r"あわせて|併せて|合わせて|"
     r"\bme\b|\bus\b|\bthanks?\b|\bthank you\b|[、。,.!?！？\s])+"
 )
+# What a request is for (「監査資料用に」, "for our audit file,"): no subject of its own.
+_PURPOSE = re.compile(
+    r"^\s*[^、。,\s]{1,12}(?:用に|のために|のため)"
+    r"|^\s*for (?:our|the|my)(?: [a-z]+){1,3} (?=(?:please|pls|kindly|can you|could you)\b)"
+)
 # What is left of a request for a contact once the contact words are gone: particles, question
 # words, "and also".
 _CONTACT_REST = re.compile(
@@ -277,7 +282,8 @@ class Splitter:
 
     def _request_only(self, norm: str) -> bool:
         """A sentence that only asks ("please advise", 「ご教示いただけますと幸いです」)."""
-        rest = self._asking.sub(" ", norm) if self._asking else norm
+        rest = _PURPOSE.sub(" ", norm, count=1)
+        rest = self._asking.sub(" ", rest) if self._asking else rest
         rest = _REQUEST_REST.sub(" ", rest)
         return len(rest.replace(" ", "")) <= 3
 
