@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from app.core.answers import how_sure
 from app.core.knowledge import KnowledgeBase, load_knowledge
 from app.core.match import cache
 from app.core.match.matcher import Matcher
@@ -634,3 +635,13 @@ def test_a_vague_question_in_the_policy_s_words_asks_which_one(
     result = matcher.ask(question)
     assert result.decision == "clarify" and result.reason == "vague_question"
     assert result.suggestions[0] == "policy.retention-30-days"
+
+
+def test_a_part_answered_beside_an_off_topic_one_shows_only_its_own_words(
+    matcher: Matcher,
+) -> None:
+    result = matcher.ask("DPAは結べますか？費用はいくらですか？")
+    assert (result.answer_ids, result.out_of_scope) == (("faq.dpa",), "pricing")
+    _, words = how_sure(result, "faq.dpa")
+    assert "DPA" in words
+    assert not any("費" in w or "用" in w for w in words)
