@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "dd63fa6d994478c5c343113266833c6a5d8f2c0f506783e01881b1f1a55c758f"
-SYNTHETIC_300 = "d3838cc53c51a02e0903f66fc76e44eb23455494e74518362c5ae00449de6651"
+SHIPPED = "2e430d6c60bb4b6464750e405fb7aef28896ae2381b9c49b134c5aa1d3df4790"
+SYNTHETIC_300 = "86775dbf64d74afadf92b1dc436a6bcbae727609af7fdc41b30ba279353a9b49"
 
 
 def _canonical(value: Any) -> Any:

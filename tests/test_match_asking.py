@@ -179,6 +179,8 @@ def test_soshite_joins_two_questions(matcher: Matcher) -> None:
         ("Is our API traffic used for training?", "policy.no-training-by-default"),
         ("API で送った文章って AI のべんきょうに使われる？", "policy.no-training-by-default"),
         ("Could we run the model in our own data centre?", "faq.self-hosting"),
+        # "Who else holds" asks after companies (subprocessors), not people with access.
+        ("so who else holds the prompts we send you?", "faq.data-storage-location"),
         (
             "30日経ったら、送ったプロンプトは自動的に削除されるんですよね？",
             "policy.retention-30-days",
