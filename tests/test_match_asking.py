@@ -753,3 +753,19 @@ def test_a_request_that_says_what_it_is_for_asks_the_question_before_it(
 ) -> None:
     # The audit it is for is no second question about audits (SOC 2).
     assert len(matcher.ask(message).answer_ids) == 1
+
+
+@pytest.mark.parametrize(
+    ("message", "part", "added"),
+    [
+        ("BAAって結べる？あと、データって日本に置けないの？", "データって日本に置けないの？", True),
+        ("SOC 2は？加えて、オンプレは可能？", "加えて、オンプレは可能？", True),
+        ("Do you sign a BAA? Also, where is data kept?", "where is data kept?", True),
+        ("BAAって結べる？データって日本に置けないの？", "データって日本に置けないの？", False),
+    ],
+)
+def test_a_part_introduced_as_one_more_question_is_known(
+    matcher: Matcher, message: str, part: str, added: bool
+) -> None:
+    sentences = matcher.splitter.split(message)
+    assert matcher.splitter.added(part, sentences) is added

@@ -340,6 +340,11 @@ def test_a_strong_part_is_answered_over_a_blend_of_both(matcher: Matcher) -> Non
             "2点教えてください。まず、送ったデータはどの国に置かれますか。次に、その保管期間は何日ですか。",
             ("faq.european-datacenter", "policy.retention-30-days"),
         ),
+        # 「加えて、」 introduces one more question: its lead needs less than an unmarked half's.
+        (
+            "認証の取得状況を教えてください。加えて、自社ホストする選択肢があるかも知りたいです。",
+            ("faq.security-certifications", "faq.self-hosting"),
+        ),
     ],
 )
 def test_two_questions_only_when_each_half_is_clear(

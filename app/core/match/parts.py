@@ -25,6 +25,7 @@ from app.core.match.splitter import Sentence, Splitter
 SECOND_AT = 0.6
 SECOND_AT_SHORT = 0.0
 TWO_AT_LEAD = 0.35  # a half naming the whole message's clear lead
+TWO_AT_ADDED = 0.35  # a later half introduced as one more question (「あと、」, "also")
 TWO_MARGIN = 0.05
 TWO_AT_CLEAR = 0.15  # a half this likely, leading its runner-up by TWO_LEAD_RATIO, is a question
 TWO_LEAD_RATIO = 2.0
@@ -104,6 +105,8 @@ def two_questions(
             floor = TWO_AT_LEAD
         if announced:
             floor = min(floor, TWO_AT_CLEAR)  # the writer has said each part is a question
+        elif part is not parts[0] and splitter.added(part, sentences):
+            floor = min(floor, TWO_AT_ADDED)  # 「あと、…」 "Also, …": one more question
         leads = top.score >= TWO_LEAD_RATIO * runner_up  # one clear subject
         # A short half ("Is it TLS only?") has little evidence but one clear subject.
         clear = (

@@ -100,6 +100,10 @@ _ADDS = re.compile(
     r"(?:also|and also|plus|additionally|in addition|one more thing|another question|separately|"
     r"あと|それと|それから|また|加えて|さらに|ついでに|もう一つ|もうひとつ|もう1つ)(?![a-z0-9])"
 )
+_ADDS_BEFORE = re.compile(
+    r"(?:(?<![a-z])(?:also|plus|additionally|separately)|あと|それと|それから|また|加えて|さらに"
+    r"|ついでに)\s*$"
+)
 # An English clause that states something ("we run …", "our auditor …").
 _STATEMENT = re.compile(r"\s*(?:i|we|they|he|she|our|my|their)\b", re.IGNORECASE)
 # A question word anywhere: 「どこの国で保存されて、何日…」 asks in both halves.
@@ -262,6 +266,18 @@ class Splitter:
             or self._asks(norm)
             or self._has(self._wanting, norm)
             or _JA_QUESTION_WORD.search(norm)
+        )
+
+    @staticmethod
+    def added(part: str, sentences: list[Sentence]) -> bool:
+        """Whether the part is introduced as one more question (「加えて、…」「…？あと、…」,
+        "Also, …"): by a word at its start or just before it in the message."""
+        message = " ".join(s.raw for s in sentences)
+        at = message.find(part)
+        before = message[max(0, at - 12) : at] if at > 0 else ""
+        return bool(
+            _ADDS.match(normalise_keep_script(part))
+            or _ADDS_BEFORE.search(normalise_keep_script(before))
         )
 
     @staticmethod
