@@ -769,3 +769,18 @@ def test_a_part_introduced_as_one_more_question_is_known(
 ) -> None:
     sentences = matcher.splitter.split(message)
     assert matcher.splitter.added(part, sentences) is added
+
+
+def test_the_reason_before_a_part_is_context_when_the_rest_names_a_subject(
+    matcher: Matcher,
+) -> None:
+    reason_first = (
+        "海外にデータを出せない契約なので、自社サーバーでのホスティングは可能か、"
+        "無理ならどの国で保管されるのかを教えてください。"
+    )
+    parts, _ = matcher.splitter.split_parts(matcher.splitter.split(reason_first))
+    assert parts[0] == "自社サーバーでのホスティングは可能か"
+    # 「条件を教えてください」 names nothing: the reason says what the conditions are for.
+    leaning = "SOC 2 は取得していますか？ゼロリテンションを使いたいので、条件を教えてください。"
+    parts, _ = matcher.splitter.split_parts(matcher.splitter.split(leaning))
+    assert parts[1] == "ゼロリテンションを使いたいので、条件を教えてください。"

@@ -104,6 +104,7 @@ _ADDS_BEFORE = re.compile(
     r"(?:(?<![a-z])(?:also|plus|additionally|separately)|あと|それと|それから|また|加えて|さらに"
     r"|ついでに)\s*$"
 )
+_REASON = re.compile(r"(?:ので|のため|ため|にあたり|にあたって|する際|の際)[、,]")
 # An English clause that states something ("we run …", "our auditor …").
 _STATEMENT = re.compile(r"\s*(?:i|we|they|he|she|our|my|their)\b", re.IGNORECASE)
 # A question word anywhere: 「どこの国で保存されて、何日…」 asks in both halves.
@@ -254,6 +255,15 @@ class Splitter:
         pieces = [p for p in pieces if not self._request_only(normalise_keep_script(p))] or [raw]
         return [raw] if any(self._states(p) for p in pieces[:-1]) else pieces
 
+    def _without_reason(self, piece: str) -> str:
+        """「国外に出せない案件なので、自社ホスティングは可能か」: the reason before the question
+        is context; the part is what follows it, when that names a subject of its own."""
+        m = _REASON.search(piece)
+        if m is None:
+            return piece
+        tail = piece[m.end() :]
+        return tail if self._on_subject(normalise_keep_script(tail)) else piece
+
     def _states(self, piece: str) -> bool:
         """ "We run a payroll SaaS" before "and our auditor wants to know …": context."""
         return bool(_STATEMENT.match(piece)) and not self._piece_asks(piece)
@@ -356,7 +366,7 @@ class Splitter:
         # Each sentence may itself hold two questions ("…, and how long …?", "1) … 2) …").
         pieces = [p for s in chosen for p in self._halves(s.raw)]
         if len(pieces) >= 2:
-            return pieces, False
+            return [self._without_reason(p) for p in pieces], False
         for s in asking:
             # 「SOC 2 の状況と DPA の締結方法を教えて」: two subjects joined by 「と」. Each half
             # must still be clearly answered by a different entry (matcher), so a split of
