@@ -34,6 +34,7 @@ _CODE = (
     "slips.py",
     "patterns.py",
     "joins.py",
+    "sentence_marks.py",
 )
 
 

@@ -20,6 +20,23 @@ from app.core.match.joins import (
     TWO,
     split_joins,
 )
+from app.core.match.sentence_marks import (
+    ADDS,
+    ADDS_BEFORE,
+    ALTERNATIVE,
+    ANNOUNCES,
+    CONTACT_REST,
+    GUESS,
+    JA_QUESTION_WORD,
+    POINTS_BACK,
+    POINTS_BACK_CHARS,
+    PURPOSE,
+    REASON,
+    REPORTS,
+    REQUEST_REST,
+    STATEMENT,
+    STRONG,
+)
 from app.core.match.text import drop_negated, normalise_keep_script, strip_escapes
 from app.core.scope import BOILERPLATE_KINDS, MessageBoilerplate
 
@@ -49,75 +66,6 @@ _BREAK = re.compile(
 _SPACE = re.compile(r"\s+")
 _NAME = re.compile(r"[A-Z0-9]{3}")
 _QUOTED = re.compile(r"「[^」]*」|『[^』]*』")
-# A short question about "such a request" (「このような依頼は可能でしょうか」, "Is that possible?")
-# asks what the sentence before it described.
-_POINTS_BACK = re.compile(
-    r"^(?:(?:この|その|こう|そう)(?:ような|様な|いった|した)|(?:それ|これ)(?:は|って|も)"
-    r"|(?:is|would|will|could|can) (?:that|this|such)\b)"
-)
-POINTS_BACK_CHARS = 24
-_ALTERNATIVE = re.compile(r"(?:それとも|もしくは|あるいは|or)(?![a-z])")
-# A sentence that announces a question (「保持期間の件で追加質問です」, "Quick question about
-# retention") names the subject of the one that follows; it asks nothing of its own.
-_ANNOUNCES = re.compile(
-    r"(?:質問|相談|問い合わせ|問合せ|お尋ね)(?:です|があります|がございます|させてください|"
-    r"させていただきます|いたします|します)[\s。.!！]*$"
-    r"|(?:[2-9２-９二三]|いくつか|以下の|下記の)(?:点|つ)(?:について|ほど)?(?:教えて|質問|確認|ご教示|伺)"
-    r"|^(?:i|we) (?:have|had|'ve got) (?:a|one|two|some|a few|few|another) (?:\w+ )?questions?"
-    r"|^(?:a |one |another )?(?:quick |short |small |follow-up |follow up )?questions? "
-    r"(?:about|on|regarding|re)\b"
-)
-# What is left of a bare request once its asking phrases are gone: politeness, not content.
-_REQUEST_REST = re.compile(
-    r"(?:です|ます|ください|下さい|幸い|いただけ|頂け|たく|存じ|お願い|いたし|します|よろしく|"
-    r"あわせて|併せて|合わせて|"
-    r"\bme\b|\bus\b|\bthanks?\b|\bthank you\b|[、。,.!?！？\s])+"
-)
-# What a request is for (「監査資料用に」, "for our audit file,"): no subject of its own.
-_PURPOSE = re.compile(
-    r"^\s*[^、。,\s]{1,12}(?:用に|のために|のため)"
-    r"|^\s*for (?:our|the|my)(?: [a-z]+){1,3} (?=(?:please|pls|kindly|can you|could you)\b)"
-)
-# What is left of a request for a contact once the contact words are gone: particles, question
-# words, "and also".
-_CONTACT_REST = re.compile(
-    r"(?:と併せて|あわせて|併せて|について|どこ|どちら|だれ|誰|です|ます|でしょう|は|も|の|を|が|に|と|お|ご|"
-    r"\b(?:where|who|whom|what|which|is|are|the|your|our|do|i|we|should|to|and|also|for|"
-    r"this|that|it|at|on|side|end|please|pls|too|as well|well|with|can|could|would|send|share|"
-    r"me|us|get|give)\b|[、。,.!?！？:：\s])+"
-)
-
-# A sentence that reports someone else's question (「監査担当から…のか聞かれました」, "Our
-# auditor needs to know how long …"): beside a question the writer then asks, it says why.
-_REPORTS = re.compile(
-    r"聞かれ|(?:確認|質問|照会|問い合わせ|問合せ)(?:の)?(?:依頼)?(?:が|を)(?:あり|来|き|受け)"
-    r"|(?<!\bi )(?<!\bwe )(?:wants to know|needs to know|would like to know|"
-    r"(?:is|are|keeps?) asking|asked (?:me |us )?(?:whether|if|how|what|who|where))"
-)
-# A sentence that starts by adding to the one before asks a second question:
-# "Also, the retention period." / 「あと保存場所も」.
-_ADDS = re.compile(
-    r"(?:also|and also|plus|additionally|in addition|one more thing|another question|separately|"
-    r"あと|それと|それから|また|加えて|さらに|ついでに|もう一つ|もうひとつ|もう1つ)(?![a-z0-9])"
-)
-_ADDS_BEFORE = re.compile(
-    r"(?:(?<![a-z])(?:also|plus|additionally|separately)|あと|それと|それから|また|加えて|さらに"
-    r"|ついでに)\s*$"
-)
-_REASON = re.compile(r"(?:ので|のため|ため|にあたり|にあたって|する際|の際)[、,]")
-# An English clause that states something ("we run …", "our auditor …").
-_STATEMENT = re.compile(r"\s*(?:i|we|they|he|she|our|my|their)\b", re.IGNORECASE)
-# A question word anywhere: 「どこの国で保存されて、何日…」 asks in both halves.
-_JA_QUESTION_WORD = re.compile(
-    r"どこ|いつ|何|なに|なん|どう|どの|どれ|誰|だれ|いくら|どんな|どういう"
-)
-# 「…でしょう」 ends a guess, or, with a question word, a question.
-_GUESS = re.compile(r"でしょう[\s。．.!！]*$")
-# A sentence that ends the way a question ends.
-_STRONG = re.compile(
-    r"(?:\?|？|か|かな|の|でしょ|って|いい|大丈夫|ください|下さい|教えて|おしえて|ご教示|幸いです|願います|たい|ですか|ますか)"
-    r"[\s。．.!！]*$"
-)
 
 
 @dataclass(frozen=True)
@@ -204,12 +152,12 @@ class Splitter:
                 and out
                 and not out[-1].asking
                 and len(norm) <= POINTS_BACK_CHARS
-                and _POINTS_BACK.match(norm)
+                and POINTS_BACK.match(norm)
             ):
                 prev = out[-1]
                 out[-1] = Sentence(prev.text, True, f"{prev.raw} {sentence}", prev.wants)
                 continue
-            if out and out[-1].asking and _ALTERNATIVE.match(norm):
+            if out and out[-1].asking and ALTERNATIVE.match(norm):
                 # 「日本のサーバー？それともアメリカ？」: an alternative is the same question.
                 prev = out[-1]
                 out[-1] = replace(prev, text=f"{prev.text} {norm}", raw=f"{prev.raw} {sentence}")
@@ -221,7 +169,7 @@ class Splitter:
             )
             out.append(Sentence(norm, asking, sentence, wants, recap and not asking))
         for i in range(len(out) - 1):
-            if out[i].asking and out[i + 1].asking and _ANNOUNCES.search(out[i].text):
+            if out[i].asking and out[i + 1].asking and ANNOUNCES.search(out[i].text):
                 out[i] = replace(out[i], asking=False)
         for i, s in enumerate(out):
             later = next((t for t in out[i + 1 :] if t.asking), None)
@@ -230,8 +178,8 @@ class Splitter:
                 and later
                 and "?" not in s.raw
                 and "？" not in s.raw
-                and _REPORTS.search(s.text)
-                and not _ADDS.match(later.text)
+                and REPORTS.search(s.text)
+                and not ADDS.match(later.text)
                 and self._on_subject(later.text)  # "What are the criteria?" leans on it
             ):
                 out[i] = replace(s, asking=False)
@@ -258,7 +206,7 @@ class Splitter:
     def _without_reason(self, piece: str) -> str:
         """「国外に出せない案件なので、自社ホスティングは可能か」: the reason before the question
         is context; the part is what follows it, when that names a subject of its own."""
-        m = _REASON.search(piece)
+        m = REASON.search(piece)
         if m is None:
             return piece
         tail = piece[m.end() :]
@@ -266,7 +214,7 @@ class Splitter:
 
     def _states(self, piece: str) -> bool:
         """ "We run a payroll SaaS" before "and our auditor wants to know …": context."""
-        return bool(_STATEMENT.match(piece)) and not self._piece_asks(piece)
+        return bool(STATEMENT.match(piece)) and not self._piece_asks(piece)
 
     def _piece_asks(self, piece: str) -> bool:
         norm = normalise_keep_script(piece)
@@ -275,7 +223,7 @@ class Splitter:
             or "？" in piece
             or self._asks(norm)
             or self._has(self._wanting, norm)
-            or _JA_QUESTION_WORD.search(norm)
+            or JA_QUESTION_WORD.search(norm)
         )
 
     @staticmethod
@@ -286,8 +234,8 @@ class Splitter:
         at = message.find(part)
         before = message[max(0, at - 12) : at] if at > 0 else ""
         return bool(
-            _ADDS.match(normalise_keep_script(part))
-            or _ADDS_BEFORE.search(normalise_keep_script(before))
+            ADDS.match(normalise_keep_script(part))
+            or ADDS_BEFORE.search(normalise_keep_script(before))
         )
 
     @staticmethod
@@ -303,14 +251,14 @@ class Splitter:
             return False
         rest = self._contact.sub(" ", norm) if self._contact else norm
         rest = self._asking.sub(" ", rest) if self._asking else rest
-        rest = _CONTACT_REST.sub(" ", _REQUEST_REST.sub(" ", rest))
+        rest = CONTACT_REST.sub(" ", REQUEST_REST.sub(" ", rest))
         return len(rest.replace(" ", "")) <= 3
 
     def _request_only(self, norm: str) -> bool:
         """A sentence that only asks ("please advise", 「ご教示いただけますと幸いです」)."""
-        rest = _PURPOSE.sub(" ", norm, count=1)
+        rest = PURPOSE.sub(" ", norm, count=1)
         rest = self._asking.sub(" ", rest) if self._asking else rest
-        rest = _REQUEST_REST.sub(" ", rest)
+        rest = REQUEST_REST.sub(" ", rest)
         return len(rest.replace(" ", "")) <= 3
 
     def _strip(self, norm: str, marked: bool = False) -> tuple[str, bool]:
@@ -339,9 +287,9 @@ class Splitter:
         return norm, ended
 
     def _asks(self, norm: str) -> bool:
-        if _STRONG.search(norm) or self._has(self._asking, norm) or _ADDS.match(norm):
+        if STRONG.search(norm) or self._has(self._asking, norm) or ADDS.match(norm):
             return True
-        if _GUESS.search(norm) and _JA_QUESTION_WORD.search(norm):
+        if GUESS.search(norm) and JA_QUESTION_WORD.search(norm):
             return True  # 「通常の保持期間は何日でしょう。」, not 「…で問題ないでしょう。」
         return bool(self._question_start and self._question_start.match(norm))
 
@@ -359,7 +307,7 @@ class Splitter:
         # A lead-in ending in a colon ("Quick ones:") introduces what follows: never a part.
         said = [s for s in sentences if not s.raw.rstrip().endswith((":", "："))] or sentences
         asking = [s for s in said if s.asking] or [s for s in said if s.wants] or said
-        strong = [s for s in asking if "?" in s.raw or "？" in s.raw or _STRONG.search(s.text)]
+        strong = [s for s in asking if "?" in s.raw or "？" in s.raw or STRONG.search(s.text)]
         chosen = strong if len(strong) >= 2 else asking
         if len(chosen) == 1 and any(s.wants and not s.asking for s in sentences):
             chosen = [s for s in sentences if s.asking or s.wants]

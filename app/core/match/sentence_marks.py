@@ -1,0 +1,76 @@
+"""What a sentence of a message does, read from its words: asks, announces a question, reports
+someone else's, adds one more, points back to the one before, or only makes a request."""
+
+from __future__ import annotations
+
+import re
+
+# A short question about "such a request" (「このような依頼は可能でしょうか」, "Is that possible?")
+# asks what the sentence before it described.
+POINTS_BACK = re.compile(
+    r"^(?:(?:この|その|こう|そう)(?:ような|様な|いった|した)|(?:それ|これ)(?:は|って|も)"
+    r"|(?:is|would|will|could|can) (?:that|this|such)\b)"
+)
+POINTS_BACK_CHARS = 24
+ALTERNATIVE = re.compile(r"(?:それとも|もしくは|あるいは|or)(?![a-z])")
+# A sentence that announces a question (「保持期間の件で追加質問です」, "Quick question about
+# retention") names the subject of the one that follows; it asks nothing of its own.
+ANNOUNCES = re.compile(
+    r"(?:質問|相談|問い合わせ|問合せ|お尋ね)(?:です|があります|がございます|させてください|"
+    r"させていただきます|いたします|します)[\s。.!！]*$"
+    r"|(?:[2-9２-９二三]|いくつか|以下の|下記の)(?:点|つ)(?:について|ほど)?(?:教えて|質問|確認|ご教示|伺)"
+    r"|^(?:i|we) (?:have|had|'ve got) (?:a|one|two|some|a few|few|another) (?:\w+ )?questions?"
+    r"|^(?:a |one |another )?(?:quick |short |small |follow-up |follow up )?questions? "
+    r"(?:about|on|regarding|re)\b"
+)
+# What is left of a bare request once its asking phrases are gone: politeness, not content.
+REQUEST_REST = re.compile(
+    r"(?:です|ます|ください|下さい|幸い|いただけ|頂け|たく|存じ|お願い|いたし|します|よろしく|"
+    r"あわせて|併せて|合わせて|"
+    r"\bme\b|\bus\b|\bthanks?\b|\bthank you\b|[、。,.!?！？\s])+"
+)
+# What a request is for (「監査資料用に」, "for our audit file,"): no subject of its own.
+PURPOSE = re.compile(
+    r"^\s*[^、。,\s]{1,12}(?:用に|のために|のため)"
+    r"|^\s*for (?:our|the|my)(?: [a-z]+){1,3} (?=(?:please|pls|kindly|can you|could you)\b)"
+)
+# What is left of a request for a contact once the contact words are gone: particles, question
+# words, "and also".
+CONTACT_REST = re.compile(
+    r"(?:と併せて|あわせて|併せて|について|どこ|どちら|だれ|誰|です|ます|でしょう|は|も|の|を|が|に|と|お|ご|"
+    r"\b(?:where|who|whom|what|which|is|are|the|your|our|do|i|we|should|to|and|also|for|"
+    r"this|that|it|at|on|side|end|please|pls|too|as well|well|with|can|could|would|send|share|"
+    r"me|us|get|give)\b|[、。,.!?！？:：\s])+"
+)
+
+# A sentence that reports someone else's question (「監査担当から…のか聞かれました」, "Our
+# auditor needs to know how long …"): beside a question the writer then asks, it says why.
+REPORTS = re.compile(
+    r"聞かれ|(?:確認|質問|照会|問い合わせ|問合せ)(?:の)?(?:依頼)?(?:が|を)(?:あり|来|き|受け)"
+    r"|(?<!\bi )(?<!\bwe )(?:wants to know|needs to know|would like to know|"
+    r"(?:is|are|keeps?) asking|asked (?:me |us )?(?:whether|if|how|what|who|where))"
+)
+# A sentence that starts by adding to the one before asks a second question:
+# "Also, the retention period." / 「あと保存場所も」.
+ADDS = re.compile(
+    r"(?:also|and also|plus|additionally|in addition|one more thing|another question|separately|"
+    r"あと|それと|それから|また|加えて|さらに|ついでに|もう一つ|もうひとつ|もう1つ)(?![a-z0-9])"
+)
+ADDS_BEFORE = re.compile(
+    r"(?:(?<![a-z])(?:also|plus|additionally|separately)|あと|それと|それから|また|加えて|さらに"
+    r"|ついでに)\s*$"
+)
+REASON = re.compile(r"(?:ので|のため|ため|にあたり|にあたって|する際|の際)[、,]")
+# An English clause that states something ("we run …", "our auditor …").
+STATEMENT = re.compile(r"\s*(?:i|we|they|he|she|our|my|their)\b", re.IGNORECASE)
+# A question word anywhere: 「どこの国で保存されて、何日…」 asks in both halves.
+JA_QUESTION_WORD = re.compile(
+    r"どこ|いつ|何|なに|なん|どう|どの|どれ|誰|だれ|いくら|どんな|どういう"
+)
+# 「…でしょう」 ends a guess, or, with a question word, a question.
+GUESS = re.compile(r"でしょう[\s。．.!！]*$")
+# A sentence that ends the way a question ends.
+STRONG = re.compile(
+    r"(?:\?|？|か|かな|の|でしょ|って|いい|大丈夫|ください|下さい|教えて|おしえて|ご教示|幸いです|願います|たい|ですか|ますか)"
+    r"[\s。．.!！]*$"
+)
