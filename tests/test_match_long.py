@@ -345,6 +345,12 @@ def test_a_strong_part_is_answered_over_a_blend_of_both(matcher: Matcher) -> Non
             "認証の取得状況を教えてください。加えて、自社ホストする選択肢があるかも知りたいです。",
             ("faq.security-certifications", "faq.self-hosting"),
         ),
+        # The lead (the BAA) is close behind the second half's own first, which would make it
+        # lean on the first; "Also," says it is a question of its own.
+        (
+            "Do you sign BAAs? Also, could we switch off storage entirely for PHI?",
+            ("faq.hipaa", "policy.zero-retention"),
+        ),
     ],
 )
 def test_two_questions_only_when_each_half_is_clear(

@@ -103,9 +103,10 @@ def two_questions(
         names_lead = top.id == lead.id and lead.score >= model_params.ANSWER_AT
         if names_lead:
             floor = TWO_AT_LEAD
+        added = part is not parts[0] and splitter.added(part, sentences)
         if announced:
             floor = min(floor, TWO_AT_CLEAR)  # the writer has said each part is a question
-        elif part is not parts[0] and splitter.added(part, sentences):
+        elif added:
             floor = min(floor, TWO_AT_ADDED)  # 「あと、…」 "Also, …": one more question
         leads = top.score >= TWO_LEAD_RATIO * runner_up  # one clear subject
         # A short half ("Is it TLS only?") has little evidence but one clear subject.
@@ -143,6 +144,7 @@ def two_questions(
         leans = top.id != lead.id and len(ev.candidates) > 1 and ev.candidates[1].id == lead.id
         if (
             leans
+            and not added  # "Also, …" says it is a question of its own
             and part is not parts[0]
             and lead.score >= model_params.ANSWER_AT
             and top.score - runner_up < LEAN_GAP
