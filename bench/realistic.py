@@ -52,6 +52,7 @@ SETS = {
     "fresh20": HERE / "fresh20_dev.tsv",
     "fresh21": HERE / "fresh21_dev.tsv",
     "fresh22": HERE / "fresh22_dev.tsv",
+    "fresh23": HERE / "fresh23_dev.tsv",
     "fresh24": HERE / "fresh24_dev.tsv",
     "hardneg": HERE / "hardneg_dev.tsv",
 }
