@@ -26,7 +26,9 @@ COUNTED_LEAD = re.compile(
 EN_JOIN = re.compile(
     r"(?:,|;|\s+[—–-]+)?\s+(?:and|also|plus)(?:,?\s+(?:also|separately))?,?\s+"
     r"(?=(?:(?:in|on|for|from|at|to|with|by|under)\s+(?:which|what|whom)|how|what|where|when|"
-    r"who|which|why|is|are|do|does|can|could|will|would|should|has|have|did)\b)",
+    r"who|which|why|is|are|do|does|can|could|will|would|should|has|have|did|"
+    # A questionnaire's second item: "…, and state / describe / confirm …".
+    r"state|describe|confirm|explain|specify|list|provide|indicate|outline|identify)\b)",
     re.IGNORECASE,
 )
 # A bare "and" or "+" joins two questions only when a new clause follows ("…, and can we …"),
