@@ -379,6 +379,8 @@ def test_follow_up_context_never_breaks(matcher: Matcher, previous: str, questio
         ("Q1: retention period? Q2: training use?", 2),
         ("一つ目は保存期間、二つ目は学習への利用です。", 2),
         ("Please define API data, and state how long it is retained.", 2),
+        ("顧客から二点です。「誰が見られるのか」「何日保存されるのか」。お願いします。", 2),
+        ("「誰が見られるのか」と聞かれました。", 1),
         ("データを見られるのは誰で、保存期間は何日ですか？", 2),
         ("ファイルで、保存期間はどうなりますか？", 1),
         ("Is TLS enforced on the API, and in which country are the servers?", 2),
