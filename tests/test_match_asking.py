@@ -784,3 +784,34 @@ def test_the_reason_before_a_part_is_context_when_the_rest_names_a_subject(
     leaning = "SOC 2 は取得していますか？ゼロリテンションを使いたいので、条件を教えてください。"
     parts, _ = matcher.splitter.split_parts(matcher.splitter.split(leaning))
     assert parts[1] == "ゼロリテンションを使いたいので、条件を教えてください。"
+
+
+def test_a_sentence_about_an_earlier_answer_is_a_recap_beside_the_new_question(
+    matcher: Matcher,
+) -> None:
+    message = (
+        "先ほどの保持期間30日の件、追加で確認させてください。"
+        "外部の請負業者に渡ったデータにも同じ30日ルールが適用されますか。"
+    )
+    sentences = matcher.splitter.split(message)
+    assert [(s.asking, s.recap) for s in sentences] == [(False, True), (True, False)]
+    assert matcher.ask(message).answer_ids == ("faq.data-storage-location",)
+
+
+@pytest.mark.parametrize(
+    ("message", "clause"),
+    [
+        ("さっきの30日retentionの件、その期間中にデータを見る人は誰？", True),
+        ("保存期間が30日というのはわかりましたが、最初から保存しないようお願いできますか？", True),
+        ("前に「学習には使わない」って聞いたけど、逆にデータを提供したい場合は？", True),
+        # 「そっち」 asks more of the earlier answer's subject: one question.
+        ("さっきのsub-processorの件ですが、そっちに渡ったデータも30日で消えます？", False),
+        ("2023年3月より前に送ったデータは学習に使われましたか？", False),
+    ],
+)
+def test_a_clause_about_an_earlier_answer_opens_a_question(
+    matcher: Matcher, message: str, clause: bool
+) -> None:
+    sentences = matcher.splitter.split(message)
+    assert (sentences[0].recap and len(sentences) == 2) is clause
+    assert sentences[-1].asking

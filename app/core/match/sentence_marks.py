@@ -4,6 +4,9 @@ someone else's, adds one more, points back to the one before, or only makes a re
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+
+from app.core.match.text import normalise_keep_script
 
 # A short question about "such a request" (「このような依頼は可能でしょうか」, "Is that possible?")
 # asks what the sentence before it described.
@@ -26,7 +29,7 @@ ANNOUNCES = re.compile(
 # What is left of a bare request once its asking phrases are gone: politeness, not content.
 REQUEST_REST = re.compile(
     r"(?:です|ます|ください|下さい|幸い|いただけ|頂け|たく|存じ|お願い|いたし|します|よろしく|"
-    r"あわせて|併せて|合わせて|"
+    r"あわせて|併せて|合わせて|追加で|"
     r"\bme\b|\bus\b|\bthanks?\b|\bthank you\b|[、。,.!?！？\s])+"
 )
 # What a request is for (「監査資料用に」, "for our audit file,"): no subject of its own.
@@ -74,3 +77,42 @@ STRONG = re.compile(
     r"(?:\?|？|か|かな|の|でしょ|って|いい|大丈夫|ください|下さい|教えて|おしえて|ご教示|幸いです|願います|たい|ですか|ますか)"
     r"[\s。．.!！]*$"
 )
+# A sentence about an earlier answer (「先ほどの保持期間の件、」「前に…って聞いたけど、」, "You said
+# earlier that …"): its subject is done with, as a recap's is.
+PREVIOUS = re.compile(
+    r"先ほど|さきほど|さっき|前回|先般|先日|この前|^前に|前にお聞き|前に聞い|以前お聞き|以前伺"
+    r"|(?<![a-z])(?:you said|you mentioned|you told (?:us|me)|earlier you|last time)(?![a-z])"
+)
+PREVIOUS_ANSWER = re.compile(
+    r"件|ご回答|回答いただ|教えていただ|教えてもら|ありがと|聞い|聞きまし|伺っ|わかりました|分かりました"
+    r"|(?<![a-z])(?:said|mentioned|told)(?![a-z])"
+)
+# Where a clause about an earlier answer ends, inside a sentence that goes on to ask.
+PREVIOUS_END = re.compile(r"(?:の件|件で|件について|けど|けれど|ですが|ましたが|たが)[、,]")
+# Words that point to the place or party just named: the question goes on about it.
+POINTS_THERE = re.compile(r"そっち|そちら|そこ[にでのへ]|(?<![a-z])(?:there|them|those)(?![a-z])")
+# 「保存期間が30日というのはわかりましたが、」: a clause that sums up an answer, then a question.
+UNDERSTOOD_END = re.compile(
+    r"(?:わかりました|分かりました|理解しました|了解しました|承知しました)(?:が|けど|けれど)[、,]"
+)
+
+
+def about_previous(norm: str) -> bool:
+    """Whether a (normalised) sentence speaks of an earlier answer."""
+    return bool(PREVIOUS.search(norm) and PREVIOUS_ANSWER.search(norm))
+
+
+def previous_clause(sentence: str, asks: Callable[[str], bool]) -> str | None:
+    """The clause about an earlier answer that opens a sentence, when the rest asks
+    (`asks` reads a normalised text) and does not point back to that answer's subject."""
+    understood = UNDERSTOOD_END.search(sentence)
+    end = understood or PREVIOUS_END.search(sentence)
+    if end is None:
+        return None
+    head, tail = sentence[: end.end()], sentence[end.end() :]
+    norm_tail = normalise_keep_script(tail)
+    if len(norm_tail) < 4 or not (understood or about_previous(normalise_keep_script(head))):
+        return None
+    if POINTS_THERE.search(norm_tail):
+        return None  # 「…の件ですが、そっちに渡ったデータも…」 asks more of the same subject
+    return head if asks(norm_tail) or "?" in tail or "？" in tail else None

@@ -36,6 +36,8 @@ from app.core.match.sentence_marks import (
     REQUEST_REST,
     STATEMENT,
     STRONG,
+    about_previous,
+    previous_clause,
 )
 from app.core.match.text import drop_negated, normalise_keep_script, strip_escapes
 from app.core.scope import BOILERPLATE_KINDS, MessageBoilerplate
@@ -167,12 +169,22 @@ class Splitter:
                 not _QUOTED.search(sentence)
                 or self._has(self._wanting, normalise_keep_script(_QUOTED.sub(" ", sentence)))
             )
+            head = previous_clause(sentence, self._asks_something) if asking else None
+            if head:
+                # 「さっきの30日retentionの件、その期間中に…誰？」: the clause is a recap.
+                tail = sentence[len(head) :]
+                out.append(Sentence(normalise_keep_script(head), False, head, recap=True))
+                out.append(Sentence(normalise_keep_script(tail), True, tail, wants))
+                continue
             out.append(Sentence(norm, asking, sentence, wants, recap and not asking))
         for i in range(len(out) - 1):
             if out[i].asking and out[i + 1].asking and ANNOUNCES.search(out[i].text):
                 out[i] = replace(out[i], asking=False)
         for i, s in enumerate(out):
             later = next((t for t in out[i + 1 :] if t.asking), None)
+            if s.asking and later and about_previous(s.text):
+                out[i] = replace(s, asking=False, recap=True)
+                continue
             if (
                 s.asking
                 and later
@@ -202,6 +214,10 @@ class Splitter:
         # 「…があれば、あわせてお伺いしたく存じます」: a piece that only asks is no question.
         pieces = [p for p in pieces if not self._request_only(normalise_keep_script(p))] or [raw]
         return [raw] if any(self._states(p) for p in pieces[:-1]) else pieces
+
+    def _asks_something(self, norm: str) -> bool:
+        """Asks, and more than a bare request (「追加で確認させてください」)."""
+        return self._asks(norm) and not self._request_only(norm)
 
     def _without_reason(self, piece: str) -> str:
         """「国外に出せない案件なので、自社ホスティングは可能か」: the reason before the question
