@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "2e430d6c60bb4b6464750e405fb7aef28896ae2381b9c49b134c5aa1d3df4790"
-SYNTHETIC_300 = "86775dbf64d74afadf92b1dc436a6bcbae727609af7fdc41b30ba279353a9b49"
+SHIPPED = "2db4d8f33205401524a267bfee3cc0e9459887aa38bff6f04989d09e5a1afc5a"
+SYNTHETIC_300 = "6c89d05d4ec1449b8330479f88bf3f0a53ab3edd614686d1d55e83438f5fa379"
 
 
 def _canonical(value: Any) -> Any:

@@ -179,6 +179,9 @@ def test_soshite_joins_two_questions(matcher: Matcher) -> None:
         ("Is our API traffic used for training?", "policy.no-training-by-default"),
         ("API で送った文章って AI のべんきょうに使われる？", "policy.no-training-by-default"),
         ("Could we run the model in our own data centre?", "faq.self-hosting"),
+        # A topic word inside a phrase of the knowledge does not count: downloading the
+        # model is self-hosting, though "download" alone is an account question.
+        ("Can we download the model and run it locally?", "faq.self-hosting"),
         # "Who else holds" asks after companies (subprocessors), not people with access.
         ("so who else holds the prompts we send you?", "faq.data-storage-location"),
         (

@@ -73,6 +73,7 @@ def test_two_questions_get_two_answers(matcher: Matcher) -> None:
         ("Where in the dashboard do I switch on data sharing?", "account-access"),
         ("Which Python library should we use to hash user IDs before sending them?", "coding-help"),
         ("Does a BAA come at an extra charge?", "pricing"),
+        ("How do I download our usage report?", "account-access"),
     ],
 )
 def test_out_of_scope_topics_are_recognised(matcher: Matcher, question: str, topic: str) -> None:

@@ -228,6 +228,10 @@ class Analyzer:
             text = slips.correct(text, self.kanji_pairs, self._slip_words)
         return text
 
+    def concept_spans(self, norm: str) -> list[tuple[int, int]]:
+        """Where a (normalised) text names a concept of the knowledge."""
+        return self._concepts.spans(fold(norm)) if self._concepts else []
+
     def analyze(self, text: str, query: bool = True) -> _Doc:
         """Features of a text. `query=False` (building the index) skips spelling correction."""
         kept = normalise_keep_script(text[:MAX_QUERY_CHARS] if query else text)

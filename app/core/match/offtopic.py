@@ -19,14 +19,15 @@ class TopicWords:
                 self._topic.setdefault(normalise_keep_script(w), t.id)
         self._table: TermTable | None = None  # built at first use
 
-    def topic_of(self, text: str) -> str | None:
-        """The topic whose word the (normalised) text holds, if any."""
+    def topic_of(self, text: str, within: Iterable[tuple[int, int]] = ()) -> str | None:
+        """The topic whose word the (normalised) text holds, if any. A word inside one of the
+        `within` spans (a phrase of the knowledge: "download the model") does not count."""
         if not self._topic:
             return None
         if self._table is None:
             self._table = TermTable(self._topic)
-        found = self._table.spans(text, first=True)
-        if not found:
-            return None
-        a, b = found[0]
-        return matched_term(text[a:b], self._topic)
+        covered = list(within)
+        for a, b in self._table.spans(text, first=not covered):
+            if not any(c <= a and b <= d for c, d in covered):
+                return matched_term(text[a:b], self._topic)
+        return None
