@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "2db4d8f33205401524a267bfee3cc0e9459887aa38bff6f04989d09e5a1afc5a"
-SYNTHETIC_300 = "6c89d05d4ec1449b8330479f88bf3f0a53ab3edd614686d1d55e83438f5fa379"
+SHIPPED = "1b7b048304f1ff5ff0f32504bb33215821fce1eed82715388e411c231557b77a"
+SYNTHETIC_300 = "9021f4bca8ef1449977df93406f0e5f1d31517cff98e4406965c93da87bb8c92"
 
 
 def _canonical(value: Any) -> Any:
