@@ -826,7 +826,10 @@ def test_a_clause_about_an_earlier_answer_opens_a_question(
 
 def test_a_humble_want_is_a_stated_need_a_bare_request_leans_on(matcher: Matcher) -> None:
     # 「…したく存じます」 is keigo for 「…したいです」.
-    message = "送信データの保持期間を仕様書に記載したく存じます。ご教示いただけますでしょうか。"
+    message = (
+        "調達仕様書を作成しております。送信データの保持期間を仕様書に記載したく存じます。"
+        "ご多忙のところ恐縮ですが、ご教示いただけますでしょうか。"
+    )
     sentences = matcher.splitter.split(message)
     kept = {text: asks for text, asks, _recap in splitter.kept_text(sentences)}
     need = next(text for text in kept if "保持期間" in text)
