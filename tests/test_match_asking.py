@@ -834,3 +834,17 @@ def test_a_humble_want_is_a_stated_need_a_bare_request_leans_on(matcher: Matcher
     kept = {text: asks for text, asks, _recap in splitter.kept_text(sentences)}
     need = next(text for text in kept if "保持期間" in text)
     assert kept[need] is True
+
+
+@pytest.mark.parametrize(
+    ("message", "sentences"),
+    [
+        ("ふぁいんちゅーにんぐ？ってやつでアップしたファイル、いつ消える？", 1),
+        ("ゼロリテンション？とかいう設定、うちでも使える？", 1),
+        ("保存期間は？学習には使う？", 2),
+    ],
+)
+def test_a_word_put_in_doubt_does_not_end_its_sentence(
+    matcher: Matcher, message: str, sentences: int
+) -> None:
+    assert len(matcher.splitter.split(message)) == sentences

@@ -62,7 +62,8 @@ _CONTACT = re.compile(
 )
 # A period ends a sentence, but not the "1." / 「１．」 that numbers an item of a list.
 _BREAK = re.compile(
-    r"(?<=[。！？!?])|(?<=．)(?<![0-9０-９]．)|[\n\r|｜•]+"
+    # 「ふぁいんちゅーにんぐ？ってやつ」: a word put in doubt, not the end of a sentence.
+    r"(?<=[。！？!?])(?![?？]*(?:って|っていう|とか|みたいな))|(?<=．)(?<![0-9０-９]．)|[\n\r|｜•]+"
     r"|(?<=[.;])(?<![\s。！？!?．:：][0-9]\.)(?<!^[0-9]\.)\s+|(?<=[a-z]:)\s+|\s{3,}"
 )
 _SPACE = re.compile(r"\s+")
