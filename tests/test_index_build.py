@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "1b7b048304f1ff5ff0f32504bb33215821fce1eed82715388e411c231557b77a"
-SYNTHETIC_300 = "9021f4bca8ef1449977df93406f0e5f1d31517cff98e4406965c93da87bb8c92"
+SHIPPED = "9a0084412eaba759907b5b0eac072661c3725857f78dfef6c053f792c1d5c59e"
+SYNTHETIC_300 = "0e6d3a6ff92d355892ade7ecef188b89d5cd02c8b4103abcc10123b1a209b182"
 
 
 def _canonical(value: Any) -> Any:

@@ -182,6 +182,7 @@ def test_soshite_joins_two_questions(matcher: Matcher) -> None:
         # A topic word inside a phrase of the knowledge does not count: downloading the
         # model is self-hosting, though "download" alone is an account question.
         ("Can we download the model and run it locally?", "faq.self-hosting"),
+        ("API データを非保存とする契約はできますか？", "policy.zero-retention"),
         (
             "Absent an opt-in, is our API content used to improve your models?",
             "policy.no-training-by-default",
