@@ -74,6 +74,8 @@ def test_two_questions_get_two_answers(matcher: Matcher) -> None:
         ("Which Python library should we use to hash user IDs before sending them?", "coding-help"),
         ("Does a BAA come at an extra charge?", "pricing"),
         ("How do I download our usage report?", "account-access"),
+        ("Are we in violation of HIPAA if a nurse pastes notes without a BAA?", "own-compliance"),
+        ("翻訳にはどのモデルを推奨しますか？", "recommendations"),
     ],
 )
 def test_out_of_scope_topics_are_recognised(matcher: Matcher, question: str, topic: str) -> None:
