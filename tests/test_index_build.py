@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "9a0084412eaba759907b5b0eac072661c3725857f78dfef6c053f792c1d5c59e"
-SYNTHETIC_300 = "0e6d3a6ff92d355892ade7ecef188b89d5cd02c8b4103abcc10123b1a209b182"
+SHIPPED = "84035affeead4f790c617d683e7a38ae345a0bc4358ac640454e29fda6ea1100"
+SYNTHETIC_300 = "7e0e12c758208bf1095573bd9bed3099622752f0208e6e4c4f7d5f5ed638df08"
 
 
 def _canonical(value: Any) -> Any:

@@ -849,3 +849,8 @@ def test_a_word_put_in_doubt_does_not_end_its_sentence(
     matcher: Matcher, message: str, sentences: int
 ) -> None:
     assert len(matcher.splitter.split(message)) == sentences
+
+
+@pytest.mark.parametrize("written", ["社員がログを読んだりする？", "人がのぞいたりできる？"])
+def test_reading_and_peeking_are_access(matcher: Matcher, written: str) -> None:
+    assert "c:アクセス" in matcher.analyzer.analyze(written).features
