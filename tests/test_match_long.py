@@ -306,6 +306,12 @@ def test_a_strong_part_is_answered_over_a_blend_of_both(matcher: Matcher) -> Non
             ("policy.api-data-definition",),
         ),
         ("DPAは結べますか？保存期間も？", ("faq.dpa", "policy.retention-30-days")),
+        # 「…も含めるんですか」 asks how far the first half's term reaches (as 「も含まれますか」).
+        (
+            "ポリシーの「APIデータ」はプロンプトとコンプリーションだけですか？"
+            "ファイルでアップした学習データも含めるんですか？",
+            ("policy.api-data-definition",),
+        ),
         # An aside in brackets that says what a half takes in is no "does it include …?".
         (
             "モデルを自社サーバーで動かせますか？無理なら、データがどこ（他社のシステムも含む）に"

@@ -64,9 +64,7 @@ _SCOPE = re.compile(
 )
 # An aside in brackets (「（御社以外の業者も含む）」) says what the half's own subject takes in.
 _ASIDE = re.compile(r"[（(][^）)]*[）)]")
-_INCLUDES = re.compile(
-    r"も(?:含|ふく)ま|も(?:含|ふく)む|も(?:入|はい)[るり]|\binclude[sd]?\b", re.IGNORECASE
-)
+_INCLUDES = re.compile(r"も(?:含|ふく)[まむめ]|も(?:入|はい)[るり]|\binclude[sd]?\b", re.IGNORECASE)
 
 
 def two_questions(
