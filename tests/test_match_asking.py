@@ -854,3 +854,9 @@ def test_a_word_put_in_doubt_does_not_end_its_sentence(
 @pytest.mark.parametrize("written", ["社員がログを読んだりする？", "人がのぞいたりできる？"])
 def test_reading_and_peeking_are_access(matcher: Matcher, written: str) -> None:
     assert "c:アクセス" in matcher.analyzer.analyze(written).features
+
+
+@pytest.mark.parametrize("written", ["kept for 30d?", "kept for 30days?"])
+def test_days_written_short_are_days(matcher: Matcher, written: str) -> None:
+    short = matcher.analyzer.analyze(written).features
+    assert short == matcher.analyzer.analyze("kept for 30 days?").features

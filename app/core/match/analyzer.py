@@ -39,6 +39,8 @@ FUZZY_WORD_CUTOFF = 88  # retension→retention (89) passes, weather→whether (
 FUZZY_KANA_CUTOFF = 80
 KANA_WORD = re.compile("[\u30a1-\u30faー]{4,}")
 _ASCII_WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
+# "30d", "30days": a count of days written short, as the knowledge writes it ("30 days").
+_SHORT_DAYS = re.compile(r"(?<![a-z0-9])(\d+)(?:d|days)(?![a-z0-9])")
 # Small kana typed for large ones (ふぁいる / ふあいる) and the reverse meet; one for one.
 _SMALL = str.maketrans("ぁぃぅぇぉっゃゅょゎゕゖ", "あいうえおつやゆよわかけ")
 # Both folds as one table, so a text is translated once: ァ -> ぁ -> あ.
@@ -220,6 +222,7 @@ class Analyzer:
             # ゼロリテンションモード is a known word with more written on, not a typo of it.
             return best[0] if best and best[0] not in word else word
 
+        text = _SHORT_DAYS.sub(r"\1 days", text)
         if self._vocab_list:
             text = _ASCII_WORD.sub(fix, text)
         if not text.isascii():
