@@ -251,11 +251,8 @@ class Matcher:
 
     def _word_topic(self, texts: list[str]) -> str | None:
         """The out-of-scope topic whose `words` one of the (normalised) texts holds."""
-        for text in texts:
-            topic = self.topic_words.topic_of(text, self.analyzer.concept_spans(text))
-            if topic:
-                return topic
-        return None
+        spans = self.analyzer.concept_spans
+        return next((t for text in texts if (t := self.topic_words.topic_of(text, spans))), None)
 
     def _names_off_topic(self, features: dict[str, float]) -> bool:
         """The text names a concept only out-of-scope topics know (a price, another vendor's
