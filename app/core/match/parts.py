@@ -180,10 +180,11 @@ def answerable_part(
         if top.score >= model_params.ANSWER_AT and not topic_over_entry(top, ev):
             # The other part's words may name this one's subject (「ファイルは何MBまで？保存期間
             # も知りたい」): the whole message's clear lead, when the part fits it too.
-            own = next((c for c in ev.candidates if lead and c.id == lead.id), None)
-            if lead is not None and own is not None and lead.score >= model_params.ANSWER_AT:
-                # The words shown are the answered part's, not the off-topic part's (費用).
-                return replace(lead, matched=own.matched)
+            if lead is not None and lead.score >= model_params.ANSWER_AT:
+                own = next((c for c in ev.candidates if c.id == lead.id), None)
+                if own is not None:
+                    # The words shown are the answered part's, not the off-topic part's (費用).
+                    return replace(lead, matched=own.matched)
             return top
     return None
 

@@ -182,14 +182,13 @@ class Splitter:
             if out[i].asking and out[i + 1].asking and ANNOUNCES.search(out[i].text):
                 out[i] = replace(out[i], asking=False)
         for i, s in enumerate(out):
-            later = next((t for t in out[i + 1 :] if t.asking), None)
-            if s.asking and later and about_previous(s.text):
-                out[i] = replace(s, asking=False, recap=True)
+            later = next((t for t in out[i + 1 :] if t.asking), None) if s.asking else None
+            if later is None:
                 continue
-            if (
-                s.asking
-                and later
-                and "?" not in s.raw
+            if about_previous(s.text):
+                out[i] = replace(s, asking=False, recap=True)
+            elif (
+                "?" not in s.raw
                 and "？" not in s.raw
                 and REPORTS.search(s.text)
                 and not ADDS.match(later.text)
