@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "84035affeead4f790c617d683e7a38ae345a0bc4358ac640454e29fda6ea1100"
-SYNTHETIC_300 = "7e0e12c758208bf1095573bd9bed3099622752f0208e6e4c4f7d5f5ed638df08"
+SHIPPED = "020ed1d4c88a6915811ddbc2baeef2e95fd637826701da544d35faec12c07ffe"
+SYNTHETIC_300 = "9021f20ea5626a02d069a618e4ce3a25827483663a61a8c9f621e489d84928fd"
 
 
 def _canonical(value: Any) -> Any:

@@ -183,6 +183,15 @@ def test_soshite_joins_two_questions(matcher: Matcher) -> None:
         # model is self-hosting, though "download" alone is an account question.
         ("Can we download the model and run it locally?", "faq.self-hosting"),
         ("API データを非保存とする契約はできますか？", "policy.zero-retention"),
+        # Formal writing's "who": 「…し得る者」「アクセス可能な者」.
+        (
+            "貴社で当社の送信データを閲覧し得る者の範囲をご教示願います。",
+            "policy.abuse-review-access",
+        ),
+        (
+            "保存期間中に API データへアクセス可能な者について教えてください。",
+            "policy.abuse-review-access",
+        ),
         (
             "Absent an opt-in, is our API content used to improve your models?",
             "policy.no-training-by-default",
