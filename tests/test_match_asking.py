@@ -168,6 +168,35 @@ def test_soshite_joins_two_questions(matcher: Matcher) -> None:
 
 
 @pytest.mark.parametrize(
+    ("question", "entries"),
+    [
+        # 「第一に、…第二に、…」 after a request that announces two points.
+        (
+            "確認事項は二点です。第一に、APIデータが学習に使われるかどうか、第二に、データの"
+            "保持期間です。",
+            ("policy.no-training-by-default", "policy.retention-30-days"),
+        ),
+        # A list joined by 「、および」 under 「それぞれ」.
+        (
+            "データの保存場所、およびTLSでの暗号化の有無について、それぞれご回答ください。",
+            ("faq.data-storage-location", "faq.encryption-in-transit"),
+        ),
+        # The points stand in a statement; the request after it asks nothing of its own.
+        (
+            "社内監査で、SOC 2 の取得状況と DPA の締結方法の2点を聞かれています。"
+            "ご回答をお願いいたします。",
+            ("faq.security-certifications", "faq.dpa"),
+        ),
+    ],
+)
+def test_counted_points_are_each_answered(
+    matcher: Matcher, question: str, entries: tuple[str, str]
+) -> None:
+    result = matcher.ask(question)
+    assert (result.decision, result.answer_ids) == ("answer", entries)
+
+
+@pytest.mark.parametrize(
     ("question", "entry"),
     [
         ("Can we get capacity reserved just for our workloads?", "faq.self-hosting"),

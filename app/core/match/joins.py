@@ -11,7 +11,9 @@ LEAD_IN = re.compile(r"[、,:：]\s*$")
 # A message that says it asks two things ("two quick questions", 「2点」).
 TWO = re.compile(
     r"(?<![a-z])(?:two|2)\s+(?:quick\s+|short\s+|small\s+)?(?:things|questions|facts|points|items)\b"
-    r"|[2２二]点|ふたつ質問|二つ質問|2つ質問",
+    r"|[2２二]点|ふたつ質問|二つ質問|2つ質問"
+    # 「…と…、両方確認したい」「…について、それぞれ記載してください」: each item is asked.
+    r"|それぞれ|両方",
     re.IGNORECASE,
 )
 # "Two things: …", 「以下2点：」: the count before the colon asks nothing.
@@ -64,6 +66,8 @@ JA_JOIN = re.compile(
     r"|[、,]\s*(?:それが|もし)?(?:(?:無理|難しい|不可|だめ|ダメ|できない)(?:なら|場合は?)|難しければ)[、,]?"
     r")"
 )
+# 「A、および B について、それぞれ」: under a count the items of a list are the questions.
+JA_LIST = re.compile(r"[、,]\s*(?:および|及び|ならびに|並びに)")
 # 「A と B」 joins two subjects, not 「ごと」「こと」「もっと」, 「…と思う / 聞いた」, a quote after
 # an adjective or a want (「消してほしいとユーザーに言われたら」) or a condition
 # (「契約がないと結べない」「使うと」).
@@ -81,7 +85,8 @@ ENUM = re.compile(
     r"|[①-⑨]|[(（][1-9１-９][)）]"
     r"|(?<![a-z])(?:first(?:ly)?|second(?:ly)?|third(?:ly)?)(?:\s+(?:question|thing))?\s*[,:]"
     r"|(?<![a-z])(?:second|another|next) question\b[,:]?"
-    r"|(?:一つ目|ひとつ目|ひとつめ|二つ目|ふたつ目|ふたつめ|三つ目|[1-3１-３一二三]点目)(?:は|として)?[、,]?",
+    r"|(?:一つ目|ひとつ目|ひとつめ|二つ目|ふたつ目|ふたつめ|三つ目|[1-3１-３一二三]点目)(?:は|として)?[、,]?"
+    r"|第[一二三1-3１-３](?:に|点目?は?)[、,]?",
     re.IGNORECASE,
 )
 

@@ -29,7 +29,7 @@ ANNOUNCES = re.compile(
 # What is left of a bare request once its asking phrases are gone: politeness, not content.
 REQUEST_REST = re.compile(
     r"(?:です|ます|ください|下さい|幸い|いただけ|頂け|たく|存じ|お願い|いたし|します|よろしく|"
-    r"あわせて|併せて|合わせて|追加で|"
+    r"あわせて|併せて|合わせて|追加で|ご?(?:回答|返答|返信|確認)を?|"
     r"\bme\b|\bus\b|\bthanks?\b|\bthank you\b|[、。,.!?！？\s])+"
 )
 # What a request is for (「監査資料用に」, "for our audit file,"): no subject of its own.

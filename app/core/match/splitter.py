@@ -17,6 +17,7 @@ from app.core.match.joins import (
     EN_AND,
     ENUM,
     JA_AND,
+    JA_LIST,
     TWO,
     split_joins,
 )
@@ -329,8 +330,17 @@ class Splitter:
             chosen = [s for s in sentences if s.asking or s.wants]
         # Each sentence may itself hold two questions ("…, and how long …?", "1) … 2) …").
         pieces = [p for s in chosen for p in self._halves(s.raw)]
+        # 「…の2点を求められています。ご回答お願いします。」: the request asks nothing of its own.
+        asked = [p for p in pieces if not self._request_only(normalise_keep_script(p))]
+        if len(asked) < len(pieces) and asked:
+            pieces, asking = asked, [s for s in chosen if s.raw in asked] or asking
         if len(pieces) >= 2:
             return [self._without_reason(p) for p in pieces], False
+        if self.announces_two(sentences):
+            # 「認証の取得状況、およびデータの保管国について、それぞれ記載してください」
+            listed = [p for s in asking for p in JA_LIST.split(s.raw) if len(p.strip()) >= 4]
+            if len(listed) >= 2:
+                return listed, False
         for s in asking:
             # 「SOC 2 の状況と DPA の締結方法を教えて」: two subjects joined by 「と」. Each half
             # must still be clearly answered by a different entry (matcher), so a split of
