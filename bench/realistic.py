@@ -54,6 +54,7 @@ SETS = {
     "fresh22": HERE / "fresh22_dev.tsv",
     "fresh23": HERE / "fresh23_dev.tsv",
     "fresh24": HERE / "fresh24_dev.tsv",
+    "fresh25": HERE / "fresh25_dev.tsv",
     "hardneg": HERE / "hardneg_dev.tsv",
 }
 
