@@ -55,6 +55,7 @@ SETS = {
     "fresh23": HERE / "fresh23_dev.tsv",
     "fresh24": HERE / "fresh24_dev.tsv",
     "fresh25": HERE / "fresh25_dev.tsv",
+    "fresh26": HERE / "fresh26_dev.tsv",
     "hardneg": HERE / "hardneg_dev.tsv",
 }
 
