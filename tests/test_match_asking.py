@@ -807,6 +807,11 @@ def test_a_request_that_says_what_it_is_for_asks_the_question_before_it(
         ("BAAって結べる？あと、データって日本に置けないの？", "データって日本に置けないの？", True),
         ("SOC 2は？加えて、オンプレは可能？", "加えて、オンプレは可能？", True),
         ("Do you sign a BAA? Also, where is data kept?", "where is data kept?", True),
+        (
+            "Is ChatGPT covered? And for the API, how long is data kept?",
+            "And for the API, how long is data kept?",
+            True,
+        ),
         ("BAAって結べる？データって日本に置けないの？", "データって日本に置けないの？", False),
     ],
 )

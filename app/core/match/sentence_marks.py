@@ -56,8 +56,8 @@ REPORTS = re.compile(
 # A sentence that starts by adding to the one before asks a second question:
 # "Also, the retention period." / 「あと保存場所も」.
 ADDS = re.compile(
-    r"(?:also|and also|plus|additionally|in addition|one more thing|another question|separately|"
-    r"あと|それと|それから|また|加えて|さらに|ついでに|もう一つ|もうひとつ|もう1つ)(?![a-z0-9])"
+    r"(?:also|and also|plus|additionally|in addition|one more thing|another question|"
+    r"separately|あと|それと|それから|また|加えて|さらに|ついでに|もう一つ|もうひとつ|もう1つ)(?![a-z0-9])"
 )
 ADDS_BEFORE = re.compile(
     r"(?:(?<![a-z])(?:also|plus|additionally|separately)|あと|それと|それから|また|加えて|さらに"

@@ -250,8 +250,11 @@ class Splitter:
         message = " ".join(s.raw for s in sentences)
         at = message.find(part)
         before = message[max(0, at - 12) : at] if at > 0 else ""
+        norm = normalise_keep_script(part)
         return bool(
-            ADDS.match(normalise_keep_script(part))
+            ADDS.match(norm)
+            # "…? And for the API itself, how long …?": a sentence of its own that starts so.
+            or norm.startswith("and ")
             or ADDS_BEFORE.search(normalise_keep_script(before))
         )
 
