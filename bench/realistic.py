@@ -56,6 +56,8 @@ SETS = {
     "fresh24": HERE / "fresh24_dev.tsv",
     "fresh25": HERE / "fresh25_dev.tsv",
     "fresh26": HERE / "fresh26_dev.tsv",
+    "fresh27": HERE / "fresh27_dev.tsv",
+    "fresh28": HERE / "fresh28_dev.tsv",
     "hardneg": HERE / "hardneg_dev.tsv",
 }
 
