@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "020ed1d4c88a6915811ddbc2baeef2e95fd637826701da544d35faec12c07ffe"
-SYNTHETIC_300 = "9021f20ea5626a02d069a618e4ce3a25827483663a61a8c9f621e489d84928fd"
+SHIPPED = "fe2721d009c922ca4d0be567bc1a072aef9e61c940483f37a548e94b89ccb387"
+SYNTHETIC_300 = "1d9a7f1bb0e4ccc697a59f0abdabf018c69341553914f36fa6884d9b1c6dccf4"
 
 
 def _canonical(value: Any) -> Any:
@@ -31,7 +31,7 @@ def _canonical(value: Any) -> Any:
 
 
 def digest(kb: KnowledgeBase) -> str:
-    data = build(kb, Analyzer(kb.synonyms, kb.boilerplate, kb.readings))
+    data = build(kb, Analyzer(kb.synonyms, kb.boilerplate, kb.readings, kb.concept_patterns))
     return hashlib.sha256(repr(_canonical(data)).encode()).hexdigest()
 
 
@@ -55,7 +55,7 @@ def test_term_tables_find_what_their_regex_finds(kb: KnowledgeBase) -> None:
     from app.core.match.patterns import TermTable
     from app.core.match.text import fold_kana, normalise_keep_script
 
-    analyzer = Analyzer(kb.synonyms, kb.boilerplate, kb.readings)
+    analyzer = Analyzer(kb.synonyms, kb.boilerplate, kb.readings, kb.concept_patterns)
     topics = TopicWords(kb.out_of_scope.values())._topic
     _, _, fields = doc_fields(synthetic_kb(kb, 300))
     texts = [t for per_field in fields for group in per_field.values() for t in group]

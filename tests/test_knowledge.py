@@ -144,6 +144,21 @@ def test_ask_refuses_to_start_on_a_broken_knowledge_base(
     assert "knowledge/synonyms.toml: group #1: terms: must be a list of strings" in err
 
 
+def test_a_broken_pattern_names_its_group_and_field(kb_copy: Path) -> None:
+    (kb_copy / "synonyms.toml").write_text(
+        '[[group]]\nterms = ["a", "b"]\npatterns = ["(unclosed"]\n'
+        '[[group]]\nterms = ["c", "d"]\npattern = ["c+"]\n',
+        encoding="utf-8",
+    )
+    _, problems = check_knowledge(kb_copy)
+    shown = [str(p) for p in problems]
+    assert any(
+        "synonyms.toml: group #1: patterns: '(unclosed' is no regular expression" in s
+        for s in shown
+    ), shown
+    assert any("synonyms.toml: group #2: pattern: unknown field" in s for s in shown), shown
+
+
 def test_abuse_review_access_limits_the_purpose_not_who(kb: KnowledgeBase) -> None:
     # The policy: 「…不正使用の疑いを調査および検証する目的でのみ、このデータにアクセスできます」.
     entry = kb.entries["policy.abuse-review-access"]

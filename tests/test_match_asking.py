@@ -212,6 +212,9 @@ def test_counted_points_are_each_answered(
         # model is self-hosting, though "download" alone is an account question.
         ("Can we download the model and run it locally?", "faq.self-hosting"),
         ("API データを非保存とする契約はできますか？", "policy.zero-retention"),
+        # The model on one's own machine, in words that come in any order.
+        ("工場のマシンにモデルをインストールして使えますか？", "faq.self-hosting"),
+        ("OpenAIのサーバーに置いたデータは何日保存されますか", "policy.retention-30-days"),
         # Formal writing's "who": 「…し得る者」「アクセス可能な者」.
         (
             "貴社で当社の送信データを閲覧し得る者の範囲をご教示願います。",

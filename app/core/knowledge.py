@@ -14,7 +14,7 @@ from typing import Any
 
 import tomli
 
-from app.core.match.text import normalise, printable
+from app.core.match.text import printable
 from app.core.paths import knowledge_dir
 from app.core.readings import READINGS_FILE, load_readings
 from app.core.scope import (
@@ -23,8 +23,9 @@ from app.core.scope import (
     load_boilerplate,
     load_out_of_scope,
 )
-from app.core.tomldata import LANGS, unknown_keys
+from app.core.synonyms import SYNONYMS_FILE, load_synonyms
 from app.core.tomldata import string as _str
+from app.core.tomldata import unknown_keys
 
 ENTRY_KEYS = {"id", "topic", "source", "quote", "related", "workflow", "ja", "en"}
 LANG_KEYS = {"title", "answer", "questions"}
@@ -108,6 +109,8 @@ class KnowledgeBase:
     message: MessageBoilerplate = field(default_factory=MessageBoilerplate)
     # Kana readings of kanji words (readings.toml): 保存 = ほぞん.
     readings: dict[str, str] = field(default_factory=dict)
+    # Phrases whose words come in any order (synonyms.toml `patterns`): (first term, regex).
+    concept_patterns: list[tuple[str, str]] = field(default_factory=list)
 
     def get(self, entry_id: str) -> Entry:
         return self.entries[entry_id]
@@ -236,60 +239,6 @@ def _load_topics(path: Path, root: Path, problems: list[Problem]) -> dict[str, T
     return topics
 
 
-def _load_synonyms(
-    path: Path, root: Path, problems: list[Problem]
-) -> tuple[list[tuple[str, ...]], tuple[str, ...]]:
-    groups: list[tuple[str, ...]] = []
-    if not path.exists():
-        return groups, ()
-    data = _read_toml(path, root, problems)
-    if data is None:
-        return groups, ()
-    rel = _rel(path, root)
-    for key in sorted(set(data) - {"group", "boilerplate"}):
-        problems.append(Problem(rel, "-", key, "unknown top-level key"))
-    boilerplate: list[str] = []
-    raw_bp = data.get("boilerplate", {})
-    if not isinstance(raw_bp, dict):
-        problems.append(Problem(rel, "boilerplate", "-", "must be a table with ja / en lists"))
-        raw_bp = {}
-    for lang, phrases in raw_bp.items():
-        if lang not in LANGS:
-            problems.append(Problem(rel, "boilerplate", lang, "unknown language (ja or en)"))
-        elif not isinstance(phrases, list) or not all(isinstance(p, str) for p in phrases):
-            problems.append(Problem(rel, "boilerplate", lang, "must be a list of strings"))
-        else:
-            boilerplate.extend(p for p in phrases if p.strip())
-    raw_groups = data.get("group", [])
-    if not isinstance(raw_groups, list):
-        problems.append(Problem(rel, "-", "group", "must be an array of tables ([[group]])"))
-        return groups, tuple(boilerplate)
-    seen: dict[str, int] = {}
-    for i, raw in enumerate(raw_groups):
-
-        def add(fld: str, msg: str, i: int = i) -> None:
-            problems.append(Problem(rel, f"group #{i + 1}", fld, msg))
-
-        if not isinstance(raw, dict):
-            add("-", "must be a table")
-            continue
-        terms = _str_list(raw, "terms", add)
-        if len(terms) < 2:
-            add("terms", "needs at least two terms")
-            continue
-        empty = [t for t in terms if not normalise(t)]
-        if empty:
-            add("terms", f"{empty[0]!r} has no letter or digit to match")
-            continue
-        for term in terms:
-            key = term.casefold()
-            if key in seen and seen[key] != i:
-                add("terms", f"{term!r} is already in group #{seen[key] + 1}")
-            seen[key] = i
-        groups.append(terms)
-    return groups, tuple(boilerplate)
-
-
 def entry_files(root: Path) -> list[Path]:
     folder = root / "entries"
     return sorted(folder.glob("*.toml")) if folder.is_dir() else []
@@ -341,7 +290,11 @@ def check_knowledge(root: Path | None = None) -> tuple[KnowledgeBase, list[Probl
             entries[entry.id] = entry
 
     topics = _load_topics(root / "topics.toml", root, problems)
-    synonyms, boilerplate = _load_synonyms(root / "synonyms.toml", root, problems)
+    synonyms, boilerplate, concept_patterns = load_synonyms(
+        root,
+        lambda p: _read_toml(p, root, problems),
+        _adder(root / SYNONYMS_FILE, root, problems),
+    )
     workflows = {p.stem: p for p in sorted((root / "workflows").glob("*.toml"))}
     out_of_scope = load_out_of_scope(
         root,
@@ -369,6 +322,7 @@ def check_knowledge(root: Path | None = None) -> tuple[KnowledgeBase, list[Probl
         out_of_scope,
         message,
         readings,
+        concept_patterns,
     )
     problems.extend(_cross_check(kb, complete))
     return kb, problems

@@ -104,6 +104,7 @@ class Analyzer:
         synonyms: Iterable[tuple[str, ...]],
         boilerplate: Iterable[str],
         readings: dict[str, str] | None = None,
+        patterns: Iterable[tuple[str, str]] = (),
     ) -> None:
         # A question typed in kana (ほぞんきかん, ホゾン) is read as the knowledge writes it.
         # Small kana stay small here: でしょうか must not read as 使用 (しよう).
@@ -119,6 +120,8 @@ class Analyzer:
                 if form:
                     self.concept_of[form] = canon
         self._bp_terms = sorted({fold(normalise_keep_script(p)) for p in boilerplate})
+        # Written as a question reads once normalised; kana folded like the text they meet.
+        self._pattern_src = [(normalise_keep_script(t), fold(p)) for t, p in patterns]
         self._tables()
         # Boilerplate words are known words: never "corrected" into a policy term.
         self.stopwords = {w for p in self._bp_terms for w in _ASCII_WORD.findall(p)}
@@ -137,6 +140,7 @@ class Analyzer:
 
     def _tables(self) -> None:
         self._concepts = TermTable(self.concept_of)
+        self._patterns = [(canon, re.compile(p)) for canon, p in self._pattern_src]
         self._boilerplate = TermTable(self._bp_terms)
         self._readings = TermTable(self.reading_of)
 
@@ -144,6 +148,7 @@ class Analyzer:
         """Plain data (for marshal) from which `from_state` rebuilds this analyzer."""
         return (
             self.concept_of,
+            self._pattern_src,
             self.reading_of,
             self._bp_terms,
             sorted(self.stopwords),
@@ -155,7 +160,10 @@ class Analyzer:
     @classmethod
     def from_state(cls, state: tuple[Any, ...]) -> Analyzer:
         self = cls.__new__(cls)
-        self.concept_of, self.reading_of, bp_terms, stopwords, vocabulary, kana, pairs = state
+        self.concept_of, patterns, self.reading_of, bp_terms, stopwords, vocabulary, kana, pairs = (
+            state
+        )
+        self._pattern_src = [tuple(p) for p in patterns]
         self.kana_words = set(kana)
         self.kanji_pairs = set(pairs)
         self._slip_words = slips.words_by_reading(self.reading_of)
@@ -253,6 +261,11 @@ class Analyzer:
                 features[key] = 1.0
                 labels.setdefault(key, kept[a:b])
             rest = blank(folded, spans)
+        for canon, pattern in self._patterns:
+            # 「事務所のパソコンにAIを入れて」: a phrase whose words come in any order.
+            if (m := pattern.search(folded)) and "c:" + canon not in features:
+                features["c:" + canon] = 1.0
+                labels["c:" + canon] = kept[m.start() : m.end()]
         if self._boilerplate:
             rest = self._boilerplate.blanked(rest)
         # Runs of the remaining text, read against the unfolded copy to know their script.

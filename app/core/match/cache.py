@@ -75,6 +75,7 @@ def key(kb: KnowledgeBase) -> str:
             for e in kb.entries.values()
         ),
         tuple(kb.synonyms),
+        tuple(kb.concept_patterns),
         tuple(sorted(kb.readings.items())),
         kb.boilerplate,
         tuple(sorted(kb.message.phrases.items())),

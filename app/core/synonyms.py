@@ -1,0 +1,85 @@
+"""synonyms.toml: groups of words that mean one thing to the matcher, the phrases of one whose
+words come in any order (`patterns`), and the question boilerplate ignored when matching."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from app.core.match.text import normalise
+from app.core.tomldata import LANGS
+
+SYNONYMS_FILE = "synonyms.toml"
+
+
+def load_synonyms(
+    root: Path, read: Any, add_problem: Any
+) -> tuple[list[tuple[str, ...]], tuple[str, ...], list[tuple[str, str]]]:
+    """(groups of terms, boilerplate phrases, (first term, regex) patterns). `read(path)` parses
+    TOML or returns None; `add_problem(entry, field, message)` records a mistake."""
+    groups: list[tuple[str, ...]] = []
+    patterns: list[tuple[str, str]] = []
+    path = root / SYNONYMS_FILE
+    data = read(path) if path.exists() else None
+    if data is None:
+        return groups, (), patterns
+    for key in sorted(set(data) - {"group", "boilerplate"}):
+        add_problem("-", key, "unknown top-level key")
+    boilerplate: list[str] = []
+    raw_bp = data.get("boilerplate", {})
+    if not isinstance(raw_bp, dict):
+        add_problem("boilerplate", "-", "must be a table with ja / en lists")
+        raw_bp = {}
+    for lang, phrases in raw_bp.items():
+        if lang not in LANGS:
+            add_problem("boilerplate", lang, "unknown language (ja or en)")
+        elif not isinstance(phrases, list) or not all(isinstance(p, str) for p in phrases):
+            add_problem("boilerplate", lang, "must be a list of strings")
+        else:
+            boilerplate.extend(p for p in phrases if p.strip())
+    raw_groups = data.get("group", [])
+    if not isinstance(raw_groups, list):
+        add_problem("-", "group", "must be an array of tables ([[group]])")
+        return groups, tuple(boilerplate), patterns
+    seen: dict[str, int] = {}
+    for i, raw in enumerate(raw_groups):
+
+        def add(fld: str, msg: str, i: int = i) -> None:
+            add_problem(f"group #{i + 1}", fld, msg)
+
+        if not isinstance(raw, dict):
+            add("-", "must be a table")
+            continue
+        for key in sorted(set(raw) - {"terms", "patterns"}):
+            add(key, "unknown field")
+        terms = _strings(raw, "terms", add)
+        if len(terms) < 2:
+            add("terms", "needs at least two terms")
+            continue
+        empty = [t for t in terms if not normalise(t)]
+        if empty:
+            add("terms", f"{empty[0]!r} has no letter or digit to match")
+            continue
+        for term in terms:
+            key = term.casefold()
+            if key in seen and seen[key] != i:
+                add("terms", f"{term!r} is already in group #{seen[key] + 1}")
+            seen[key] = i
+        groups.append(terms)
+        for pattern in _strings(raw, "patterns", add):
+            try:
+                re.compile(pattern)
+            except re.error as err:
+                add("patterns", f"{pattern!r} is no regular expression: {err}")
+                continue
+            patterns.append((terms[0], pattern))
+    return groups, tuple(boilerplate), patterns
+
+
+def _strings(raw: dict[str, Any], key: str, add: Any) -> tuple[str, ...]:
+    value = raw.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        add(key, "must be a list of strings")
+        return ()
+    return tuple(value)
