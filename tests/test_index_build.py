@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "fe2721d009c922ca4d0be567bc1a072aef9e61c940483f37a548e94b89ccb387"
-SYNTHETIC_300 = "1d9a7f1bb0e4ccc697a59f0abdabf018c69341553914f36fa6884d9b1c6dccf4"
+SHIPPED = "7b2268550600f03f650b506fbaf7697713fcbc4bc35ae9db03d682ef58acc73d"
+SYNTHETIC_300 = "6e4598a97d92fb04f5bad8750fadd745f42c39038f187bcbd0cd6f5549fdd1aa"
 
 
 def _canonical(value: Any) -> Any:

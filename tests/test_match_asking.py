@@ -212,6 +212,11 @@ def test_counted_points_are_each_answered(
         # model is self-hosting, though "download" alone is an account question.
         ("Can we download the model and run it locally?", "faq.self-hosting"),
         ("API データを非保存とする契約はできますか？", "policy.zero-retention"),
+        # Wanting one's own data used is opting in.
+        (
+            "We'd actually want you to use our support tickets to improve the models. How?",
+            "policy.opt-in-sharing",
+        ),
         # The model on one's own machine, in words that come in any order.
         ("工場のマシンにモデルをインストールして使えますか？", "faq.self-hosting"),
         ("OpenAIのサーバーに置いたデータは何日保存されますか", "policy.retention-30-days"),
