@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "7b2268550600f03f650b506fbaf7697713fcbc4bc35ae9db03d682ef58acc73d"
-SYNTHETIC_300 = "6e4598a97d92fb04f5bad8750fadd745f42c39038f187bcbd0cd6f5549fdd1aa"
+SHIPPED = "5a1daab19a7b01d0d7e57915bba628ed2e843180d2e68f641e7ba8a1a625172f"
+SYNTHETIC_300 = "819fb664ba8c6610e9855b95f0199483267a26ae872013c70534dee8eb2eb225"
 
 
 def _canonical(value: Any) -> Any:

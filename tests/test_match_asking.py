@@ -212,6 +212,11 @@ def test_counted_points_are_each_answered(
         # model is self-hosting, though "download" alone is an account question.
         ("Can we download the model and run it locally?", "faq.self-hosting"),
         ("API データを非保存とする契約はできますか？", "policy.zero-retention"),
+        # GDPR's Article 28 agreement is the DPA.
+        (
+            "Under Article 28 we need a processor agreement with every vendor. Can we get one?",
+            "faq.dpa",
+        ),
         # Wanting one's own data used is opting in.
         (
             "We'd actually want you to use our support tickets to improve the models. How?",
