@@ -25,7 +25,7 @@ from app.core.scope import (
 )
 from app.core.synonyms import SYNONYMS_FILE, load_synonyms
 from app.core.tomldata import string as _str
-from app.core.tomldata import unknown_keys
+from app.core.tomldata import strings, unknown_keys
 
 ENTRY_KEYS = {"id", "topic", "source", "quote", "related", "workflow", "ja", "en"}
 LANG_KEYS = {"title", "answer", "questions"}
@@ -149,14 +149,6 @@ def _rel(path: Path, root: Path) -> str:
         return str(path)
 
 
-def _str_list(raw: dict[str, Any], key: str, add: Any) -> tuple[str, ...]:
-    value = raw.get(key, [])
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        add(key, "must be a list of strings")
-        return ()
-    return tuple(value)
-
-
 def _lang_text(raw: Any, lang: str, add: Any) -> LangText:
     if not isinstance(raw, dict):
         add(lang, "missing" if raw is None else "must be a table")
@@ -168,7 +160,7 @@ def _lang_text(raw: Any, lang: str, add: Any) -> LangText:
     unknown_keys(raw, LANG_KEYS, add_lang)
     title = _str(raw, "title", add_lang)
     answer = _str(raw, "answer", add_lang)
-    questions = _str_list(raw, "questions", add_lang)
+    questions = strings(raw, "questions", add_lang)
     if "questions" in raw and isinstance(raw["questions"], list):
         blanks = [i for i, q in enumerate(questions) if not q.strip()]
         for i in blanks:
@@ -207,7 +199,7 @@ def _parse_entry(raw: Any, index: int, rel: str, problems: list[Problem]) -> Ent
     topic = _str(raw, "topic", add)
     source = _str(raw, "source", add)
     quote = _str(raw, "quote", add)
-    related = _str_list(raw, "related", add)
+    related = strings(raw, "related", add)
     workflow = _str(raw, "workflow", add, required=False) or None
     ja = _lang_text(raw.get("ja"), "ja", add)
     en = _lang_text(raw.get("en"), "en", add)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from app.core.match.text import normalise
-from app.core.tomldata import LANGS
+from app.core.tomldata import LANGS, strings
 
 SYNONYMS_FILE = "synonyms.toml"
 
@@ -53,7 +53,7 @@ def load_synonyms(
             continue
         for key in sorted(set(raw) - {"terms", "patterns"}):
             add(key, "unknown field")
-        terms = _strings(raw, "terms", add)
+        terms = strings(raw, "terms", add)
         if len(terms) < 2:
             add("terms", "needs at least two terms")
             continue
@@ -67,7 +67,7 @@ def load_synonyms(
                 add("terms", f"{term!r} is already in group #{seen[key] + 1}")
             seen[key] = i
         groups.append(terms)
-        for pattern in _strings(raw, "patterns", add):
+        for pattern in strings(raw, "patterns", add):
             try:
                 re.compile(pattern)
             except re.error as err:
@@ -75,11 +75,3 @@ def load_synonyms(
                 continue
             patterns.append((terms[0], pattern))
     return groups, tuple(boilerplate), patterns
-
-
-def _strings(raw: dict[str, Any], key: str, add: Any) -> tuple[str, ...]:
-    value = raw.get(key, [])
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        add(key, "must be a list of strings")
-        return ()
-    return tuple(value)

@@ -34,6 +34,15 @@ def string(raw: dict[str, Any], key: str, add: Add, required: bool = True) -> st
     return value
 
 
+def strings(raw: dict[str, Any], key: str, add: Add) -> tuple[str, ...]:
+    """A list of strings, empty when absent."""
+    value = raw.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        add(key, "must be a list of strings")
+        return ()
+    return tuple(value)
+
+
 def boolean(raw: dict[str, Any], key: str, add: Add, default: bool) -> bool:
     value = raw.get(key, default)
     if not isinstance(value, bool):
