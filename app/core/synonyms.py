@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from app.core.match.text import normalise
-from app.core.tomldata import LANGS, strings
+from app.core.tomldata import LANGS, strings, unknown_keys
 
 SYNONYMS_FILE = "synonyms.toml"
+GROUP_KEYS = ("terms", "patterns")
 
 
 def load_synonyms(
@@ -51,8 +52,7 @@ def load_synonyms(
         if not isinstance(raw, dict):
             add("-", "must be a table")
             continue
-        for key in sorted(set(raw) - {"terms", "patterns"}):
-            add(key, "unknown field")
+        unknown_keys(raw, GROUP_KEYS, add)
         terms = strings(raw, "terms", add)
         if len(terms) < 2:
             add("terms", "needs at least two terms")
