@@ -331,12 +331,12 @@ class Splitter:
         chosen = strong if len(strong) >= 2 else asking
         if len(chosen) == 1 and any(s.wants and not s.asking for s in sentences):
             chosen = [s for s in sentences if s.asking or s.wants]
+        # 「…の2点を求められています。ご回答お願いします。」: the request asks nothing of its own.
+        kept = [s for s in chosen if not self._request_only(normalise_keep_script(s.raw))]
+        if kept and len(kept) < len(chosen):
+            chosen = asking = kept
         # Each sentence may itself hold two questions ("…, and how long …?", "1) … 2) …").
         pieces = [p for s in chosen for p in self._halves(s.raw)]
-        # 「…の2点を求められています。ご回答お願いします。」: the request asks nothing of its own.
-        asked = [p for p in pieces if not self._request_only(normalise_keep_script(p))]
-        if len(asked) < len(pieces) and asked:
-            pieces, asking = asked, [s for s in chosen if s.raw in asked] or asking
         if len(pieces) >= 2:
             return [self._without_reason(p) for p in pieces], False
         if self.announces_two(sentences):
