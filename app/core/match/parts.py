@@ -101,7 +101,8 @@ def two_questions(
         names_lead = top.id == lead.id and lead.score >= model_params.ANSWER_AT
         if names_lead:
             floor = TWO_AT_LEAD
-        added = part is not parts[0] and splitter.added(part, sentences)
+        later = part is not parts[0]
+        added = later and splitter.added(part, sentences)
         if announced:
             floor = min(floor, TWO_AT_CLEAR)  # the writer has said each part is a question
         elif added:
@@ -134,8 +135,8 @@ def two_questions(
             continue
         if top.id != lead.id and (
             _BACK_REF.search(part)
-            or (part is not parts[0] and _INCLUDES.search(_ASIDE.sub("", part)))
-            or (part is not parts[0] and _ALSO.search(part) and _SCOPE.search(parts[0]))
+            or (later and _INCLUDES.search(_ASIDE.sub("", part)))
+            or (later and _ALSO.search(part) and _SCOPE.search(parts[0]))
         ):
             continue
         # A later half with the lead close behind its own first asks about the lead's subject.
@@ -143,7 +144,7 @@ def two_questions(
         if (
             leans
             and not added  # "Also, …" says it is a question of its own
-            and part is not parts[0]
+            and later
             and lead.score >= model_params.ANSWER_AT
             and top.score - runner_up < LEAN_GAP
         ):
