@@ -814,6 +814,15 @@ def test_a_request_that_says_what_it_is_for_asks_the_question_before_it(
     assert len(matcher.ask(message).answer_ids) == 1
 
 
+def test_a_request_that_gives_its_reason_is_no_question_of_its_own(matcher: Matcher) -> None:
+    # 「…ので確認したいです」 says why the writer asks: patients' data is no HIPAA question.
+    two = matcher.ask("データは何日保存されますか？患者さんの情報を扱うので確認したいです。")
+    assert two.answer_ids == ("policy.retention-30-days",)
+    # Beside a standard the policy does not name, the reason is not the part to answer.
+    other = matcher.ask("ISO 27017 は取得済みですか？医療機関向けの案件なので確認させてください。")
+    assert other.decision == "decline"
+
+
 @pytest.mark.parametrize(
     ("message", "part", "added"),
     [
