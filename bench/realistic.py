@@ -58,6 +58,10 @@ SETS = {
     "fresh26": HERE / "fresh26_dev.tsv",
     "fresh27": HERE / "fresh27_dev.tsv",
     "fresh28": HERE / "fresh28_dev.tsv",
+    "fresh29": HERE / "fresh29_dev.tsv",
+    "fresh30": HERE / "fresh30_dev.tsv",
+    "fresh31": HERE / "fresh31_dev.tsv",
+    "fresh32": HERE / "fresh32_dev.tsv",
     "hardneg": HERE / "hardneg_dev.tsv",
 }
 
