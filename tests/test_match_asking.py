@@ -823,6 +823,16 @@ def test_a_request_that_gives_its_reason_is_no_question_of_its_own(matcher: Matc
     assert other.decision == "decline"
 
 
+def test_an_announced_part_close_to_two_entries_is_still_a_question(matcher: Matcher) -> None:
+    # "by default" brings the training entry close behind retention; the writer has said there
+    # are two questions, so the first part is answered by its top entry, not dropped.
+    result = matcher.ask(
+        "Two questions: how long is our API request data kept by default, and can an "
+        "enterprise account get zero retention?"
+    )
+    assert result.answer_ids == ("policy.retention-30-days", "policy.zero-retention")
+
+
 @pytest.mark.parametrize(
     ("message", "part", "added"),
     [

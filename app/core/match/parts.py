@@ -121,11 +121,17 @@ def two_questions(
             # Clear but weak, on a word or two that name no concept: "what are the eligibility
             # conditions?" after a BAA question asks about the BAA.
             continue
-        if top.score - runner_up < TWO_MARGIN and not names_lead and top.score < PART_STRONG:
+        if (
+            top.score - runner_up < TWO_MARGIN
+            and not names_lead
+            and top.score < PART_STRONG
+            and not (announced or added)
+        ):
             # The half fits two entries alike: it is not a question of its own. Unless it
             # names the whole message's clear lead ("how many days is data kept?" fits the
             # Files endpoint's retention too, but the message has already chosen), or is
-            # clearly a question at all (PART_STRONG): which entry answers it is the ranking's.
+            # clearly a question at all (PART_STRONG), or the writer says it is one (「2点」,
+            # 「また、」, "Also,"): which entry answers it is then the ranking's.
             continue
         if loose and not leads:
             # A bare "and" joins two nouns of one question as often as two questions
