@@ -834,6 +834,19 @@ def test_an_announced_part_close_to_two_entries_is_still_a_question(matcher: Mat
 
 
 @pytest.mark.parametrize(
+    "message",
+    [
+        "which companies get our data besides you? like subprocessors or something",
+        "送ったデータは他社にも渡りますか？例えば委託先とか。",
+    ],
+)
+def test_examples_after_a_question_are_part_of_it(matcher: Matcher, message: str) -> None:
+    # The examples say what the question asks about: its asking words, not context.
+    sentences = matcher.splitter.split(message)
+    assert len(sentences) == 1 and sentences[0].asking
+
+
+@pytest.mark.parametrize(
     ("message", "part", "added"),
     [
         ("BAAって結べる？あと、データって日本に置けないの？", "データって日本に置けないの？", True),

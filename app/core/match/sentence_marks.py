@@ -16,6 +16,10 @@ POINTS_BACK = re.compile(
 )
 POINTS_BACK_CHARS = 24
 ALTERNATIVE = re.compile(r"(?:それとも|もしくは|あるいは|or)(?![a-z])")
+# "…which companies besides you? Like subprocessors or whatever.": examples of what it asks.
+EXAMPLES = re.compile(
+    r"(?:like|e\.?g\.?|such as|for example|for instance|例えば|たとえば)(?![a-z])"
+)
 # A sentence that announces a question (「保持期間の件で追加質問です」, "Quick question about
 # retention") names the subject of the one that follows; it asks nothing of its own.
 ANNOUNCES = re.compile(

@@ -27,6 +27,7 @@ from app.core.match.sentence_marks import (
     ALTERNATIVE,
     ANNOUNCES,
     CONTACT_REST,
+    EXAMPLES,
     GUESS,
     JA_QUESTION_WORD,
     POINTS_BACK,
@@ -161,7 +162,11 @@ class Splitter:
                 prev = out[-1]
                 out[-1] = Sentence(prev.text, True, f"{prev.raw} {sentence}", prev.wants)
                 continue
-            if out and out[-1].asking and ALTERNATIVE.match(norm):
+            if (
+                out
+                and out[-1].asking
+                and (ALTERNATIVE.match(norm) or (not marked and EXAMPLES.match(norm)))
+            ):
                 # 「日本のサーバー？それともアメリカ？」: an alternative is the same question.
                 prev = out[-1]
                 out[-1] = replace(prev, text=f"{prev.text} {norm}", raw=f"{prev.raw} {sentence}")
