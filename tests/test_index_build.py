@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "5a1daab19a7b01d0d7e57915bba628ed2e843180d2e68f641e7ba8a1a625172f"
-SYNTHETIC_300 = "819fb664ba8c6610e9855b95f0199483267a26ae872013c70534dee8eb2eb225"
+SHIPPED = "f250e30818f26872fad45859ff580f888f7d419a5abae49484a98531c9283f37"
+SYNTHETIC_300 = "3187d0bbb9ee157a83351b1fc413f82b79a84516cd47003157bbf210dc00a847"
 
 
 def _canonical(value: Any) -> Any:

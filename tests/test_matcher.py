@@ -124,6 +124,11 @@ def test_old_set_not_below_its_earlier_figures(matcher: Matcher) -> None:
         ),
         ("APIデータって、返ってきた回答も含むの？", "policy.api-data-definition"),
         ("Which vendors host the prompts we send you?", "faq.data-storage-location"),
+        # Anyone but the provider: the subprocessors.
+        (
+            "Besides you, which systems could end up holding the prompts our app sends?",
+            "faq.data-storage-location",
+        ),
         # Other organisations seeing the data is the access question, not an account move.
         ("Can other organizations see our API data?", "policy.abuse-review-access"),
         # Where the servers are: the data centre's location.
