@@ -18,7 +18,8 @@ from app import __version__
 from app.core import i18n
 from app.core.answers import describe, json_line, result_to_json
 from app.core.i18n import _
-from app.core.knowledge import KnowledgeBase, KnowledgeError, check_knowledge, load_knowledge
+from app.core.knowledge import KnowledgeBase, KnowledgeError, check_knowledge
+from app.core.knowledge_cache import load_knowledge_cached
 from app.core.match.matcher import Matcher
 from app.core.match.text import printable
 
@@ -189,7 +190,7 @@ def _main(argv: Sequence[str] | None = None) -> int:
                 knowledge=args.knowledge,
                 trust_proxy=args.trust_proxy,
             )
-        kb = load_knowledge(args.knowledge)
+        kb = load_knowledge_cached(args.knowledge)
     except KnowledgeError as exc:
         _report_problems(exc.problems)
         return EXIT_PROBLEMS

@@ -1,7 +1,8 @@
-"""Writing a file so that a reader never sees half of it."""
+"""Writing a file so that a reader never sees half of it; pruning old cache files."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -19,3 +20,15 @@ def write_atomic(path: Path, data: bytes, mode: int = 0o600) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def prune(folder: Path, prefix: str, keep: int) -> None:
+    """Remove all but the `keep` newest files named `prefix`*: each knowledge edit writes a new
+    cache file, and the old ones would pile up in the user's cache folder."""
+    try:
+        found = [(p.stat().st_mtime, p) for p in folder.glob(f"{prefix}*") if p.is_file()]
+    except OSError:
+        return
+    for _, path in sorted(found, reverse=True)[keep:]:
+        with contextlib.suppress(OSError):  # another process removed it first
+            path.unlink()

@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import tomli
-
 from app.core.match.text import printable
 from app.core.paths import knowledge_dir
 from app.core.readings import READINGS_FILE, load_readings
@@ -127,6 +125,8 @@ class KnowledgeBase:
 
 
 def _read_toml(path: Path, root: Path, problems: list[Problem]) -> dict[str, Any] | None:
+    import tomli  # here: a knowledge base read from the cache parses no TOML
+
     rel = _rel(path, root)
     try:
         with path.open("rb") as fh:

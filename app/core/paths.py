@@ -41,3 +41,9 @@ def user_dir(kind: str) -> Path:
     import platformdirs
 
     return Path(getattr(platformdirs, f"user_{kind}_dir")("kotae"))
+
+
+def cache_dir() -> Path:
+    """Where built indexes and the parsed knowledge are kept (KOTAE_CACHE_DIR overrides it)."""
+    env = os.environ.get("KOTAE_CACHE_DIR")
+    return Path(env) if env else user_dir("cache")

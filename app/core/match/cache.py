@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import functools
 import marshal
-import os
 import sys
 from pathlib import Path
 from typing import Any
 
-from app.core.files import write_atomic
+from app.core.files import prune, write_atomic
 from app.core.knowledge import KnowledgeBase
-from app.core.paths import user_dir
+from app.core.paths import cache_dir
 
 try:  # the built-in module: hashlib would load OpenSSL first, a few ms of every start
     from _blake2 import blake2b
@@ -25,6 +24,7 @@ except ImportError:  # pragma: no cover - other Python builds
     from hashlib import blake2b
 
 FORMAT = 4
+KEEP = 4  # indexes kept: a few knowledge folders or versions in use side by side
 _CODE = (
     "analyzer.py",
     "index.py",
@@ -36,13 +36,6 @@ _CODE = (
     "joins.py",
     "sentence_marks.py",
 )
-
-
-def cache_dir() -> Path:
-    env = os.environ.get("KOTAE_CACHE_DIR")
-    if env:
-        return Path(env)
-    return user_dir("cache")
 
 
 @functools.lru_cache(maxsize=1)
@@ -110,3 +103,4 @@ def save(kb: KnowledgeBase, data: dict[str, Any]) -> None:
         write_atomic(_path(kb), marshal.dumps({**data, "format": FORMAT}))
     except (OSError, ValueError):
         return
+    prune(cache_dir(), "index-", KEEP)
