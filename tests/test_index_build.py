@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "f250e30818f26872fad45859ff580f888f7d419a5abae49484a98531c9283f37"
-SYNTHETIC_300 = "3187d0bbb9ee157a83351b1fc413f82b79a84516cd47003157bbf210dc00a847"
+SHIPPED = "3369a134bf2bdcc2e17163c58810924c36ede77f20e71fd826c7281e99aa12ed"
+SYNTHETIC_300 = "50b7929fd2653b5500cff7b73727eeac1482539612e82109102da3e343f01c45"
 
 
 def _canonical(value: Any) -> Any:

@@ -124,6 +124,11 @@ def test_old_set_not_below_its_earlier_figures(matcher: Matcher) -> None:
         ),
         ("APIデータって、返ってきた回答も含むの？", "policy.api-data-definition"),
         ("Which vendors host the prompts we send you?", "faq.data-storage-location"),
+        # 委託先管理 is vendor management: the provider is the 委託先, no subprocessor is asked.
+        (
+            "委託先管理の観点から伺います。APIで送ったデータは何日間保存されますか。",
+            "policy.retention-30-days",
+        ),
         # Anyone but the provider: the subprocessors.
         (
             "Besides you, which systems could end up holding the prompts our app sends?",
