@@ -72,6 +72,10 @@ def _fix_run(run: str, known: set[str], words: dict[str, str]) -> str:
             window = run[i : i + size]
             meant = None
             if any(window[j : j + 2] not in known for j in range(size - 1)):
+                if listed(WORDS_FILE, window):
+                    # A real word keeps its kanji: 当者 of 担当者 is no slip of 当社.
+                    i += size
+                    continue
                 meant = _meant(window, words)
             if meant:
                 run = run[:i] + meant + run[i + size :]
@@ -82,8 +86,6 @@ def _fix_run(run: str, known: set[str], words: dict[str, str]) -> str:
 
 
 def _meant(window: str, words: dict[str, str]) -> str | None:
-    if listed(WORDS_FILE, window):
-        return None
     table = _table()
     options = [table.get(k, ()) for k in window]
     if not all(options) or math.prod(len(o) for o in options) > MAX_COMBINATIONS:
