@@ -27,7 +27,13 @@ def test_a_slipped_kanji_is_read_as_the_word_meant(
 
 @pytest.mark.parametrize(
     ("typed", "meant"),
-    [("額習", "学習"), ("認唱", "認証"), ("再以託", "再委託"), ("従行員", "従業員")],
+    [
+        ("額習", "学習"),
+        ("認唱", "認証"),
+        ("再以託", "再委託"),
+        ("従行員", "従業員"),
+        ("微調性", "微調整"),  # a slip just after a pair of the knowledge (微調)
+    ],
 )
 def test_the_analyzer_reads_the_slip_as_the_knowledge_writes_it(
     matcher: Matcher, typed: str, meant: str
@@ -43,6 +49,8 @@ def test_the_analyzer_reads_the_slip_as_the_knowledge_writes_it(
         "金融機関向けのサービスです",  # 機関 and 期間 share no kanji
         "機械学習のモデル",
         "担当者の範囲を教えてください",  # 担当 is a word: its 当 starts no slip (当者 → 当社)
+        "DPAの締結可否を教えてください",  # nor 締結's 結 one of 結果 (結可)
+        "BAAの提供有無",  # nor 提供's 供 one of 共有 (供有)
     ],
 )
 def test_real_words_stay_as_typed(matcher: Matcher, text: str) -> None:

@@ -70,12 +70,14 @@ def _fix_run(run: str, known: set[str], words: dict[str, str]) -> str:
         i = 0
         while i + size <= len(run):
             window = run[i : i + size]
+            if listed(WORDS_FILE, window):
+                # A real word keeps its kanji, and the next window starts after it: 当者 of
+                # 担当者 is no slip of 当社, nor 結可 of 締結可否 one of 結果. (A pair of the
+                # knowledge may still end in a slip: 微調 of 微調性.)
+                i += size
+                continue
             meant = None
             if any(window[j : j + 2] not in known for j in range(size - 1)):
-                if listed(WORDS_FILE, window):
-                    # A real word keeps its kanji: 当者 of 担当者 is no slip of 当社.
-                    i += size
-                    continue
                 meant = _meant(window, words)
             if meant:
                 run = run[:i] + meant + run[i + size :]
