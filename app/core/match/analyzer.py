@@ -67,7 +67,7 @@ def _stem(word: str) -> str:
 
 def _base_form(word: str, vocabulary: set[str]) -> str | None:
     """The known word that `word` inflects (wiped -> wipe, invoices -> invoice), if any."""
-    for suffix in ("ing", "ed", "es", "s", "d"):
+    for suffix in ("ing", "ed", "es", "s"):
         stem = word.removesuffix(suffix)
         if stem != word and len(stem) >= 3:
             for base in (stem, stem + "e"):
