@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "3369a134bf2bdcc2e17163c58810924c36ede77f20e71fd826c7281e99aa12ed"
-SYNTHETIC_300 = "50b7929fd2653b5500cff7b73727eeac1482539612e82109102da3e343f01c45"
+SHIPPED = "a955a113b2479463ff283839a77ef9e1f148ec57d1b42bee22eb5f7f7ce36807"
+SYNTHETIC_300 = "003905f2cd260334a5514232c2686a8e1e7dcd3e2716baa11415a4e7f1ab93f6"
 
 
 def _canonical(value: Any) -> Any:

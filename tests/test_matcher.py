@@ -129,6 +129,9 @@ def test_old_set_not_below_its_earlier_figures(matcher: Matcher) -> None:
             "委託先管理の観点から伺います。APIで送ったデータは何日間保存されますか。",
             "policy.retention-30-days",
         ),
+        # Words made with sub-, re-, pre- name what their stem names.
+        ("Do subcontractors ever receive our API content?", "faq.data-storage-location"),
+        ("Are our prompts retrained into the model?", "policy.no-training-by-default"),
         # Anyone but the provider: the subprocessors.
         (
             "Besides you, which systems could end up holding the prompts our app sends?",
