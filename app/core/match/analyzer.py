@@ -227,8 +227,11 @@ class Analyzer:
             best = process.extractOne(
                 word, known, scorer=fuzz.ratio, score_cutoff=FUZZY_KANA_CUTOFF
             )
-            # ゼロリテンションモード is a known word with more written on, not a typo of it.
-            return best[0] if best and best[0] not in word else word
+            # ゼロリテンションモード is a known word with more written on, not a typo of it; a
+            # slip adds or drops one sound at most (フリーランス is no フランス).
+            if best and best[0] not in word and abs(len(best[0]) - len(word)) <= 1:
+                return best[0]
+            return word
 
         text = _SHORT_DAYS.sub(r"\1 days", text)
         if self._vocab_list:
