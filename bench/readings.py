@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import re
 import unicodedata
+from collections import Counter
 from pathlib import Path
 
 from app.core.knowledge import KnowledgeBase, check_knowledge
@@ -52,6 +53,7 @@ def readings(texts: list[str]) -> dict[str, str]:
 
     tokenizer = Tokenizer()
     found: dict[str, str] = {}
+    count: Counter[str] = Counter()
     for text in texts:
         for token in tokenizer.tokenize(unicodedata.normalize("NFKC", text)):
             word, reading = token.surface, token.reading
@@ -60,12 +62,34 @@ def readings(texts: list[str]) -> dict[str, str]:
             if len(word) < MIN_WORD or not KANJI.search(word) or len(reading) < MIN_READING:
                 continue
             found.setdefault(word, fold_kana(reading))
-    return dict(sorted(found.items()))
+            count[word] += 1
+    # One word per reading, the one the knowledge writes most: ほぞんきかん is 保存期間, not 機関.
+    best: dict[str, str] = {}
+    for word, reading in sorted(found.items(), key=lambda wr: (-count[wr[0]], wr[0])):
+        best.setdefault(reading, word)
+    return dict(sorted((w, r) for r, w in best.items()))
 
 
-# Readings that everyday grammar spells more often than the word: 〜しないように (内容),
-# 〜における (置ける), どういう (同意), 〜しようと (用途), 〜さんから (参加), あわせて (合わせ).
-EVERYDAY = {"ないよう", "おける", "どうい", "ようと", "さんか", "あわせ"}
+# Readings that everyday grammar or words spell more often than the word: 〜しないように
+# (内容), 〜における (置ける), どういう (同意), 〜しようと (用途, 使用), 〜さんから (参加),
+# あわせて (合わせ), わたし (渡し), むこうに (無効), 起きている (規程), そのために (その他),
+# シェアしたい (明日), and a company named カワセ (交わせ). (使いたくて holds いたく, but 委託's
+# reading stays: slips need it, 再以託 for 再委託.)
+EVERYDAY = {
+    "ないよう",
+    "おける",
+    "どうい",
+    "ようと",
+    "さんか",
+    "あわせ",
+    "しよう",
+    "わたし",
+    "むこう",
+    "きてい",
+    "そのた",
+    "あした",
+    "かわせ",
+}
 
 
 def grammar(kb: KnowledgeBase) -> set[str]:

@@ -86,3 +86,23 @@ def test_no_shipped_reading_spells_a_boilerplate_phrase(kb: KnowledgeBase) -> No
     assert [w for w, r in kb.readings.items() if any(r in p for p in spelt)] == []
     features = Matcher(kb, use_cache=False).analyzer.analyze("学習に使われるかどうか").features
     assert not any("稼" in f for f in features)
+
+
+def test_everyday_kana_names_no_knowledge_word(matcher: Matcher) -> None:
+    # わたし is "I" (渡し), むこう "over there" (無効), 〜しようと no 使用.
+    for text, word in (
+        ("わたしのデータ", "渡し"),
+        ("むこうに何日のこるの", "無効"),
+        ("要約しようと思って", "使用"),
+    ):
+        features = matcher.analyzer.analyze(text).features
+        assert not any(word in k for k in features), (text, features)
+
+
+def test_a_reading_shared_by_two_words_is_the_one_the_knowledge_writes_most(
+    kb: KnowledgeBase,
+) -> None:
+    # ほじきかん is 保持期間: 機関 reads きかん too, but the policy speaks of periods.
+    assert [w for w, r in kb.readings.items() if r == "きかん"] == ["期間"]
+    readings = list(kb.readings.values())
+    assert len(readings) == len(set(readings))
