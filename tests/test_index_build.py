@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "71a5d834de105ee6c6e0fb156be744176e247335709436d576dcb42dd4025e18"
-SYNTHETIC_300 = "af9adb19835d68d5835579ec10e2236744713ec6d6e826e8f53a080d0b11c295"
+SHIPPED = "8726a4244be80af98094c1d47ffca360c323c4d8dc2b192b5da81cfc037ed272"
+SYNTHETIC_300 = "52c2de27915e317b5e67b3ceda824fd8ad2dc927fa33da5d53d5240fdfbeea2e"
 
 
 def _canonical(value: Any) -> Any:
@@ -31,7 +31,9 @@ def _canonical(value: Any) -> Any:
 
 
 def digest(kb: KnowledgeBase) -> str:
-    data = build(kb, Analyzer(kb.synonyms, kb.boilerplate, kb.readings, kb.concept_patterns))
+    data = build(
+        kb, Analyzer(kb.synonyms, kb.boilerplate, kb.readings, kb.concept_patterns, kb.not_terms)
+    )
     return hashlib.sha256(repr(_canonical(data)).encode()).hexdigest()
 
 
@@ -55,7 +57,7 @@ def test_term_tables_find_what_their_regex_finds(kb: KnowledgeBase) -> None:
     from app.core.match.patterns import TermTable
     from app.core.match.text import fold_kana, normalise_keep_script
 
-    analyzer = Analyzer(kb.synonyms, kb.boilerplate, kb.readings, kb.concept_patterns)
+    analyzer = Analyzer(kb.synonyms, kb.boilerplate, kb.readings, kb.concept_patterns, kb.not_terms)
     topics = TopicWords(kb.out_of_scope.values())._topic
     _, _, fields = doc_fields(synthetic_kb(kb, 300))
     texts = [t for per_field in fields for group in per_field.values() for t in group]

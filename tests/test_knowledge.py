@@ -159,6 +159,31 @@ def test_a_broken_pattern_names_its_group_and_field(kb_copy: Path) -> None:
     assert any("synonyms.toml: group #2: pattern: unknown field" in s for s in shown), shown
 
 
+def test_a_not_term_that_is_a_term_or_no_list_is_named(kb_copy: Path) -> None:
+    (kb_copy / "synonyms.toml").write_text(
+        '[[group]]\nterms = ["委託先", "subprocessor"]\n'
+        '[not_terms]\nja = ["委託先", "委託先管理"]\nen = "vendor management"\n',
+        encoding="utf-8",
+    )
+    _, problems = check_knowledge(kb_copy)
+    shown = [str(p) for p in problems]
+    assert any("synonyms.toml: not_terms: -: '委託先' is a term of group #1" in s for s in shown), (
+        shown
+    )
+    assert any("synonyms.toml: not_terms: en: must be a list of strings" in s for s in shown)
+
+
+def test_a_not_term_hides_the_term_inside_it(kb: KnowledgeBase) -> None:
+    from app.core.match.matcher import Matcher
+
+    assert "委託先管理" in kb.not_terms
+    analyzer = Matcher(kb, use_cache=False).analyzer
+    plain = analyzer.analyze("委託先にもデータは渡りますか").features
+    managed = analyzer.analyze("委託先管理のため伺います").features
+    subprocessor = next(f for f in plain if f.startswith("c:"))
+    assert subprocessor not in managed and not any(f.startswith("c:") for f in managed)
+
+
 def test_abuse_review_access_limits_the_purpose_not_who(kb: KnowledgeBase) -> None:
     # The policy: 「…不正使用の疑いを調査および検証する目的でのみ、このデータにアクセスできます」.
     entry = kb.entries["policy.abuse-review-access"]

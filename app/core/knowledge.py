@@ -109,6 +109,8 @@ class KnowledgeBase:
     readings: dict[str, str] = field(default_factory=dict)
     # Phrases whose words come in any order (synonyms.toml `patterns`): (first term, regex).
     concept_patterns: list[tuple[str, str]] = field(default_factory=list)
+    # Phrases that hold a term without meaning it (synonyms.toml `not_terms`): 委託先管理.
+    not_terms: tuple[str, ...] = ()
 
     def get(self, entry_id: str) -> Entry:
         return self.entries[entry_id]
@@ -282,7 +284,7 @@ def check_knowledge(root: Path | None = None) -> tuple[KnowledgeBase, list[Probl
             entries[entry.id] = entry
 
     topics = _load_topics(root / "topics.toml", root, problems)
-    synonyms, boilerplate, concept_patterns = load_synonyms(
+    synonyms, boilerplate, concept_patterns, not_terms = load_synonyms(
         root,
         lambda p: _read_toml(p, root, problems),
         _adder(root / SYNONYMS_FILE, root, problems),
@@ -315,6 +317,7 @@ def check_knowledge(root: Path | None = None) -> tuple[KnowledgeBase, list[Probl
         message,
         readings,
         concept_patterns,
+        not_terms,
     )
     problems.extend(_cross_check(kb, complete))
     return kb, problems

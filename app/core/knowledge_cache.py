@@ -25,7 +25,7 @@ try:  # the built-in module: hashlib would load OpenSSL first, a few ms of every
 except ImportError:  # pragma: no cover - other Python builds
     from hashlib import blake2b
 
-FORMAT = 1
+FORMAT = 2
 KEEP = 4  # as the index cache
 _CODE = ("knowledge.py", "knowledge_cache.py", "scope.py", "synonyms.py", "readings.py")
 
@@ -100,6 +100,7 @@ def _plain(kb: KnowledgeBase) -> dict[str, Any]:
         "message": kb.message.phrases,
         "readings": kb.readings,
         "concept_patterns": kb.concept_patterns,
+        "not_terms": kb.not_terms,
     }
 
 
@@ -126,4 +127,5 @@ def _from_plain(data: dict[str, Any], root: Path) -> KnowledgeBase:
         MessageBoilerplate(data["message"]),
         data["readings"],
         data["concept_patterns"],
+        data["not_terms"],
     )

@@ -1,11 +1,12 @@
 """synonyms.toml: groups of words that mean one thing to the matcher, the phrases of one whose
-words come in any order (`patterns`), and the question boilerplate ignored when matching."""
+words come in any order (`patterns`), the question boilerplate ignored when matching, and the
+phrases that hold a term without meaning it (`not_terms`: 委託先管理 is no subprocessor)."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from app.core.match.text import normalise
 from app.core.tomldata import LANGS, strings, unknown_keys
@@ -14,35 +15,47 @@ SYNONYMS_FILE = "synonyms.toml"
 GROUP_KEYS = ("terms", "patterns")
 
 
-def load_synonyms(
-    root: Path, read: Any, add_problem: Any
-) -> tuple[list[tuple[str, ...]], tuple[str, ...], list[tuple[str, str]]]:
-    """(groups of terms, boilerplate phrases, (first term, regex) patterns). `read(path)` parses
-    TOML or returns None; `add_problem(entry, field, message)` records a mistake."""
+class Synonyms(NamedTuple):
+    groups: list[tuple[str, ...]]
+    boilerplate: tuple[str, ...]
+    patterns: list[tuple[str, str]]  # (first term of its group, regex)
+    not_terms: tuple[str, ...]
+
+
+def _phrases(data: dict[str, Any], key: str, add_problem: Any) -> tuple[str, ...]:
+    """A table of ja / en phrase lists."""
+    out: list[str] = []
+    raw = data.get(key, {})
+    if not isinstance(raw, dict):
+        add_problem(key, "-", "must be a table with ja / en lists")
+        raw = {}
+    for lang, phrases in raw.items():
+        if lang not in LANGS:
+            add_problem(key, lang, "unknown language (ja or en)")
+        elif not isinstance(phrases, list) or not all(isinstance(p, str) for p in phrases):
+            add_problem(key, lang, "must be a list of strings")
+        else:
+            out.extend(p for p in phrases if p.strip())
+    return tuple(out)
+
+
+def load_synonyms(root: Path, read: Any, add_problem: Any) -> Synonyms:
+    """`read(path)` parses TOML or returns None; `add_problem(entry, field, message)` records a
+    mistake."""
     groups: list[tuple[str, ...]] = []
     patterns: list[tuple[str, str]] = []
     path = root / SYNONYMS_FILE
     data = read(path) if path.exists() else None
     if data is None:
-        return groups, (), patterns
-    for key in sorted(set(data) - {"group", "boilerplate"}):
+        return Synonyms(groups, (), patterns, ())
+    for key in sorted(set(data) - {"group", "boilerplate", "not_terms"}):
         add_problem("-", key, "unknown top-level key")
-    boilerplate: list[str] = []
-    raw_bp = data.get("boilerplate", {})
-    if not isinstance(raw_bp, dict):
-        add_problem("boilerplate", "-", "must be a table with ja / en lists")
-        raw_bp = {}
-    for lang, phrases in raw_bp.items():
-        if lang not in LANGS:
-            add_problem("boilerplate", lang, "unknown language (ja or en)")
-        elif not isinstance(phrases, list) or not all(isinstance(p, str) for p in phrases):
-            add_problem("boilerplate", lang, "must be a list of strings")
-        else:
-            boilerplate.extend(p for p in phrases if p.strip())
+    boilerplate = _phrases(data, "boilerplate", add_problem)
+    not_terms = _phrases(data, "not_terms", add_problem)
     raw_groups = data.get("group", [])
     if not isinstance(raw_groups, list):
         add_problem("-", "group", "must be an array of tables ([[group]])")
-        return groups, tuple(boilerplate), patterns
+        return Synonyms(groups, boilerplate, patterns, not_terms)
     seen: dict[str, int] = {}
     for i, raw in enumerate(raw_groups):
 
@@ -74,4 +87,9 @@ def load_synonyms(
                 add("patterns", f"{pattern!r} is no regular expression: {err}")
                 continue
             patterns.append((terms[0], pattern))
-    return groups, tuple(boilerplate), patterns
+    for phrase in not_terms:
+        if phrase.casefold() in seen:
+            add_problem(
+                "not_terms", "-", f"{phrase!r} is a term of group #{seen[phrase.casefold()] + 1}"
+            )
+    return Synonyms(groups, boilerplate, patterns, not_terms)

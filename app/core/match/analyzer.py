@@ -105,6 +105,7 @@ class Analyzer:
         boilerplate: Iterable[str],
         readings: dict[str, str] | None = None,
         patterns: Iterable[tuple[str, str]] = (),
+        not_terms: Iterable[str] = (),
     ) -> None:
         # A question typed in kana (ほぞんきかん, ホゾン) is read as the knowledge writes it.
         # Small kana stay small here: でしょうか must not read as 使用 (しよう).
@@ -119,6 +120,11 @@ class Analyzer:
                 form = fold(normalise_keep_script(term))
                 if form:
                     self.concept_of[form] = canon
+        # Matched like terms, so the term inside is not; they name nothing ("").
+        for phrase in not_terms:
+            form = fold(normalise_keep_script(phrase))
+            if form and form not in self.concept_of:
+                self.concept_of[form] = ""
         self._bp_terms = sorted({fold(normalise_keep_script(p)) for p in boilerplate})
         # Written as a question reads once normalised; kana folded like the text they meet.
         self._pattern_src = [(normalise_keep_script(t), fold(p)) for t, p in patterns]
@@ -260,7 +266,10 @@ class Analyzer:
         if self._concepts:
             spans = self._concepts.spans(folded)
             for a, b in spans:
-                key = "c:" + matched_term(folded[a:b], self.concept_of)
+                canon = matched_term(folded[a:b], self.concept_of)
+                if not canon:
+                    continue  # a not-term: blanked, naming nothing
+                key = "c:" + canon
                 features[key] = 1.0
                 labels.setdefault(key, kept[a:b])
             rest = blank(folded, spans)

@@ -69,6 +69,7 @@ def key(kb: KnowledgeBase) -> str:
         ),
         tuple(kb.synonyms),
         tuple(kb.concept_patterns),
+        kb.not_terms,
         tuple(sorted(kb.readings.items())),
         kb.boilerplate,
         tuple(sorted(kb.message.phrases.items())),

@@ -77,7 +77,9 @@ class Matcher:
         self.kb = kb
         data = cache.load(kb) if use_cache else None
         if data is None:
-            analyzer = Analyzer(kb.synonyms, kb.boilerplate, kb.readings, kb.concept_patterns)
+            analyzer = Analyzer(
+                kb.synonyms, kb.boilerplate, kb.readings, kb.concept_patterns, kb.not_terms
+            )
             data = build(kb, analyzer)
             analyzer.clear_cache()
             data["splitter"] = Splitter.forms(kb.message)

@@ -32,7 +32,8 @@ def alternation_source(terms: Iterable[str], guard: bool = False) -> str:
 def matched_term(found: str, terms: Mapping[str, str]) -> str:
     """The value of the term a match of `alternation_source(terms)` found: the match itself,
     or, for an ASCII term, the match without the optional plural "s" it may carry."""
-    return terms.get(found) or terms[found[:-1]]
+    value = terms.get(found)
+    return value if value is not None else terms[found[:-1]]
 
 
 def _first_chars(terms: set[str], guard: bool) -> str:
