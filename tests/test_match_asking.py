@@ -847,6 +847,18 @@ def test_examples_after_a_question_are_part_of_it(matcher: Matcher, message: str
 
 
 @pytest.mark.parametrize(
+    ("message", "word"),
+    [("通信路の暗号化ってどうなってます？TLS？", "tls"), ("where is our data stored? US?", "usa")],
+)
+def test_a_one_word_fragment_after_a_question_adds_its_word(
+    matcher: Matcher, message: str, word: str
+) -> None:
+    # Too short to be a question of its own, it still names what the question is about.
+    (sentence,) = matcher.splitter.split(message)
+    assert sentence.asking and word in sentence.text.split()
+
+
+@pytest.mark.parametrize(
     ("message", "part", "added"),
     [
         ("BAAって結べる？あと、データって日本に置けないの？", "データって日本に置けないの？", True),

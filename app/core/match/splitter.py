@@ -48,6 +48,8 @@ from app.core.scope import BOILERPLATE_KINDS, MessageBoilerplate
 MAX_MESSAGE_CHARS = 4000
 # What is left after stripping is matched up to this length (asking sentences first).
 MAX_KEPT_CHARS = 1000
+# A request-only sentence this short that names a subject ("TLS?" after a question) adds it.
+FRAGMENT_CHARS = 8
 # Asking sentences shorter than this in all are a bare request ("Could you tell me?").
 BARE_REQUEST = 40
 
@@ -148,9 +150,12 @@ class Splitter:
             if not asking and self._has(self._intro, norm) and not self._on_subject(norm):
                 continue  # 「情報システム部の佐藤です」, but not 「保存期間の確認をしております」
             if asking and out and self._request_only(norm):
-                # 「…を確認しております。ご教示ください。」: the request asks the one before.
+                # 「…を確認しております。ご教示ください。」: the request asks the one before. A
+                # fragment as short that names a subject ("…? TLS?") keeps its word there.
                 prev = out[-1]
-                out[-1] = Sentence(prev.text, True, f"{prev.raw} {sentence}")
+                short = len(norm) <= FRAGMENT_CHARS and self._on_subject(norm)
+                text = f"{prev.text} {norm}" if short else prev.text
+                out[-1] = Sentence(text, True, f"{prev.raw} {sentence}")
                 continue
             if (
                 asking
