@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "8726a4244be80af98094c1d47ffca360c323c4d8dc2b192b5da81cfc037ed272"
-SYNTHETIC_300 = "52c2de27915e317b5e67b3ceda824fd8ad2dc927fa33da5d53d5240fdfbeea2e"
+SHIPPED = "be8dccbecb865de1c065279979c3a59681d9c900ba2bc379c7cd23be8d098866"
+SYNTHETIC_300 = "0a8a136e6025572584c4e4c1f24a8dd4692267db688f6f469a3d1ec44a3704a6"
 
 
 def _canonical(value: Any) -> Any:

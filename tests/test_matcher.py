@@ -129,6 +129,11 @@ def test_old_set_not_below_its_earlier_figures(matcher: Matcher) -> None:
             "委託先管理の観点から伺います。APIで送ったデータは何日間保存されますか。",
             "policy.retention-30-days",
         ),
+        # Consent withdrawn is why the data is to go, no change of the policy (撤回).
+        (
+            "参加者から同意の撤回があったので、貴社に送ったデータも消してもらえますか。",
+            "faq.deletion-request",
+        ),
         # Words made with sub-, re-, pre- name what their stem names.
         ("Do subcontractors ever receive our API content?", "faq.data-storage-location"),
         ("Are our prompts retrained into the model?", "policy.no-training-by-default"),
