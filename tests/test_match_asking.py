@@ -858,6 +858,20 @@ def test_a_one_word_fragment_after_a_question_adds_its_word(
     assert sentence.asking and word in sentence.text.split()
 
 
+def test_statements_that_ask_nothing_are_one_question(matcher: Matcher) -> None:
+    # No sentence asks: together they tell one need, not a question each.
+    message = (
+        "社内チャットの要約にAPIを使う検討をしています。"
+        "情報システム部から、通信が暗号化されているか確認するよう言われました。"
+    )
+    parts, _ = matcher.splitter.split_parts(matcher.splitter.split(message))
+    assert len(parts) == 1
+    assert matcher.ask(message).answer_ids == ("faq.encryption-in-transit",)
+    # Said to be two, they are two.
+    two = matcher.splitter.split("Our legal team has two asks. First, X. Second, Y.")
+    assert matcher.splitter.announces_two(two)
+
+
 @pytest.mark.parametrize(
     ("message", "part", "added"),
     [

@@ -10,7 +10,8 @@ import re
 LEAD_IN = re.compile(r"[、,:：]\s*$")
 # A message that says it asks two things ("two quick questions", 「2点」).
 TWO = re.compile(
-    r"(?<![a-z])(?:two|2)\s+(?:quick\s+|short\s+|small\s+)?(?:things|questions|facts|points|items)\b"
+    r"(?<![a-z])(?:two|2)\s+(?:quick\s+|short\s+|small\s+)?"
+    r"(?:things|questions|facts|points|items|asks|requests|queries|topics)\b"
     r"|[2２二]点|ふたつ質問|二つ質問|2つ質問"
     # 「…と…、両方確認したい」「…について、それぞれ記載してください」: each item is asked.
     r"|それぞれ|両方",

@@ -336,7 +336,12 @@ class Splitter:
         # Nothing asks: a sentence that states a want is the question, the rest its context.
         # A lead-in ending in a colon ("Quick ones:") introduces what follows: never a part.
         said = [s for s in sentences if not s.raw.rstrip().endswith((":", "："))] or sentences
-        asking = [s for s in said if s.asking] or [s for s in said if s.wants] or said
+        asking = [s for s in said if s.asking] or [s for s in said if s.wants]
+        if not asking and len(said) > 1 and not self.announces_two(sentences):
+            # Nothing asks: statements that together tell one need (「…を検討しています。
+            # …暗号化されているか確認するよう言われました。」), not a question each.
+            return [" ".join(s.raw for s in said)], False
+        asking = asking or said
         strong = [s for s in asking if "?" in s.raw or "？" in s.raw or STRONG.search(s.text)]
         chosen = strong if len(strong) >= 2 else asking
         if len(chosen) == 1 and any(s.wants and not s.asking for s in sentences):
