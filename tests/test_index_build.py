@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "be8dccbecb865de1c065279979c3a59681d9c900ba2bc379c7cd23be8d098866"
-SYNTHETIC_300 = "0a8a136e6025572584c4e4c1f24a8dd4692267db688f6f469a3d1ec44a3704a6"
+SHIPPED = "8dfef35f70e141c43c6c0400f72d5fb394aa623e2eff344da21930bc8b5f1d1c"
+SYNTHETIC_300 = "a26212cf6bf73de166c97b377ff98c6d6af78bfbee67dc56d2e97a5dab037434"
 
 
 def _canonical(value: Any) -> Any:

@@ -129,6 +129,11 @@ def test_old_set_not_below_its_earlier_figures(matcher: Matcher) -> None:
             "委託先管理の観点から伺います。APIで送ったデータは何日間保存されますか。",
             "policy.retention-30-days",
         ),
+        # Personal data is what is sent, not a question about the customer's own duties.
+        (
+            "個人情報を含む問い合わせ文をAPIで送っています。貴社での保持期間と保持の目的をご教示ください。",
+            "policy.retention-30-days",
+        ),
         # Consent withdrawn is why the data is to go, no change of the policy (撤回).
         (
             "参加者から同意の撤回があったので、貴社に送ったデータも消してもらえますか。",
