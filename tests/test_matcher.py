@@ -173,6 +173,7 @@ def test_answers(matcher: Matcher, question: str, expected: str) -> None:
         "How much does the API cost?",
         # The policy names SOC 2, not when a report was made or what period it covers.
         "SOC 2 レポートの対象期間はいつからいつまでですか？",
+        "Is the API FedRAMP authorized for our agency?",
         "I forgot my password",
         "What's the weather in Tokyo?",
         "Hi there",
