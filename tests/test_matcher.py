@@ -173,7 +173,8 @@ def test_answers(matcher: Matcher, question: str, expected: str) -> None:
         "How much does the API cost?",
         # The policy names SOC 2, not when a report was made or what period it covers.
         "SOC 2 レポートの対象期間はいつからいつまでですか？",
-        "Is the API FedRAMP authorized for our agency?",
+        "御社のAPIは医療機器向けにISO 13485やFDAの認証を受けていますか？",
+        "弊社の医療アプリにAPIを組み込む場合、薬機法上の承認は必要になりますか？",
         "I forgot my password",
         "What's the weather in Tokyo?",
         "Hi there",
