@@ -38,7 +38,7 @@ REQUEST_REST = re.compile(
 )
 # What a request is for (「監査資料用に」, "for our audit file,"): no subject of its own.
 PURPOSE = re.compile(
-    r"^\s*[^、。,\s]{1,12}(?:用に|のために|のため|ため(?!の)|ので|の観点から|の一環として|にあたり|にあたって|に際して?)"
+    r"^\s*[^、。,\s]{1,12}(?:用に|のために|のため|ため(?!の)|ので|の観点から|として|にあたり|にあたって|に際して?)"
     r"|^\s*for (?:our|the|my)(?: [a-z]+){1,3} (?=(?:please|pls|kindly|can you|could you)\b)"
 )
 # What is left of a request for a contact once the contact words are gone: particles, question
