@@ -149,6 +149,8 @@ def test_old_set_not_below_its_earlier_figures(matcher: Matcher) -> None:
         ),
         # Other organisations seeing the data is the access question, not an account move.
         ("Can other organizations see our API data?", "policy.abuse-review-access"),
+        # A retention period's span is the policy's; a report's period is not (declined below).
+        ("保持の対象期間はいつからですか？", "policy.retention-30-days"),
         # Where the servers are: the data centre's location.
         ("サーバーの所在地を教えてください", "faq.european-datacenter"),
         ("where are your servers, roughly?", "faq.european-datacenter"),
