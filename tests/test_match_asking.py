@@ -821,6 +821,10 @@ def test_a_request_that_gives_its_reason_is_no_question_of_its_own(matcher: Matc
     # Beside a standard the policy does not name, the reason is not the part to answer.
     other = matcher.ask("ISO 27017 は取得済みですか？医療機関向けの案件なので確認させてください。")
     assert other.decision == "decline"
+    # A role or reason counts only before a request: 「…として使われますか」 asks.
+    sentences = matcher.splitter.split("保存期間は何日ですか？学習データとして使われますか？")
+    assert [s.asking for s in sentences] == [True, True]
+    assert "学習" in sentences[-1].text
     # 「…として」 says in what role the writer asks.
     role = matcher.ask("APIのデータは何日保存されますか？金融機関として確認が必要です。")
     assert role.answer_ids == ("policy.retention-30-days",)

@@ -36,9 +36,17 @@ REQUEST_REST = re.compile(
     r"あわせて|併せて|合わせて|追加で|ご?(?:回答|返答|返信|確認)を?|"
     r"\bme\b|\bus\b|\bthanks?\b|\bthank you\b|[、。,.!?！？\s])+"
 )
-# What a request is for (「監査資料用に」, "for our audit file,"): no subject of its own.
+# What a request is for (「監査資料用に」, "for our audit file,"), or why or in what role the
+# writer asks (「患者情報を扱うので確認したいです」「金融機関として確認が必要です」): no subject of
+# its own. A reason or role counts only before the request itself: 「学習データとして使われますか」
+# asks something.
+_REQUESTING = (
+    r"(?=\s*(?:確認|ご確認|伺|お伺|質問|ご質問|お聞き|お尋ね|教え|ご教示|知り|回答|ご回答))"
+)
 PURPOSE = re.compile(
-    r"^\s*[^、。,\s]{1,12}(?:用に|のために|のため|ため(?!の)|ので|の観点から|として|にあたり|にあたって|に際して?)"
+    r"^\s*[^、。,\s]{1,12}(?:用に|のために|のため)"
+    rf"|^\s*[^、。,\s]{{1,12}}(?:ため(?!の)|ので|の観点から|として|にあたり|にあたって|に際して?)[、,]?"
+    rf"{_REQUESTING}"
     r"|^\s*for (?:our|the|my)(?: [a-z]+){1,3} (?=(?:please|pls|kindly|can you|could you)\b)"
 )
 # What is left of a request for a contact once the contact words are gone: particles, question
