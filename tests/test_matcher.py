@@ -149,6 +149,10 @@ def test_old_set_not_below_its_earlier_figures(matcher: Matcher) -> None:
         ),
         # Other organisations seeing the data is the access question, not an account move.
         ("Can other organizations see our API data?", "policy.abuse-review-access"),
+        (
+            "ユーザーの同意書がないデータを送ってしまいました。削除を依頼できますか？",
+            "faq.deletion-request",
+        ),
         # A retention period's span is the policy's; a report's period is not (declined below).
         ("保持の対象期間はいつからですか？", "policy.retention-30-days"),
         # Where the servers are: the data centre's location.
@@ -177,6 +181,8 @@ def test_answers(matcher: Matcher, question: str, expected: str) -> None:
         "SOC 2 レポートの対象期間はいつからいつまでですか？",
         "御社のAPIは医療機器向けにISO 13485やFDAの認証を受けていますか？",
         "弊社の医療アプリにAPIを組み込む場合、薬機法上の承認は必要になりますか？",
+        # Consent the customer must obtain is its own duty, not the policy's.
+        "病院です。患者さんから同意書を取る必要がありますか？",
         "I forgot my password",
         "What's the weather in Tokyo?",
         "Hi there",
