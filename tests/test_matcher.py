@@ -181,6 +181,8 @@ def test_answers(matcher: Matcher, question: str, expected: str) -> None:
         "SOC 2 レポートの対象期間はいつからいつまでですか？",
         "御社のAPIは医療機器向けにISO 13485やFDAの認証を受けていますか？",
         "弊社の医療アプリにAPIを組み込む場合、薬機法上の承認は必要になりますか？",
+        # The policy says classifiers may flag data; nothing of how often they are wrong.
+        "コンテンツ分類器の誤検知はどのくらいありますか？",
         # Consent the customer must obtain is its own duty, not the policy's.
         "病院です。患者さんから同意書を取る必要がありますか？",
         "I forgot my password",
