@@ -357,3 +357,13 @@ def test_the_decision_model_orders_the_shortlist(
     assert result.answer_ids == (expected,)
     scores = [c.score for c in result.candidates]
     assert scores == sorted(scores, reverse=True)
+
+
+def test_asking_to_see_ones_request_logs_is_declined_with_the_account_redirect(
+    matcher: Matcher,
+) -> None:
+    # How long logs are kept is the policy's; being shown them is the account's.
+    result = matcher.ask("おとといのプロンプトをそちらのログから取り出してもらえますか？")
+    assert (result.decision, result.out_of_scope) == ("decline", "account-access")
+    kept = matcher.ask("リクエストログは何日保存されますか？")
+    assert kept.answer_ids == ("policy.retention-30-days",)
