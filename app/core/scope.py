@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from app.core.tomldata import LANGS, unknown_keys
+from app.core.tomldata import LANGS, lang_lists, unknown_keys
 from app.core.tomldata import string as _str
 
 OUT_OF_SCOPE_FILE = "out_of_scope.toml"
@@ -157,17 +157,5 @@ def load_boilerplate(root: Path, read: Any, add_problem: Any) -> MessageBoilerpl
     for kind in sorted(set(data) - set(BOILERPLATE_KINDS)):
         add_problem(kind, "-", f"unknown table (expected one of {', '.join(BOILERPLATE_KINDS)})")
     for kind in BOILERPLATE_KINDS:
-        raw = data.get(kind, {})
-        if not isinstance(raw, dict):
-            add_problem(kind, "-", "must be a table with ja / en lists")
-            continue
-        found: list[str] = []
-        for lang, items in raw.items():
-            if lang not in LANGS:
-                add_problem(kind, lang, "unknown language (ja or en)")
-            elif not isinstance(items, list) or not all(isinstance(p, str) for p in items):
-                add_problem(kind, lang, "must be a list of strings")
-            else:
-                found.extend(p for p in items if p.strip())
-        phrases[kind] = tuple(found)
+        phrases[kind] = lang_lists(data, kind, lambda f, m, kind=kind: add_problem(kind, f, m))
     return MessageBoilerplate(phrases)

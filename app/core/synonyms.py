@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from app.core.match.text import normalise
-from app.core.tomldata import LANGS, strings, unknown_keys
+from app.core.tomldata import lang_lists, strings, unknown_keys
 
 SYNONYMS_FILE = "synonyms.toml"
 GROUP_KEYS = ("terms", "patterns")
@@ -20,23 +20,6 @@ class Synonyms(NamedTuple):
     boilerplate: tuple[str, ...]
     patterns: list[tuple[str, str]]  # (first term of its group, regex)
     not_terms: tuple[str, ...]
-
-
-def _phrases(data: dict[str, Any], key: str, add_problem: Any) -> tuple[str, ...]:
-    """A table of ja / en phrase lists."""
-    out: list[str] = []
-    raw = data.get(key, {})
-    if not isinstance(raw, dict):
-        add_problem(key, "-", "must be a table with ja / en lists")
-        raw = {}
-    for lang, phrases in raw.items():
-        if lang not in LANGS:
-            add_problem(key, lang, "unknown language (ja or en)")
-        elif not isinstance(phrases, list) or not all(isinstance(p, str) for p in phrases):
-            add_problem(key, lang, "must be a list of strings")
-        else:
-            out.extend(p for p in phrases if p.strip())
-    return tuple(out)
 
 
 def load_synonyms(root: Path, read: Any, add_problem: Any) -> Synonyms:
@@ -50,8 +33,8 @@ def load_synonyms(root: Path, read: Any, add_problem: Any) -> Synonyms:
         return Synonyms(groups, (), patterns, ())
     for key in sorted(set(data) - {"group", "boilerplate", "not_terms"}):
         add_problem("-", key, "unknown top-level key")
-    boilerplate = _phrases(data, "boilerplate", add_problem)
-    not_terms = _phrases(data, "not_terms", add_problem)
+    boilerplate = lang_lists(data, "boilerplate", lambda f, m: add_problem("boilerplate", f, m))
+    not_terms = lang_lists(data, "not_terms", lambda f, m: add_problem("not_terms", f, m))
     raw_groups = data.get("group", [])
     if not isinstance(raw_groups, list):
         add_problem("-", "group", "must be an array of tables ([[group]])")

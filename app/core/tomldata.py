@@ -109,3 +109,21 @@ def lang_tables(
         for key in keys:
             found[key][lang] = string(table, key, add_lang, key in required)
     return {k: Localized(ja=v.get("ja", ""), en=v.get("en", "")) for k, v in found.items()}
+
+
+def lang_lists(data: dict[str, Any], key: str, add: Add) -> tuple[str, ...]:
+    """The phrases of a table of ja / en lists (`[key]` with `ja = [...]`, `en = [...]`), both
+    languages together; `add(entry, message)` names the table or the language."""
+    out: list[str] = []
+    raw = data.get(key, {})
+    if not isinstance(raw, dict):
+        add("-", "must be a table with ja / en lists")
+        return ()
+    for lang, phrases in raw.items():
+        if lang not in LANGS:
+            add(lang, "unknown language (ja or en)")
+        elif not isinstance(phrases, list) or not all(isinstance(p, str) for p in phrases):
+            add(lang, "must be a list of strings")
+        else:
+            out.extend(p for p in phrases if p.strip())
+    return tuple(out)
