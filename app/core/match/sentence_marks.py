@@ -4,7 +4,7 @@ someone else's, adds one more, points back to the one before, or only makes a re
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from app.core.match.text import normalise_keep_script
 
@@ -128,3 +128,25 @@ def previous_clause(sentence: str, asks: Callable[[str], bool]) -> str | None:
     if POINTS_THERE.search(norm_tail):
         return None  # 「…の件ですが、そっちに渡ったデータも…」 asks more of the same subject
     return head if asks(norm_tail) or "?" in tail or "？" in tail else None
+
+
+def phrases_at_start(phrases: list[str]) -> re.Pattern[str] | None:
+    """One of the phrases (normalised, longest first) at the start of a text."""
+    if not phrases:
+        return None
+    body = "|".join(re.escape(p) for p in phrases)
+    return re.compile(rf"(?:{body})(?![a-z0-9])")
+
+
+def phrases_anywhere(phrases: Iterable[str], words: bool = False) -> re.Pattern[str] | None:
+    """One of the phrases anywhere; `words`: a Latin phrase only as whole words."""
+    phrases = list(phrases)
+    if not phrases:
+        return None
+    alts = []
+    for p in phrases:
+        if p.isascii() and words:
+            alts.append(rf"(?<![a-z0-9]){re.escape(p)}(?![a-z0-9])")
+        else:
+            alts.append(re.escape(p))
+    return re.compile("|".join(alts))

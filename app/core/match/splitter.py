@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from app.core.match.joins import (
@@ -39,6 +39,8 @@ from app.core.match.sentence_marks import (
     STATEMENT,
     STRONG,
     about_previous,
+    phrases_anywhere,
+    phrases_at_start,
     previous_clause,
 )
 from app.core.match.text import drop_negated, normalise_keep_script, strip_escapes
@@ -94,16 +96,16 @@ class Splitter:
         """From the boilerplate data, or from `state()` saved with the index (no re-normalising)."""
         forms = state if state is not None else self.forms(boilerplate or MessageBoilerplate())
         self._state = forms
-        self._greeting = _starts(forms["greeting"])
-        self._signoff_en = _starts([p for p in forms["signoff"] if p.isascii()])
-        self._signoff_ja = _anywhere([p for p in forms["signoff"] if not p.isascii()])
-        self._intro = _anywhere(forms["introduction"], words=True)
-        self._asking = _anywhere(forms["asking"], words=True)
-        self._wanting = _anywhere(forms.get("wanting", ()), words=True)
-        self._contact = _anywhere(forms.get("contact", ()), words=True)
-        self._question_start = _starts(forms["question_start"])
-        self._filler = _anywhere(forms["filler"], words=True)
-        self._recap = _anywhere(forms.get("recap", ()), words=True)
+        self._greeting = phrases_at_start(forms["greeting"])
+        self._signoff_en = phrases_at_start([p for p in forms["signoff"] if p.isascii()])
+        self._signoff_ja = phrases_anywhere([p for p in forms["signoff"] if not p.isascii()])
+        self._intro = phrases_anywhere(forms["introduction"], words=True)
+        self._asking = phrases_anywhere(forms["asking"], words=True)
+        self._wanting = phrases_anywhere(forms.get("wanting", ()), words=True)
+        self._contact = phrases_anywhere(forms.get("contact", ()), words=True)
+        self._question_start = phrases_at_start(forms["question_start"])
+        self._filler = phrases_anywhere(forms["filler"], words=True)
+        self._recap = phrases_anywhere(forms.get("recap", ()), words=True)
         # Whether a sentence names a subject of the knowledge; the matcher sets it.
         self.names_subject: Callable[[str], bool] | None = None
 
@@ -371,26 +373,6 @@ class Splitter:
             if len(pieces) == 2 and not any(self._states(p) for p in pieces):
                 return pieces, True
         return [s.raw for s in asking], False
-
-
-def _starts(phrases: list[str]) -> re.Pattern[str] | None:
-    if not phrases:
-        return None
-    body = "|".join(re.escape(p) for p in phrases)
-    return re.compile(rf"(?:{body})(?![a-z0-9])")
-
-
-def _anywhere(phrases: Iterable[str], words: bool = False) -> re.Pattern[str] | None:
-    phrases = list(phrases)
-    if not phrases:
-        return None
-    alts = []
-    for p in phrases:
-        if p.isascii() and words:
-            alts.append(rf"(?<![a-z0-9]){re.escape(p)}(?![a-z0-9])")
-        else:
-            alts.append(re.escape(p))
-    return re.compile("|".join(alts))
 
 
 def kept_text(sentences: list[Sentence]) -> list[tuple[str, bool, bool]]:
