@@ -82,6 +82,9 @@ def test_matched_words_are_whole_words(kb: KnowledgeBase, matcher: Matcher) -> N
     assert "使わ" not in shown and "送っ" not in shown, shown
     assert "使われます" in shown and "送った" in shown, shown
     assert whole_words("is my data deleted after 30 days", ("delet", "30")) == ("deleted", "30")
+    # Words that overlap in the question are one: no 「入れて」 beside 「パソコンにAIを入れ」.
+    text = "事務所のパソコンにAIを入れて使えますか"
+    assert whole_words(text, ("パソコンにaiを入れ", "入")) == ("パソコンにAIを入れて",)
 
 
 async def test_the_answer_card_shows_whole_words(kb: KnowledgeBase) -> None:

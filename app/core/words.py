@@ -37,11 +37,11 @@ def _find(text: str, fragment: str) -> tuple[str, int] | None:
     return None
 
 
-def whole_word(text: str, fragment: str) -> str:
-    """The word of `text` that contains `fragment`; the fragment itself if it is not found."""
+def _span(text: str, fragment: str) -> tuple[str, int, int] | None:
+    """(shown text, start, end) of the word of `text` that contains `fragment`."""
     found = _find(text, fragment) if fragment else None
     if found is None:
-        return fragment
+        return None
     source, start = found
     end = start + len(fragment)
     first, last = _kind(source[start]), _kind(source[end - 1])
@@ -64,14 +64,36 @@ def whole_word(text: str, fragment: str) -> str:
             end += 1
             added += 1
     # Show it as written ("BAA", not "baa") when folding kept every position.
-    return (text if len(source) == len(text) else source)[start:end]
+    return (text if len(source) == len(text) else source), start, end
+
+
+def whole_word(text: str, fragment: str) -> str:
+    """The word of `text` that contains `fragment`; the fragment itself if it is not found."""
+    span = _span(text, fragment)
+    return span[0][span[1] : span[2]] if span else fragment
 
 
 def whole_words(text: str, fragments: Iterable[str]) -> tuple[str, ...]:
-    """Each fragment widened to its word, in order, without repeats."""
-    out: list[str] = []
+    """Each fragment widened to its word, in order, without repeats. Words that overlap in the
+    question are shown as one (「パソコンにAIを入れ」 and 「入れて」: 「パソコンにAIを入れて」)."""
+    spans: list[tuple[str, int, int]] = []  # as shown: the text, or a folded copy of it
+    words: list[str] = []
     for fragment in fragments:
-        word = whole_word(text, fragment)
-        if word and word not in out:
-            out.append(word)
-    return tuple(out)
+        span = _span(text, fragment)
+        if span is None:
+            if fragment and fragment not in words:
+                spans.append(("", 0, 0))
+                words.append(fragment)
+            continue
+        shown, start, end = span
+        for i, (other, a, b) in enumerate(spans):
+            if other is shown and start < b and a < end:
+                start, end = min(a, start), max(b, end)
+                spans[i], words[i] = (shown, start, end), shown[start:end]
+                break
+        else:
+            word = shown[start:end]
+            if word and word not in words:
+                spans.append(span)
+                words.append(word)
+    return tuple(dict.fromkeys(words))
