@@ -119,11 +119,9 @@ def lang_lists(data: dict[str, Any], key: str, add: Add) -> tuple[str, ...]:
     if not isinstance(raw, dict):
         add("-", "must be a table with ja / en lists")
         return ()
-    for lang, phrases in raw.items():
+    for lang in raw:
         if lang not in LANGS:
             add(lang, "unknown language (ja or en)")
-        elif not isinstance(phrases, list) or not all(isinstance(p, str) for p in phrases):
-            add(lang, "must be a list of strings")
         else:
-            out.extend(p for p in phrases if p.strip())
+            out.extend(p for p in strings(raw, lang, add) if p.strip())
     return tuple(out)
