@@ -27,7 +27,15 @@ except ImportError:  # pragma: no cover - other Python builds
 
 FORMAT = 2
 KEEP = 4  # as the index cache
-_CODE = ("knowledge.py", "knowledge_cache.py", "scope.py", "synonyms.py", "readings.py")
+# The code a parsed knowledge base depends on: a change to any of it is read afresh.
+_CODE = (
+    "knowledge.py",
+    "knowledge_cache.py",
+    "scope.py",
+    "synonyms.py",
+    "readings.py",
+    "tomldata.py",
+)
 
 
 def key(root: Path) -> str | None:
@@ -51,20 +59,21 @@ def load_knowledge_cached(root: Path | None = None) -> KnowledgeBase:
     """load_knowledge, from the cache when the knowledge has not changed since it was saved."""
     root = (root or knowledge_dir()).resolve()
     k = key(root)
-    path = cache_dir() / f"knowledge-{k}.marshal"
-    if k is not None:
-        try:
-            return _from_plain(marshal.loads(path.read_bytes()), root)
-        except (OSError, EOFError, ValueError, TypeError, KeyError, IndexError):
-            pass
+    if k is None:
+        return load_knowledge(root)
+    folder = cache_dir()
+    path = folder / f"knowledge-{k}.marshal"
+    try:
+        return _from_plain(marshal.loads(path.read_bytes()), root)
+    except (OSError, EOFError, ValueError, TypeError, KeyError, IndexError):
+        pass
     kb = load_knowledge(root)  # raises KnowledgeError, which nothing here hides
-    if k is not None:
-        try:
-            cache_dir().mkdir(parents=True, exist_ok=True)
-            write_atomic(path, marshal.dumps(_plain(kb)))
-        except (OSError, ValueError):
-            return kb  # an unwritable cache costs only the parse
-        prune(cache_dir(), "knowledge-", KEEP)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, marshal.dumps(_plain(kb)))
+    except (OSError, ValueError):
+        return kb  # an unwritable cache costs only the parse
+    prune(folder, "knowledge-", KEEP)
     return kb
 
 
