@@ -76,24 +76,19 @@ def whole_word(text: str, fragment: str) -> str:
 def whole_words(text: str, fragments: Iterable[str]) -> tuple[str, ...]:
     """Each fragment widened to its word, in order, without repeats. Words that overlap in the
     question are shown as one (「パソコンにAIを入れ」 and 「入れて」: 「パソコンにAIを入れて」)."""
-    spans: list[tuple[str, int, int]] = []  # as shown: the text, or a folded copy of it
-    words: list[str] = []
+    # (shown text, start, end) of each word; a fragment not found stands as itself (None).
+    found: list[tuple[str | None, int, int, str]] = []
     for fragment in fragments:
         span = _span(text, fragment)
         if span is None:
-            if fragment and fragment not in words:
-                spans.append(("", 0, 0))
-                words.append(fragment)
+            found.append((None, 0, 0, fragment))
             continue
         shown, start, end = span
-        for i, (other, a, b) in enumerate(spans):
+        for i, (other, a, b, _) in enumerate(found):
             if other is shown and start < b and a < end:
                 start, end = min(a, start), max(b, end)
-                spans[i], words[i] = (shown, start, end), shown[start:end]
+                found[i] = (shown, start, end, shown[start:end])
                 break
         else:
-            word = shown[start:end]
-            if word and word not in words:
-                spans.append(span)
-                words.append(word)
-    return tuple(dict.fromkeys(words))
+            found.append((shown, start, end, shown[start:end]))
+    return tuple(dict.fromkeys(word for *_, word in found if word))
