@@ -338,8 +338,9 @@ class Splitter:
         # Nothing asks: a sentence that states a want is the question, the rest its context.
         # A lead-in ending in a colon ("Quick ones:") introduces what follows: never a part.
         said = [s for s in sentences if not s.raw.rstrip().endswith((":", "："))] or sentences
+        announced = self.announces_two(sentences)
         asking = [s for s in said if s.asking] or [s for s in said if s.wants]
-        if not asking and len(said) > 1 and not self.announces_two(sentences):
+        if not asking and len(said) > 1 and not announced:
             # Nothing asks: statements that together tell one need (「…を検討しています。
             # …暗号化されているか確認するよう言われました。」), not a question each.
             return [" ".join(s.raw for s in said)], False
@@ -356,7 +357,7 @@ class Splitter:
         pieces = [p for s in chosen for p in self._halves(s.raw)]
         if len(pieces) >= 2:
             return [self._without_reason(p) for p in pieces], False
-        if self.announces_two(sentences):
+        if announced:
             # 「認証の取得状況、およびデータの保管国について、それぞれ記載してください」
             listed = [p for s in asking for p in JA_LIST.split(s.raw) if len(p.strip()) >= 4]
             if len(listed) >= 2:
