@@ -126,6 +126,8 @@ def test_a_want_in_quotes_is_reported_not_asked(matcher: Matcher) -> None:
         ("データは30日で削除されるでしょう。", False),  # a guess
         ("以前のデータは学習に使われた可能性があると聞きました。", True),  # put to be confirmed
         ("And separately, confirm for me that API inputs are not used for training.", True),
+        ("Our DPO asked where the text we send you ends up being stored.", True),  # reported
+        ("The auditor asked for last year's report.", False),  # a request for a thing
     ],
 )
 def test_sentences_that_ask_without_a_question_mark(
@@ -152,6 +154,15 @@ def test_a_second_question_without_a_question_mark_is_answered(
     matcher: Matcher, message: str, entries: tuple[str, ...]
 ) -> None:
     assert matcher.ask(message).answer_ids == entries
+
+
+def test_a_reported_question_before_a_bare_request_is_what_is_asked(matcher: Matcher) -> None:
+    # "What should I tell her?" asks, but names nothing: the question is the one reported.
+    message = (
+        "We build a booking tool for dentists. Our DPO asked how long you hold on to the "
+        "prompts we send through the API. What should I tell her?"
+    )
+    assert matcher.ask(message).answer_ids == ("policy.retention-30-days",)
 
 
 def test_when_nothing_asks_the_stated_want_is_the_question(matcher: Matcher) -> None:
