@@ -62,6 +62,8 @@ SETS = {
     "fresh30": HERE / "fresh30_dev.tsv",
     "fresh31": HERE / "fresh31_dev.tsv",
     "fresh32": HERE / "fresh32_dev.tsv",
+    "fresh33": HERE / "fresh33_dev.tsv",
+    "fresh34": HERE / "fresh34_dev.tsv",
     "hardneg": HERE / "hardneg_dev.tsv",
 }
 
