@@ -165,6 +165,30 @@ def test_a_reported_question_before_a_bare_request_is_what_is_asked(matcher: Mat
     assert matcher.ask(message).answer_ids == ("policy.retention-30-days",)
 
 
+def test_a_background_clause_before_a_question_is_context(matcher: Matcher) -> None:
+    message = (
+        "薬局の在庫照会をAPIで自動化しているのですが、処方内容の入った文面はそちらで何日くらい"
+        "残るのでしょうか？"
+    )
+    sentences = matcher.splitter.split(message)
+    assert [s.asking for s in sentences] == [False, True]
+    assert "何日" in sentences[1].text
+    assert matcher.ask(message).answer_ids == ("policy.retention-30-days",)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # the question is about the clause: 「そのような」 points back to it
+        "送信データを一切残さない形を検討しておりますが、そのような対応は可能でしょうか。",
+        # 「…なら」 asks a question of its own
+        "自社サーバーで動かせるならそれが一番なんですが、無理なら保存しない設定はできますか？",
+    ],
+)
+def test_a_clause_the_question_leans_on_stays_part_of_it(matcher: Matcher, message: str) -> None:
+    assert [s.asking for s in matcher.splitter.split(message)] == [True]
+
+
 def test_when_nothing_asks_the_stated_want_is_the_question(matcher: Matcher) -> None:
     # The first sentence is context: it must not become a question of its own.
     result = matcher.ask(

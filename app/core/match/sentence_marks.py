@@ -130,6 +130,27 @@ def previous_clause(sentence: str, asks: Callable[[str], bool]) -> str | None:
     return head if asks(norm_tail) or "?" in tail or "？" in tail else None
 
 
+# 「…に使っているのですが、」: the background a question gives before it asks.
+BACKGROUND = re.compile(
+    r".{4,}?(?:のですが|んですが|のですけど|ておりますが|ていますが|ておりまして|ていまして|ところ)"
+    r"[、,，]\s*"
+)
+LEANS_BACK = re.compile(r"この|その|これ|それ|そう|こう|あれ|あの")
+
+
+def background_clause(sentence: str, names_subject: Callable[[str], bool]) -> str | None:
+    """The clause that gives a question's background, when the rest asks with a subject of its
+    own (`names_subject` reads a normalised text). Not when the rest points back to it
+    (「…ですが、そのような対応は」) or the clause asks itself (「…なら一番なんですが、」)."""
+    m = BACKGROUND.match(sentence)
+    if m is None or "なら" in m.group():
+        return None
+    tail = normalise_keep_script(sentence[m.end() :])
+    if len(tail) < 6 or LEANS_BACK.match(tail) or not names_subject(tail):
+        return None
+    return m.group()
+
+
 def phrases_at_start(phrases: list[str]) -> re.Pattern[str] | None:
     """One of the phrases (normalised, longest first) at the start of a text."""
     if not phrases:

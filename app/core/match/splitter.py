@@ -39,6 +39,7 @@ from app.core.match.sentence_marks import (
     STATEMENT,
     STRONG,
     about_previous,
+    background_clause,
     phrases_anywhere,
     phrases_at_start,
     previous_clause,
@@ -183,11 +184,14 @@ class Splitter:
                 not _QUOTED.search(sentence)
                 or self._has(self._wanting, normalise_keep_script(_QUOTED.sub(" ", sentence)))
             )
+            # A recap (「さっきの30日retentionの件、」) or background (「…のですが、」) is context.
             head = previous_clause(sentence, self._asks_something) if asking else None
+            recap_head = head is not None
+            if asking and not head:
+                head = background_clause(sentence, self._on_subject)
             if head:
-                # 「さっきの30日retentionの件、その期間中に…誰？」: the clause is a recap.
                 tail = sentence[len(head) :]
-                out.append(Sentence(normalise_keep_script(head), False, head, recap=True))
+                out.append(Sentence(normalise_keep_script(head), False, head, recap=recap_head))
                 out.append(Sentence(normalise_keep_script(tail), True, tail, wants))
                 continue
             out.append(Sentence(norm, asking, sentence, wants, recap and not asking))
