@@ -177,6 +177,22 @@ def test_a_background_clause_before_a_question_is_context(matcher: Matcher) -> N
 
 
 @pytest.mark.parametrize(
+    ("message", "entry"),
+    [
+        ("30日の保持期間の間、OpenAIの誰が見られるんでしょうか", "policy.abuse-review-access"),
+        (
+            "During those 30 days, does anyone use what we sent to train a model?",
+            "policy.no-training-by-default",
+        ),
+    ],
+)
+def test_the_time_a_question_asks_about_is_not_its_subject(
+    matcher: Matcher, message: str, entry: str
+) -> None:
+    assert matcher.ask(message).answer_ids == (entry,)
+
+
+@pytest.mark.parametrize(
     "message",
     [
         # the question is about the clause: 「そのような」 points back to it

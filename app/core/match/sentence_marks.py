@@ -135,18 +135,30 @@ BACKGROUND = re.compile(
     r".{4,}?(?:のですが|んですが|のですけど|ておりますが|ていますが|ておりまして|ていまして|ところ)"
     r"[、,，]\s*"
 )
+# 「保存期間の30日の間、」 "During those 30 days,": when, not what, the question asks about.
+DURING = re.compile(
+    r"(?:では|じゃあ|それでは|それで)?[、,，]?\s*[^、,，。]{0,12}?\d+\s*日(?:間)?"
+    r"(?:の(?:保持|保存|保管)?期間)?(?:の間|のあいだ|中|の間に)[、,，]\s*"
+    r"|(?i:(?:and |so |ok |okay )?during (?:those|the|that|this) \d+[- ]days?"
+    r"(?: window| period)?,?\s+)"
+)
 LEANS_BACK = re.compile(r"この|その|これ|それ|そう|こう|あれ|あの")
 
 
 def background_clause(sentence: str, names_subject: Callable[[str], bool]) -> str | None:
-    """The clause that gives a question's background, when the rest asks with a subject of its
-    own (`names_subject` reads a normalised text). Not when the rest points back to it
-    (「…ですが、そのような対応は」) or the clause asks itself (「…なら一番なんですが、」)."""
+    """The clause that gives a question's background or time, when the rest asks with a subject
+    of its own (`names_subject` reads a normalised text). Not when the rest points back to the
+    background (「…ですが、そのような対応は」) or that asks itself (「…なら一番なんですが、」)."""
     m = BACKGROUND.match(sentence)
-    if m is None or "なら" in m.group():
+    if m is not None and "なら" in m.group():
         return None
-    tail = normalise_keep_script(sentence[m.end() :])
-    if len(tail) < 6 or LEANS_BACK.match(tail) or not names_subject(tail):
+    tail = normalise_keep_script(sentence[m.end() :]) if m else ""
+    if m is None or LEANS_BACK.match(tail):
+        m = DURING.match(sentence)
+        if m is None:
+            return None
+        tail = normalise_keep_script(sentence[m.end() :])
+    if len(tail) < 6 or not names_subject(tail):
         return None
     return m.group()
 
