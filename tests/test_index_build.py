@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "8dfef35f70e141c43c6c0400f72d5fb394aa623e2eff344da21930bc8b5f1d1c"
-SYNTHETIC_300 = "a26212cf6bf73de166c97b377ff98c6d6af78bfbee67dc56d2e97a5dab037434"
+SHIPPED = "4f497871165e1335a0da9b6f1760e1f117cfaddaee0b0986ac1bb60ac5d74968"
+SYNTHETIC_300 = "4796929b63a3b4b3d3f38457e7aa9eb3be02d5c2a4d93849b221402bccddbef6"
 
 
 def _canonical(value: Any) -> Any:

@@ -256,6 +256,7 @@ def test_counted_points_are_each_answered(
             "policy.no-training-by-default",
         ),
         ("ログってどんくらい残るの？", "policy.retention-30-days"),
+        ("Is opting out of the 30 day retention possible for us?", "policy.zero-retention"),
         ("Is our API traffic used for training?", "policy.no-training-by-default"),
         ("API で送った文章って AI のべんきょうに使われる？", "policy.no-training-by-default"),
         ("Could we run the model in our own data centre?", "faq.self-hosting"),
