@@ -400,6 +400,7 @@ def test_a_part_clear_on_its_own_is_answered_in_a_long_message(matcher: Matcher)
         # Other topics' words: subjects the policy never names, in its own vocabulary.
         ("不正利用の調査で担当者が見たデータの監査ログを確認できますか？", "security-other"),
         ("微調整したモデルの著作権はどちらに帰属しますか？", "output-ownership"),
+        ("ChatGPTで作ったロゴって商用利用できますか？", "output-ownership"),
         ("Is there an uptime SLA for customers with zero data retention?", "service-levels"),
         ("DPA の準拠法はどこの国の法律になりますか？", "contract-terms"),
         ("API データの削除が済んだら削除証明を出してもらえますか？", "contract-terms"),
