@@ -218,6 +218,12 @@ def test_soshite_joins_two_questions(matcher: Matcher) -> None:
     assert result.answer_ids == ("policy.no-training-by-default", "policy.retention-30-days")
 
 
+def test_to_after_a_latin_word_joins_two_questions(matcher: Matcher) -> None:
+    # 「type と、」: a space before と, as mixed writing puts it.
+    result = matcher.ask("監査用です。SOC 2 の status と、BAA の締結可否を教えてください。")
+    assert result.answer_ids == ("faq.security-certifications", "faq.hipaa")
+
+
 @pytest.mark.parametrize(
     ("question", "entries"),
     [

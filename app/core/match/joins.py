@@ -50,9 +50,10 @@ EN_AND = re.compile(r"\s+and\s+", re.IGNORECASE)  # last resort: "the list and t
 JA_JOIN = re.compile(
     r"(?:[、,]\s*(?:また|あと|それと(?![はもの])|それから|加えて|さらに|ついでに|そして)[、,]?"
     r"|それと(?![はもの])[、,]?|あと[、,]|"
-    # 「SOC 2 と、」「知りたいのと、」 join; after a verb's plain form と is a condition:
-    # 「すると、」.
-    r"(?<=[^\sるうくすつむぶぐぬ])(?<!ない)と[、,]|[、,]\s*(?=(?:それに|あわせて|併せて))"
+    # 「SOC 2 と、」「知りたいのと、」「SOC 2 の type と、」 join; after a verb's plain form と is a
+    # condition: 「すると、」.
+    r"(?<=[^\sるうくすつむぶぐぬ])(?<!ない)と[、,]|(?<=[A-Za-z0-9] )と[、,]"
+    r"|[、,]\s*(?=(?:それに|あわせて|併せて))"
     # 「保存されて、何日…」 but not 「…について、」「…として、」「ファイルって、」, nor a particle
     # that ends in て: 「質問票にて、」「API を通じて、」「ファイルも含めて、」, nor keigo's
     # 「につきまして、」「しておりまして、」.
