@@ -238,6 +238,11 @@ def test_to_after_a_latin_word_joins_two_questions(matcher: Matcher) -> None:
             "データの保存場所、およびTLSでの暗号化の有無について、それぞれご回答ください。",
             ("faq.data-storage-location", "faq.encryption-in-transit"),
         ),
+        # The count asks; the pair it announces stands in the statement after it.
+        (
+            "監査対応として2点教えてください。保存期間の日数と、保存先の国です。",
+            ("policy.retention-30-days", "faq.european-datacenter"),
+        ),
         # The points stand in a statement; the request after it asks nothing of its own.
         (
             "社内監査で、SOC 2 の取得状況と DPA の締結方法の2点を聞かれています。"

@@ -220,8 +220,16 @@ class Splitter:
                 out[i] = replace(out[i], asking=True)
         # 「以下2点をご確認ください。1. … 2. …」: a list that a request announces is what is
         # asked; the request itself says only "the following".
+        # 「2点ご教示ください。BAA の要件と、DPA の有無です。」: so is a pair the count announces.
         for i in range(1, len(out)):
-            if not out[i].asking and out[i - 1].asking and len(ENUM.findall(out[i].raw)) >= 2:
+            if (
+                not out[i].asking
+                and out[i - 1].asking
+                and (
+                    len(ENUM.findall(out[i].raw)) >= 2
+                    or (TWO.search(out[i - 1].text) and len(self._halves(out[i].raw)) >= 2)
+                )
+            ):
                 out[i - 1] = replace(out[i - 1], asking=False)
                 out[i] = replace(out[i], asking=True)
         return out
