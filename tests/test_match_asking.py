@@ -435,6 +435,7 @@ def test_a_part_clear_on_its_own_is_answered_in_a_long_message(matcher: Matcher)
         ("ユーザーから開示請求が来たら OpenAI に頼めますか？", "own-compliance"),
         ("不正利用の調査で社員がデータを見たときのアクセスログはもらえる？", "security-other"),
         ("SOC 2 の直近の監査日はいつですか？", "security-other"),
+        ("Which month was your latest SOC 2 audit report issued in?", "security-other"),
         ("クレジットは API データと同じく30日で消えますか？", "pricing"),
         ("Do free credits expire after 30 days?", "pricing"),
         ("GPT の学習データっていつ時点までの情報？", "models"),
