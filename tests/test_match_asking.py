@@ -205,6 +205,18 @@ def test_a_clause_the_question_leans_on_stays_part_of_it(matcher: Matcher, messa
     assert [s.asking for s in matcher.splitter.split(message)] == [True]
 
 
+@pytest.mark.parametrize(
+    ("sentence", "wants"),
+    [
+        ("社内調査で必要です。", False),  # what it is needed for
+        ("稟議のために必要です。", False),
+        ("DPA が必要です。", True),  # the thing needed
+    ],
+)
+def test_a_need_for_a_purpose_is_no_want(matcher: Matcher, sentence: str, wants: bool) -> None:
+    assert [s.wants for s in matcher.splitter.split(sentence)] == [wants]
+
+
 def test_when_nothing_asks_the_stated_want_is_the_question(matcher: Matcher) -> None:
     # The first sentence is context: it must not become a question of its own.
     result = matcher.ask(

@@ -75,6 +75,10 @@ ADDS_BEFORE = re.compile(
     r"(?:(?<![a-z])(?:also|plus|additionally|separately)|あと|それと|それから|また|加えて|さらに"
     r"|ついでに)\s*$"
 )
+# 「社内調査で必要です」: what something is needed for, not a thing wanted.
+NEEDED_FOR = re.compile(
+    r"[^はがを]{1,16}(?:で|のため|ために|のために|に)必要(?:です|となります|になります)"
+)
 REASON = re.compile(r"(?:ので|のため|ため|にあたり|にあたって|する際|の際)[、,]")
 # An English clause that states something ("we run …", "our auditor …").
 STATEMENT = re.compile(r"\s*(?:i|we|they|he|she|our|my|their)\b", re.IGNORECASE)

@@ -30,6 +30,7 @@ from app.core.match.sentence_marks import (
     EXAMPLES,
     GUESS,
     JA_QUESTION_WORD,
+    NEEDED_FOR,
     POINTS_BACK,
     POINTS_BACK_CHARS,
     PURPOSE,
@@ -184,6 +185,7 @@ class Splitter:
                 not _QUOTED.search(sentence)
                 or self._has(self._wanting, normalise_keep_script(_QUOTED.sub(" ", sentence)))
             )
+            wants = wants and not NEEDED_FOR.fullmatch(norm)
             # A recap (「さっきの30日retentionの件、」) or background (「…のですが、」) is context.
             head = previous_clause(sentence, self._asks_something) if asking else None
             recap_head = head is not None
