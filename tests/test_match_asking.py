@@ -443,6 +443,7 @@ def test_a_part_clear_on_its_own_is_answered_in_a_long_message(matcher: Matcher)
         ("SOC 2 の監査範囲にファイルの保存は入っていますか？", "security-other"),
         ("送ったリクエストの IP アドレスも 30 日保存されますか？", "security-other"),
         ("微調整したモデルを別の組織に移せますか？", "account-access"),
+        ("退会してデータを消してもらった後、また同じ会社名で再登録できますか？", "account-access"),
         ("ファインチューニングしたモデルを他の organization に共有できますか？", "account-access"),
         ("ユーザーから開示請求が来たら OpenAI に頼めますか？", "own-compliance"),
         ("不正利用の調査で社員がデータを見たときのアクセスログはもらえる？", "security-other"),
