@@ -457,6 +457,8 @@ def test_a_part_clear_on_its_own_is_answered_in_a_long_message(matcher: Matcher)
         ("送ったデータはディスク上でも暗号化されていますか？", "security-other"),
         # Details of a rule the policy states but does not work out.
         ("30日って送った日から数えるのですか？", "policy-details"),
+        ("ポリシー変更前の保存期間は何日だったんですか？", "policy-details"),
+        ("How many staff at OpenAI could open a flagged conversation?", "security-other"),
         ("Which laws would make you keep our data longer than 30 days?", "policy-details"),
         ("オプトインを撤回したら、共有済みのデータはどうなりますか？", "policy-details"),
         ("データが削除されたら通知してもらえますか？", "policy-details"),
