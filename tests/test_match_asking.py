@@ -127,6 +127,7 @@ def test_a_want_in_quotes_is_reported_not_asked(matcher: Matcher) -> None:
         ("以前のデータは学習に使われた可能性があると聞きました。", True),  # put to be confirmed
         ("And separately, confirm for me that API inputs are not used for training.", True),
         ("Our DPO asked where the text we send you ends up being stored.", True),  # reported
+        ("Legal asks whether anyone at your end reads our prompts.", True),
         ("The auditor asked for last year's report.", False),  # a request for a thing
     ],
 )
