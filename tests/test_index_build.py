@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "4f497871165e1335a0da9b6f1760e1f117cfaddaee0b0986ac1bb60ac5d74968"
-SYNTHETIC_300 = "4796929b63a3b4b3d3f38457e7aa9eb3be02d5c2a4d93849b221402bccddbef6"
+SHIPPED = "106cb66de8ef7b8889f2eef3427456ae9b0ca5d26a19db128fc4b5837b19a11d"
+SYNTHETIC_300 = "cfe2fba046292e6f69fc18fc6652e4f1729859cb9a052523c2dd1827be96fce3"
 
 
 def _canonical(value: Any) -> Any:

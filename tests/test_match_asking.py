@@ -281,6 +281,16 @@ def test_counted_points_are_each_answered(
         ),
         ("ログってどんくらい残るの？", "policy.retention-30-days"),
         ("Is opting out of the 30 day retention possible for us?", "policy.zero-retention"),
+        # Having one's data used, asked for (使ってもらう), not feared (使われる).
+        (
+            "飲食チェーンのメニュー翻訳でAPIを使っています。むしろうちの言い回しを覚えてほしいので、"
+            "送った文章をモデルの改善に使ってもらうことってできますか？",
+            "policy.opt-in-sharing",
+        ),
+        (
+            "検索の精度あげたいから、逆にうちの文書使って賢くしてよって言える？",
+            "policy.opt-in-sharing",
+        ),
         ("Is our API traffic used for training?", "policy.no-training-by-default"),
         ("API で送った文章って AI のべんきょうに使われる？", "policy.no-training-by-default"),
         ("Could we run the model in our own data centre?", "faq.self-hosting"),
