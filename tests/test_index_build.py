@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "106cb66de8ef7b8889f2eef3427456ae9b0ca5d26a19db128fc4b5837b19a11d"
-SYNTHETIC_300 = "cfe2fba046292e6f69fc18fc6652e4f1729859cb9a052523c2dd1827be96fce3"
+SHIPPED = "29cd1fbed076ff99fd4c1fdf15b65ef7199ed86880e197d523685e65e64204e5"
+SYNTHETIC_300 = "528965bfc94ca32a9f763aeba1a1b95363f618b602124c44ec6fcb4a412e25e3"
 
 
 def _canonical(value: Any) -> Any:

@@ -281,6 +281,10 @@ def test_counted_points_are_each_answered(
         ),
         ("ログってどんくらい残るの？", "policy.retention-30-days"),
         ("Is opting out of the 30 day retention possible for us?", "policy.zero-retention"),
+        (
+            "If we don't touch any settings, are our prompts kept out of training?",
+            "policy.no-training-by-default",
+        ),
         # Having one's data used, asked for (使ってもらう), not feared (使われる).
         (
             "飲食チェーンのメニュー翻訳でAPIを使っています。むしろうちの言い回しを覚えてほしいので、"
