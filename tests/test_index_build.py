@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "29cd1fbed076ff99fd4c1fdf15b65ef7199ed86880e197d523685e65e64204e5"
-SYNTHETIC_300 = "528965bfc94ca32a9f763aeba1a1b95363f618b602124c44ec6fcb4a412e25e3"
+SHIPPED = "e67d788107a91d233f4e196f4142f942d5e5036d00d9e0690cb158e698109496"
+SYNTHETIC_300 = "b2b2d744c7704471f761d6b9de0e1bdff3f66388a165f33db9bd786add055ace"
 
 
 def _canonical(value: Any) -> Any:
