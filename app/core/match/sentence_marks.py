@@ -1,5 +1,6 @@
-"""What a sentence of a message does, read from its words: asks, announces a question, reports
-someone else's, adds one more, points back to the one before, or only makes a request."""
+"""Where a message breaks into sentences, and what a sentence does, read from its words: asks,
+announces a question, reports someone else's, adds one more, points back to the one before, or
+only makes a request."""
 
 from __future__ import annotations
 
@@ -7,6 +8,24 @@ import re
 from collections.abc import Callable, Iterable
 
 from app.core.match.text import normalise_keep_script
+
+# Addresses are ASCII: in Japanese, which has no spaces, "\S+" after http:// took the rest of
+# the message with it (「http://のURLが直書きされていると指摘されました。…TLSが必須ですか？」).
+_URL_CHARS = r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]"
+CONTACT_LINE = re.compile(
+    rf"https?://{_URL_CHARS}+|www\.{_URL_CHARS}+"
+    r"|[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
+    r"|(?:tel|fax|phone|mobile|mob|電話|携帯|ＴＥＬ|ＦＡＸ)\s*[:：.]?\s*(?=[+\d(（０-９])"
+    r"|〒?\s*\d{3}[-‐－]\d{4}(?!\d)"
+    r"|\+?[\d０-９(（][\d０-９()（）\s\-‐－]{6,}[\d０-９]",
+    re.IGNORECASE,
+)
+# A period ends a sentence, but not the "1." / 「１．」 that numbers an item of a list.
+SENTENCE_BREAK = re.compile(
+    # 「ふぁいんちゅーにんぐ？ってやつ」: a word put in doubt, not the end of a sentence.
+    r"(?<=[。！？!?])(?![?？]*(?:って|っていう|とか|みたいな))|(?<=．)(?<![0-9０-９]．)|[\n\r|｜•]+"
+    r"|(?<=[.;])(?<![\s。！？!?．:：][0-9]\.)(?<!^[0-9]\.)\s+|(?<=[a-z]:)\s+|\s{3,}"
+)
 
 # A short question about "such a request" (「このような依頼は可能でしょうか」, "Is that possible?")
 # asks what the sentence before it described.

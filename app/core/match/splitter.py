@@ -26,6 +26,7 @@ from app.core.match.sentence_marks import (
     ADDS_BEFORE,
     ALTERNATIVE,
     ANNOUNCES,
+    CONTACT_LINE,
     CONTACT_REST,
     EXAMPLES,
     GUESS,
@@ -37,6 +38,7 @@ from app.core.match.sentence_marks import (
     REASON,
     REPORTS,
     REQUEST_REST,
+    SENTENCE_BREAK,
     STATEMENT,
     STRONG,
     about_previous,
@@ -57,23 +59,6 @@ FRAGMENT_CHARS = 8
 # Asking sentences shorter than this in all are a bare request ("Could you tell me?").
 BARE_REQUEST = 40
 
-# Addresses are ASCII: in Japanese, which has no spaces, "\S+" after http:// took the rest of
-# the message with it (「http://のURLが直書きされていると指摘されました。…TLSが必須ですか？」).
-_URL_CHARS = r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]"
-_CONTACT = re.compile(
-    rf"https?://{_URL_CHARS}+|www\.{_URL_CHARS}+"
-    r"|[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
-    r"|(?:tel|fax|phone|mobile|mob|電話|携帯|ＴＥＬ|ＦＡＸ)\s*[:：.]?\s*(?=[+\d(（０-９])"
-    r"|〒?\s*\d{3}[-‐－]\d{4}(?!\d)"
-    r"|\+?[\d０-９(（][\d０-９()（）\s\-‐－]{6,}[\d０-９]",
-    re.IGNORECASE,
-)
-# A period ends a sentence, but not the "1." / 「１．」 that numbers an item of a list.
-_BREAK = re.compile(
-    # 「ふぁいんちゅーにんぐ？ってやつ」: a word put in doubt, not the end of a sentence.
-    r"(?<=[。！？!?])(?![?？]*(?:って|っていう|とか|みたいな))|(?<=．)(?<![0-9０-９]．)|[\n\r|｜•]+"
-    r"|(?<=[.;])(?<![\s。！？!?．:：][0-9]\.)(?<!^[0-9]\.)\s+|(?<=[a-z]:)\s+|\s{3,}"
-)
 _SPACE = re.compile(r"\s+")
 _NAME = re.compile(r"[A-Z0-9]{3}")
 _QUOTED = re.compile(r"「[^」]*」|『[^』]*』")
@@ -132,10 +117,10 @@ class Splitter:
     def split(self, message: str) -> list[Sentence]:
         text = strip_escapes(message[:MAX_MESSAGE_CHARS])
         text = "".join(" " if _is_symbol(ch) else ch for ch in text)
-        text = drop_negated(_CONTACT.sub(" ", text))
+        text = drop_negated(CONTACT_LINE.sub(" ", text))
         out: list[Sentence] = []
         signed_off = False
-        for raw in _BREAK.split(text):
+        for raw in SENTENCE_BREAK.split(text):
             sentence = _SPACE.sub(" ", raw).strip()
             if not sentence:
                 continue
