@@ -157,6 +157,11 @@ def test_a_second_question_without_a_question_mark_is_answered(
     assert matcher.ask(message).answer_ids == entries
 
 
+def test_a_question_about_the_period_just_named_is_its_own(matcher: Matcher) -> None:
+    result = matcher.ask("保持期間は何日でしょうか。その間に、データを閲覧できるのはどなたですか？")
+    assert result.answer_ids == ("policy.retention-30-days", "policy.abuse-review-access")
+
+
 def test_a_reported_question_before_a_bare_request_is_what_is_asked(matcher: Matcher) -> None:
     # "What should I tell her?" asks, but names nothing: the question is the one reported.
     message = (
@@ -181,6 +186,10 @@ def test_a_background_clause_before_a_question_is_context(matcher: Matcher) -> N
     ("message", "entry"),
     [
         ("30日の保持期間の間、OpenAIの誰が見られるんでしょうか", "policy.abuse-review-access"),
+        (
+            "During that period, does anyone at OpenAI read the prompts?",
+            "policy.abuse-review-access",
+        ),
         (
             "During those 30 days, does anyone use what we sent to train a model?",
             "policy.no-training-by-default",
