@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "e67d788107a91d233f4e196f4142f942d5e5036d00d9e0690cb158e698109496"
-SYNTHETIC_300 = "b2b2d744c7704471f761d6b9de0e1bdff3f66388a165f33db9bd786add055ace"
+SHIPPED = "3cd783a7cde4ce8516a8cf1b665023c3ece46c378abd341a2573589f65e91a2d"
+SYNTHETIC_300 = "d856b991f8b99ca67ba7f60887f5a691beb0999f1a5b2afc8305774ec77b438a"
 
 
 def _canonical(value: Any) -> Any:

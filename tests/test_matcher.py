@@ -367,3 +367,23 @@ def test_asking_to_see_ones_request_logs_is_declined_with_the_account_redirect(
     assert (result.decision, result.out_of_scope) == ("decline", "account-access")
     kept = matcher.ask("リクエストログは何日保存されますか？")
     assert kept.answer_ids == ("policy.retention-30-days",)
+
+
+@pytest.mark.parametrize(
+    ("plain", "wrapped"),
+    [
+        (
+            "Is the API traffic encrypted in transit?",
+            "Kindly describe whether the API traffic is encrypted in transit, and clarify every "
+            "point separately.",
+        ),
+    ],
+)
+def test_questionnaire_wording_does_not_dilute_the_answer(
+    matcher: Matcher, plain: str, wrapped: str
+) -> None:
+    # "kindly", "describe", "separately" say how the point is asked, not what about: the
+    # wrapped question is about as sure as the plain one.
+    a, b = matcher.ask(plain), matcher.ask(wrapped)
+    assert a.answer_ids == b.answer_ids
+    assert b.confidence >= a.confidence - 0.15
