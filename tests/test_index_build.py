@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "3cd783a7cde4ce8516a8cf1b665023c3ece46c378abd341a2573589f65e91a2d"
-SYNTHETIC_300 = "d856b991f8b99ca67ba7f60887f5a691beb0999f1a5b2afc8305774ec77b438a"
+SHIPPED = "3e48218f315dee90236feeced23833b2a62d3714a093d8192aebb728a2df107c"
+SYNTHETIC_300 = "25103abd2ce0bcbd137a26a2f76464d8f99d7599c139ece8e49e391c4b557247"
 
 
 def _canonical(value: Any) -> Any:
