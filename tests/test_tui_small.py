@@ -85,6 +85,9 @@ def test_matched_words_are_whole_words(kb: KnowledgeBase, matcher: Matcher) -> N
     # Words that overlap in the question are one: no 「入れて」 beside 「パソコンにAIを入れ」.
     text = "事務所のパソコンにAIを入れて使えますか"
     assert whole_words(text, ("パソコンにaiを入れ", "入")) == ("パソコンにAIを入れて",)
+    # A verb form ends at its last kana: not 「送ったあ」 from 「送ったあと」, nor 「残るん」.
+    text = "そちらに送ったあと、どのくらい残るんでしょうか"
+    assert whole_words(text, ("送っ", "残る")) == ("送った", "残る")
 
 
 async def test_the_answer_card_shows_whole_words(kb: KnowledgeBase) -> None:

@@ -14,6 +14,9 @@ from collections.abc import Iterable
 # Hiragana that usually begin the particle after a word rather than continue its inflection.
 _PARTICLES = set("はがをにでとものかへやよねぞ")
 _MAX_OKURIGANA = 6
+# Kana that end a verb form (送った, 残る, 入れて): what follows is the next word (送ったあと,
+# 残るんでしょうか), not more inflection. ん never continues one.
+_VERB_ENDS = set("たてるうくすつむぶぐぬん")
 
 
 def _kind(ch: str) -> str:
@@ -60,6 +63,7 @@ def _span(text: str, fragment: str) -> tuple[str, int, int] | None:
             and _kind(source[end]) == "hiragana"
             and source[end] not in _PARTICLES
             and added < _MAX_OKURIGANA
+            and source[end - 1] not in _VERB_ENDS
         ):
             end += 1
             added += 1
