@@ -90,6 +90,14 @@ def test_matched_words_are_whole_words(kb: KnowledgeBase, matcher: Matcher) -> N
     assert whole_words(text, ("送っ", "残る")) == ("送った", "残る")
 
 
+def test_each_of_two_answers_shows_the_words_of_its_own_part(matcher: Matcher) -> None:
+    from app.core.answers import how_sure
+
+    result = matcher.ask("監査対応として2点教えてください。保存期間の日数と、保存先の国です。")
+    _, words = how_sure(result, "faq.european-datacenter")
+    assert "保存先" in words and "保存期間" not in words, words
+
+
 async def test_the_answer_card_shows_whole_words(kb: KnowledgeBase) -> None:
     app = plain_app(kb, "ja")
     async with app.run_test(size=(100, 40)) as pilot:

@@ -21,6 +21,7 @@ from app.core.match import model_params
 from app.core.match.decision import FEATURES, topic_over_entry
 from app.core.match.result import Candidate, Evidence
 from app.core.match.splitter import Sentence, Splitter
+from app.core.words import whole_words
 
 SECOND_AT = 0.6
 SECOND_AT_SHORT = 0.0
@@ -156,7 +157,9 @@ def two_questions(
         ):
             continue
         if top.id not in {c.id for c in found} and (top.id in near or top.score >= PART_STRONG):
-            found.append(top)
+            # Its words as written in this part: the same fragment (保存) may stand in the other
+            # part first (保存期間 beside 保存先).
+            found.append(replace(top, matched=whole_words(part, top.matched)))
     return tuple(found[:2]) if len(found) >= 2 else ()
 
 
