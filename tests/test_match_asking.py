@@ -1087,3 +1087,15 @@ def test_reading_and_peeking_are_access(matcher: Matcher, written: str) -> None:
 def test_days_written_short_are_days(matcher: Matcher, written: str) -> None:
     short = matcher.analyzer.analyze(written).features
     assert short == matcher.analyzer.analyze("kept for 30 days?").features
+
+
+def test_a_part_near_a_topic_is_found_among_the_answers_whatever_words_it_shows() -> None:
+    # An answered part carries its own words ("保存先"), its ranking the fragments ("保存"):
+    # they are the same answer, so a part as close to a topic as to its entry still counts.
+    from app.core.match.parts import clear_of_topics
+    from app.core.match.result import Candidate, Evidence
+
+    ranked = Candidate("faq.deletion-request", 0.6, ("消",), (0.0,) * 4 + (0.3, 0.4))
+    shown = Candidate("faq.deletion-request", 0.6, ("消す",), ranked.signals)
+    ev = Evidence([ranked], "fine-tuning-howto", 10.0, 10.0)
+    assert clear_of_topics(["モデルを消す手順"], lambda _part: ev, (shown,)) is False

@@ -229,6 +229,7 @@ def clear_of_topics(
 ) -> bool:
     """No answered part reads as close to an out-of-scope topic as to its entry."""
     found = [ev for part in parts[:3] if (ev := evidence(part)) and ev.candidates]
+    answered = {c.id for c in answers}
     return not any(
-        ev.candidates[0] in answers and topic_over_entry(ev.candidates[0], ev) for ev in found
+        ev.candidates[0].id in answered and topic_over_entry(ev.candidates[0], ev) for ev in found
     )
