@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "3e48218f315dee90236feeced23833b2a62d3714a093d8192aebb728a2df107c"
-SYNTHETIC_300 = "25103abd2ce0bcbd137a26a2f76464d8f99d7599c139ece8e49e391c4b557247"
+SHIPPED = "467fe810b3d3526741d8fd31708116e2f9de22b4c7ec758aa060e179c67de08c"
+SYNTHETIC_300 = "44cade707fab6c3a56353bf9956804eca26071f199128263b12bae0457b7ffb3"
 
 
 def _canonical(value: Any) -> Any:

@@ -291,6 +291,7 @@ def test_counted_points_are_each_answered(
         ("ログってどんくらい残るの？", "policy.retention-30-days"),
         ("Is opting out of the 30 day retention possible for us?", "policy.zero-retention"),
         ("In which jurisdiction is our data processed?", "faq.european-datacenter"),
+        ("do your sub-processers keep our data too?", "faq.data-storage-location"),
         ("Describe the transport security applied to API calls.", "faq.encryption-in-transit"),
         (
             "If we don't touch any settings, are our prompts kept out of training?",
