@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "467fe810b3d3526741d8fd31708116e2f9de22b4c7ec758aa060e179c67de08c"
-SYNTHETIC_300 = "44cade707fab6c3a56353bf9956804eca26071f199128263b12bae0457b7ffb3"
+SHIPPED = "b7b07c14c2493845e6edfaecf8272d6b4c847ffcf1a8d63f75c085cff74b36a4"
+SYNTHETIC_300 = "9ee74a6394ae03815b8c3b5ff276ae498f2d41e36d5464f2065bf453d24e5a5e"
 
 
 def _canonical(value: Any) -> Any:

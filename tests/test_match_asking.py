@@ -289,6 +289,7 @@ def test_counted_points_are_each_answered(
             "policy.no-training-by-default",
         ),
         ("ログってどんくらい残るの？", "policy.retention-30-days"),
+        ("送ったデータは30日過ぎたら削除されますか", "policy.retention-30-days"),
         ("Is opting out of the 30 day retention possible for us?", "policy.zero-retention"),
         ("In which jurisdiction is our data processed?", "faq.european-datacenter"),
         ("do your sub-processers keep our data too?", "faq.data-storage-location"),
