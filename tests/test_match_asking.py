@@ -1101,3 +1101,14 @@ def test_a_part_near_a_topic_is_found_among_the_answers_whatever_words_it_shows(
     shown = Candidate("faq.deletion-request", 0.6, ("消す",), ranked.signals)
     ev = Evidence([ranked], "fine-tuning-howto", 10.0, 10.0)
     assert clear_of_topics(["モデルを消す手順"], lambda _part: ev, (shown,)) is False
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "削除依頼とは別件ですが、APIのデータって何日保持されるんでしたっけ？",
+        "ファイルの件はさておき、通常のAPIデータは何日残りますか？",
+    ],
+)
+def test_what_the_writer_sets_aside_is_not_the_subject(matcher: Matcher, message: str) -> None:
+    assert matcher.ask(message).answer_ids == ("policy.retention-30-days",)

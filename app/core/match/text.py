@@ -92,13 +92,20 @@ _NEGATED_EN = re.compile(
 )
 
 
+# 「削除依頼とは別件ですが、」「…はさておき」: set aside like 「…ではなく」.
+_ASIDE_JA = re.compile("なく|別件|別に|さておき|置い")
+
+
 @functools.cache
 def _negated_ja() -> re.Pattern[str]:
-    return re.compile(r"[\u30a0-\u30ff\u4e00-\u9fffA-Za-z0-9]+(?=ではなく|じゃなく)")
+    return re.compile(
+        r"[\u30a0-\u30ff\u4e00-\u9fffA-Za-z0-9]+(?:の件|の話|のこと)?"
+        r"(?=ではなく|じゃなく|とは別件|とは別に|はさておき|は置いといて|は置いておいて)"
+    )
 
 
 def drop_negated(text: str) -> str:
     """The text without what it says it is not asking about."""
     text = _NEGATED_EN.sub(" ", text)
-    # Most questions say no ではなく; the wide class costs a millisecond to compile at start.
-    return _negated_ja().sub(" ", text) if "なく" in text else text
+    # Most questions set nothing aside; the wide class costs a millisecond to compile at start.
+    return _negated_ja().sub(" ", text) if _ASIDE_JA.search(text) else text
