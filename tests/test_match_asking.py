@@ -157,6 +157,20 @@ def test_a_second_question_without_a_question_mark_is_answered(
     assert matcher.ask(message).answer_ids == entries
 
 
+@pytest.mark.parametrize(
+    ("sentence", "period"),
+    [
+        ("その期間中に誰が中身を見られますか", "その期間中に"),
+        ("この間、データを閲覧できるのは誰ですか", "この間、"),
+        ("この間違いは学習に使われますか", None),  # 間違い: no period at all
+    ],
+)
+def test_the_period_a_sentence_opens_with(sentence: str, period: str | None) -> None:
+    from app.core.match.sentence_marks import background_clause
+
+    assert background_clause(sentence, lambda _tail: True) == period
+
+
 def test_a_question_about_the_period_just_named_is_its_own(matcher: Matcher) -> None:
     result = matcher.ask("保持期間は何日でしょうか。その間に、データを閲覧できるのはどなたですか？")
     assert result.answer_ids == ("policy.retention-30-days", "policy.abuse-review-access")

@@ -165,7 +165,9 @@ DURING = re.compile(
     r"|(?i:(?:and |so |ok |okay )?during (?:those|the|that|this) \d+[- ]days?"
     r"(?: window| period)?,?\s+)"
     # 「その期間中に」 "during that period": the period just named
-    r"|(?:では|じゃあ|それでは|で)?[、,，]?\s*(?:その|この)(?:保持|保存)?(?:期間中|期間の間|間)に?[、,，]?\s*"
+    # (「この間違い」 is no period: a bare 間 needs に or a comma)
+    r"|(?:では|じゃあ|それでは|で)?[、,，]?\s*(?:その|この)(?:保持|保存)?"
+    r"(?:(?:期間中|期間の間)に?[、,，]?|間(?:に[、,，]?|[、,，]))\s*"
     r"|(?i:(?:and |so )?during (?:that|this|the) (?:time|period|window),?\s+)"
 )
 LEANS_BACK = re.compile(r"この|その|これ|それ|そう|こう|あれ|あの")
