@@ -211,6 +211,15 @@ def test_two_questions_are_both_answered_in_text_and_json(
     assert data["answer"] == data["answers"][0] and data["reason"] == "two_questions"
 
 
+def test_an_unsure_decline_says_no_clear_answer(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "--json", "do you train on my api messages?"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["decision"] == "decline" and data["reason"] == "low_confidence"
+    assert main(["ask", "do you train on my api messages?"]) == 0
+    out = capsys.readouterr().out
+    assert "no clear answer" in out and "has no answer" not in out, out
+
+
 def test_out_of_scope_decline_shows_the_redirect(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["ask", "--json", "How much does the API cost per token?"]) == 0
     data = json.loads(capsys.readouterr().out)

@@ -126,6 +126,18 @@ async def test_out_of_scope_question_is_declined_with_topics(kb: KnowledgeBase) 
             assert kb.topic_label(topic, "en") in text
 
 
+async def test_an_unsure_decline_does_not_say_the_policy_has_no_answer(kb: KnowledgeBase) -> None:
+    # Declined for want of a clear match, with the entry it may be about first: the policy may
+    # well answer it in other words.
+    app = make_app(kb)
+    async with app.run_test(size=SIZE) as pilot:
+        await ask(pilot, "do you train on my api messages?")
+        card = last(app, DeclineCard)
+        text = " ".join(p.text.plain for p in card.query(Prose)).replace("\xa0", " ")
+        assert "no clear answer" in text and "has no answer" not in text, text
+        assert card.query(EntryLink).first().entry_id == "policy.no-training-by-default"
+
+
 @pytest.mark.parametrize(
     ("lang", "question"),
     [("en", "How much does the API cost?"), ("ja", "API の料金はいくらですか")],

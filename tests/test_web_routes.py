@@ -187,6 +187,21 @@ def test_clarify_offers_the_close_entries(client: TestClient, lang: str, matcher
 
 
 @pytest.mark.parametrize(
+    ("lang", "headline"),
+    [("en", "No clear answer in the policy"), ("ja", "ポリシーにはっきりした回答が見つかりません")],
+)
+def test_an_unsure_decline_says_no_clear_answer(tmp_path: Path, lang: str, headline: str) -> None:
+    # Not "the policy has no answer": it may answer this in other words (the first suggestion).
+    client = make_client(tmp_path)
+    r = ask(client, lang, "do you train on my api messages?")
+    text = main_text(r.text)
+    assert headline in text and "The policy has no answer" not in text
+    # The entry it may be about comes first, before the list of topics.
+    link = r.text.index(f'href="/{lang}/entry/policy.no-training-by-default"')
+    assert link < r.text.index("対象のトピック" if lang == "ja" else "on these topics")
+
+
+@pytest.mark.parametrize(
     ("lang", "question"),
     [("ja", "今日の天気はどうですか？"), ("en", "What is the price per token?")],
 )

@@ -104,6 +104,16 @@ def json_line(data: dict[str, Any]) -> str:
     return text
 
 
+def unsure(result: Result) -> bool:
+    """A decline for want of a clear match, with entries that may answer it: every face says it
+    found no clear answer, not that the policy has none (it may, in other words)."""
+    return (
+        result.decision == "decline"
+        and result.reason == "low_confidence"
+        and bool(result.suggestions)
+    )
+
+
 def context_line(kb: KnowledgeBase, result: Result, lang: str) -> str:
     """The visible note that a follow-up was read with the previous answer's subject."""
     title = kb.get(result.context or "").text(lang).title
@@ -156,6 +166,8 @@ def describe(result: Result, kb: KnowledgeBase, pinned: str | None = None) -> st
         lines.append(tr(N_("Which of these do you mean?")))
     elif result.note == "no-content":
         lines.append(tr(N_("Kotae found nothing to look up in this question.")))
+    elif unsure(result):
+        lines.append(tr(N_("Kotae found no clear answer to this in the data-usage policy.")))
     else:
         lines.append(tr(N_("Kotae has no answer to this in the data-usage policy.")))
         if topic is not None:

@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from app.core.answers import answer_ids, context_line, how_sure, unanswered_part
+from app.core.answers import answer_ids, context_line, how_sure, unanswered_part, unsure
 from app.core.i18n import N_, gettext_for
 from app.core.knowledge import Entry, KnowledgeBase
 from app.core.match.decision import band
@@ -132,6 +132,8 @@ async def ask(request: Request) -> Response:
         title = cards[0]["title"] if len(cards) == 1 else gettext_for(lang, N_("Two answers"))
     elif decision == "clarify":
         title = gettext_for(lang, N_("Which of these do you mean?"))
+    elif unsure(result):
+        title = gettext_for(lang, N_("No clear answer in the policy"))
     else:
         title = gettext_for(lang, N_("The policy has no answer to this"))
     context = {

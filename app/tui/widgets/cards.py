@@ -17,6 +17,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Button
 
+from app.core.answers import unsure
 from app.core.i18n import _, current_language
 from app.core.knowledge import Entry, KnowledgeBase
 from app.core.match.result import Result
@@ -259,7 +260,12 @@ class DeclineCard(ResultCard):
 
     def compose(self) -> ComposeResult:
         kb = kotae(self).kb
-        yield Prose(_("Kotae has no answer to that in the policy."), classes="card-title")
+        headline = (
+            _("Kotae found no clear answer to that in the policy.")
+            if unsure(self.result)
+            else _("Kotae has no answer to that in the policy.")
+        )
+        yield Prose(headline, classes="card-title")
         topic = kb.out_of_scope.get(self.result.out_of_scope or "")
         if topic is not None and topic.text(self.lang).redirect:
             # Where to send the customer instead: the topic's own redirect.
