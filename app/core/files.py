@@ -1,10 +1,18 @@
-"""Writing a file so that a reader never sees half of it; pruning old cache files."""
+"""Writing a file so that a reader never sees half of it; pruning old cache files, and the hash
+their names are made of."""
 
 from __future__ import annotations
 
 import contextlib
 import os
 from pathlib import Path
+
+try:  # the built-in module: hashlib would load OpenSSL first, a few ms of every start
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - other Python builds
+    from hashlib import blake2b
+
+__all__ = ["blake2b", "prune", "write_atomic"]
 
 
 def write_atomic(path: Path, data: bytes, mode: int = 0o600) -> None:

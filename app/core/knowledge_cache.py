@@ -15,15 +15,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from app.core.files import prune, write_atomic
+from app.core.files import blake2b, prune, write_atomic
 from app.core.knowledge import Entry, KnowledgeBase, LangText, Topic, load_knowledge
 from app.core.paths import cache_dir, knowledge_dir
 from app.core.scope import MessageBoilerplate, OutOfScopeTopic, ScopeText
-
-try:  # the built-in module: hashlib would load OpenSSL first, a few ms of every start
-    from _blake2 import blake2b
-except ImportError:  # pragma: no cover - other Python builds
-    from hashlib import blake2b
 
 FORMAT = 2
 KEEP = 4  # as the index cache

@@ -14,14 +14,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from app.core.files import prune, write_atomic
+from app.core.files import blake2b, prune, write_atomic
 from app.core.knowledge import KnowledgeBase
 from app.core.paths import cache_dir
-
-try:  # the built-in module: hashlib would load OpenSSL first, a few ms of every start
-    from _blake2 import blake2b
-except ImportError:  # pragma: no cover - other Python builds
-    from hashlib import blake2b
 
 FORMAT = 4
 KEEP = 4  # indexes kept: a few knowledge folders or versions in use side by side
