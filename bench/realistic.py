@@ -64,6 +64,8 @@ SETS = {
     "fresh32": HERE / "fresh32_dev.tsv",
     "fresh33": HERE / "fresh33_dev.tsv",
     "fresh34": HERE / "fresh34_dev.tsv",
+    "fresh35": HERE / "fresh35_dev.tsv",
+    "fresh36": HERE / "fresh36_dev.tsv",
     "hardneg": HERE / "hardneg_dev.tsv",
 }
 
