@@ -456,6 +456,27 @@ def test_a_short_half_with_one_clear_subject_counts(matcher: Matcher) -> None:
 
 
 @pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # A weak half whose words the lead's entry holds asks about the lead's subject.
+        (
+            "2022年の秋ごろにAPIへ送ったログはどうなっていますか？学習に使われたんでしょうか？",
+            ("policy.before-march-2023",),
+        ),
+        # A half that names a subject of its own is still a question of its own.
+        (
+            "2023年3月より前に送ったデータは学習に使われましたか？あと、今の保存期間は何日ですか？",
+            ("policy.before-march-2023", "policy.retention-30-days"),
+        ),
+    ],
+)
+def test_a_weak_half_the_lead_covers_asks_about_the_lead(
+    matcher: Matcher, question: str, expected: tuple[str, ...]
+) -> None:
+    assert matcher.ask(question).answer_ids == expected
+
+
+@pytest.mark.parametrize(
     "question",
     [
         # The policy says TLS, never which version; backups it never names.

@@ -235,7 +235,7 @@ class Matcher:
             or self._names_off_topic(q.features)
         ):
             return None
-        return self._evidence(q, 2)
+        return self._evidence(q, SHORTLIST)
 
     def _off_subject(
         self, sentences: list[Sentence], q: Query | None = None

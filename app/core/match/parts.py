@@ -46,6 +46,9 @@ PART_STRONG = 0.9
 # first, leans on the first half: 「…Files endpoint に上げたまま放置してます。これって自動で消え
 # ますか？いつまで残る？」 asks how long the files stay, not about API data in general.
 LEAN_GAP = 0.3
+# A later half too weak to stand alone, whose words the lead's entry holds this much of
+# (coverage), asks about the lead: 「2023年3月より前に送ったデータは？学習に使われた？」.
+LEAD_COVERS = 0.4
 STRONGEST_AT = 0.8  # a part this likely, STRONGER_BY above the whole message's lead
 STRONGER_BY = 0.3
 # A half that points back at the other ("after that", 「当該データ」「同様に」) asks more about
@@ -156,6 +159,10 @@ def two_questions(
             and top.score - runner_up < LEAN_GAP
         ):
             continue
+        if later and top.id != lead.id and top.score < model_params.TWO_AT:
+            own = next((c for c in ev.candidates if c.id == lead.id), None)
+            if own is not None and own.signals[0] >= LEAD_COVERS:
+                continue
         if top.id not in {c.id for c in found} and (top.id in near or top.score >= PART_STRONG):
             # Its words as written in this part: the same fragment (保存) may stand in the other
             # part first (保存期間 beside 保存先).
@@ -191,7 +198,7 @@ def answerable_part(
             # The other part's words may name this one's subject (「ファイルは何MBまで？保存期間
             # も知りたい」): the whole message's clear lead, when the part fits it too.
             if lead is not None and lead.score >= model_params.ANSWER_AT:
-                own = next((c for c in ev.candidates if c.id == lead.id), None)
+                own = next((c for c in ev.candidates[:2] if c.id == lead.id), None)
                 if own is not None:
                     # The words shown are the answered part's, not the off-topic part's (費用).
                     return replace(lead, matched=own.matched)
