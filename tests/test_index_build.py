@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "b7b07c14c2493845e6edfaecf8272d6b4c847ffcf1a8d63f75c085cff74b36a4"
-SYNTHETIC_300 = "9ee74a6394ae03815b8c3b5ff276ae498f2d41e36d5464f2065bf453d24e5a5e"
+SHIPPED = "382444047a7b661e89837081b771e9d3953390f58e09c0cf942713de2a6ae500"
+SYNTHETIC_300 = "b6603182ea5f63af275309ba6f90e5c3c28a9436947ffee6e8231a1c3949dfc6"
 
 
 def _canonical(value: Any) -> Any:

@@ -166,6 +166,16 @@ def test_old_set_not_below_its_earlier_figures(matcher: Matcher) -> None:
         ("Could we keep the model in-house instead of calling your cloud?", "faq.self-hosting"),
         # "in-house" beside another subject names no self-hosting question.
         ("Our in-house legal team asks how long prompts are kept.", "policy.retention-30-days"),
+        # Not having opted in is the default, not a question about opting in.
+        (
+            "We never opted in — does that mean our prompts stay out of training?",
+            "policy.no-training-by-default",
+        ),
+        (
+            "オプトインをしていない場合、送ったデータはモデルの学習に使われますか",
+            "policy.no-training-by-default",
+        ),
+        ("How do we opt in to share data?", "policy.opt-in-sharing"),
     ],
 )
 def test_answers(matcher: Matcher, question: str, expected: str) -> None:
