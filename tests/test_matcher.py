@@ -176,6 +176,8 @@ def test_old_set_not_below_its_earlier_figures(matcher: Matcher) -> None:
             "policy.no-training-by-default",
         ),
         ("How do we opt in to share data?", "policy.opt-in-sharing"),
+        # The writer's own plans are context, not a question about the provider's.
+        ("We plan to open a clinic in Osaka next month — can we sign a BAA with you?", "faq.hipaa"),
     ],
 )
 def test_answers(matcher: Matcher, question: str, expected: str) -> None:
@@ -195,6 +197,9 @@ def test_answers(matcher: Matcher, question: str, expected: str) -> None:
         "コンテンツ分類器の誤検知はどのくらいありますか？",
         # Consent the customer must obtain is its own duty, not the policy's.
         "病院です。患者さんから同意書を取る必要がありますか？",
+        # The page says where data is today, never where it will be.
+        "Are you planning to open a data centre in Canada?",
+        "カナダにデータセンターを開設する予定はいつですか",
         "I forgot my password",
         "What's the weather in Tokyo?",
         "Hi there",
