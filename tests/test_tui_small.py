@@ -88,6 +88,10 @@ def test_matched_words_are_whole_words(kb: KnowledgeBase, matcher: Matcher) -> N
     # A verb form ends at its last kana: not 「送ったあ」 from 「送ったあと」, nor 「残るん」.
     text = "そちらに送ったあと、どのくらい残るんでしょうか"
     assert whole_words(text, ("送っ", "残る")) == ("送った", "残る")
+    # The matcher reads an apostrophe or a hyphen as a space; the words are shown as written.
+    text = "We haven't opted in. Is our data used?"
+    assert whole_words(text, ("haven t opted in", "data")) == ("haven't opted in", "data")
+    assert whole_words("Is it TLS-only?", ("tls only",)) == ("TLS-only",)
 
 
 def test_each_of_two_answers_shows_the_words_of_its_own_part(matcher: Matcher) -> None:

@@ -8,6 +8,7 @@ the next particle, a katakana run, or a Latin word.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable
 
@@ -31,13 +32,23 @@ def _kind(ch: str) -> str:
     return "other"
 
 
-def _find(text: str, fragment: str) -> tuple[str, int] | None:
-    """Where the fragment stands, in the question as written or in its folded form."""
+def _find(text: str, fragment: str) -> tuple[str, int, int] | None:
+    """Where the fragment stands, in the question as written or in its folded form. The
+    matcher reads "haven't" and "opt-in" with a space for the mark (haven t, opt in): a space
+    of the fragment stands for any run of spaces and marks."""
     for source in (text, text.casefold(), unicodedata.normalize("NFKC", text).casefold()):
         at = source.find(fragment) if source is text else source.find(fragment.casefold())
         if at >= 0:
-            return source, at
+            return source, at, at + len(fragment)
+    if " " in fragment.strip():
+        source = unicodedata.normalize("NFKC", text).casefold()
+        loose = _MARKS.join(re.escape(w) for w in fragment.casefold().split())
+        if m := re.search(loose, source):
+            return source, m.start(), m.end()
     return None
+
+
+_MARKS = r"[\s'’\-_./]+"
 
 
 def _span(text: str, fragment: str) -> tuple[str, int, int] | None:
@@ -45,8 +56,7 @@ def _span(text: str, fragment: str) -> tuple[str, int, int] | None:
     found = _find(text, fragment) if fragment else None
     if found is None:
         return None
-    source, start = found
-    end = start + len(fragment)
+    source, start, end = found
     first, last = _kind(source[start]), _kind(source[end - 1])
     if first in ("latin", "katakana", "kanji"):
         while start > 0 and _kind(source[start - 1]) == first:
