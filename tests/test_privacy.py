@@ -118,6 +118,19 @@ def test_greetings_signatures_and_contact_sentences_are_dropped() -> None:
     assert marks == [None, "greeting", "contact"]
 
 
+def test_after_a_sign_off_only_a_question_is_kept() -> None:
+    en = (
+        "Hi team, this is Jane Roe from Example Ltd.\nHow much does the API cost?\n"
+        "Best regards,\nJane Roe\nHead of IT, Example Ltd, 1 High Street, Leeds\n"
+        "Also, one more: is TLS used?"
+    )
+    assert mask_question(en) == "How much does the API cost? Also, one more: is TLS used?"
+    ja = "料金について教えてください。\n--\n佐藤 次郎\n総務部"
+    assert mask_question(ja) == "料金について教えてください。"
+    # A company name between 株式会社 and の still introduces the writer.
+    assert mask_question("株式会社サンプルの佐藤です。料金はいくら？") == "料金はいくら?"
+
+
 def test_a_question_that_is_only_a_greeting_keeps_nothing() -> None:
     assert mask_question("Hello") == ""
     assert mask_question("こんにちは。") == ""

@@ -74,7 +74,7 @@ def mask_personal(text: str) -> str:
 # sign-off phrases of the knowledge's boilerplate.toml: one list for editors to keep.
 
 _ADDRESS = r"[\w\s.,'-]{0,30}$"  # "Hi team", "Dear Ms Sato", "Best, Jane" after the phrase
-_SHAPES = r"sent from my \w+|--+"  # signature lines that are shapes, not phrases
+_SHAPES = r"sent from my \w+\b|--+$"  # signature lines that are shapes, not phrases
 
 
 def _phrases(phrases: Iterable[str]) -> str:
@@ -98,15 +98,21 @@ def _boilerplate(root: Path) -> MessageBoilerplate:
 
 
 @functools.cache
-def _greeting_patterns(root: Path) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """(a sentence that is only a greeting or sign-off, a greeting that opens a sentence)."""
+def _greeting_patterns(
+    root: Path,
+) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """(a sentence that is only a greeting or sign-off, a greeting that opens a sentence, a
+    sentence that signs off: what follows it is signature)."""
     bp = _boilerplate(root)
     either = _phrases((*bp.get("greeting"), *bp.get("signoff")))
-    alone = rf"^(?:(?:{either})(?![a-z0-9]){_ADDRESS}|(?:{_SHAPES})\b)" if either else _SHAPES
+    alone = rf"^(?:(?:{either})(?![a-z0-9]){_ADDRESS}|(?:{_SHAPES}))" if either else _SHAPES
     opening = _phrases(bp.get("greeting")) or r"(?!)"
+    closing = _phrases(bp.get("signoff"))
+    signs_off = rf"^(?:(?:{closing})(?![a-z0-9]){_ADDRESS}|--+$)" if closing else r"^--+$"
     return (
         re.compile(alone, re.IGNORECASE),
         re.compile(rf"^(?:{opening})(?![a-z0-9])[^,、]{{0,30}}[,、]\s*", re.IGNORECASE),
+        re.compile(signs_off, re.IGNORECASE),
     )
 
 
@@ -114,7 +120,7 @@ _SELF_INTRO = re.compile(
     r"(?:と申します|と言います|^(?:i am|i'm|this is|my name is) .{1,40})$"
     # "…部の佐藤です": a name after where the sender works (not "ファイルの話です")
     r"|(?:会社|部|課|室|事務所|法人|担当|大学|病院|グループ|チーム|センター)"
-    r"(?:の|\s)[^\s。、]{1,8}(?:です|でございます)$",
+    r"[^\s。、]{0,12}?(?:の|\s)[^\s。、]{1,8}(?:です|でございます)$",
     re.IGNORECASE,
 )
 # "Thanks, Marco Bellini | Infrastructure Engineer | …": a sign-off and whatever follows it.
@@ -137,9 +143,12 @@ def split_sentences(text: str) -> list[str]:
 def fallback_marks(text: str, knowledge: Path | None = None) -> list[tuple[str, str | None]]:
     """Each sentence with its mark: "greeting", "signature", "contact" or None. Greetings are
     those of `knowledge`/boilerplate.toml (default: the installed knowledge)."""
-    greeting, leading_greeting = _greeting_patterns((knowledge or knowledge_dir()).resolve())
+    greeting, leading_greeting, signs_off = _greeting_patterns(
+        (knowledge or knowledge_dir()).resolve()
+    )
     out: list[tuple[str, str | None]] = []
     sentences = split_sentences(unicodedata.normalize("NFKC", text))
+    signed_off = False  # after "Best regards," or "--", what does not ask is signature
     for i, sentence in enumerate(sentences):
         # "Hi Taro, how long …": the greeting and the name go, what follows is read on its own.
         sentence = leading_greeting.sub("", sentence).strip() or sentence
@@ -149,6 +158,8 @@ def fallback_marks(text: str, knowledge: Path | None = None) -> list[tuple[str, 
         asks = sentence.rstrip().endswith("?")  # a question is never a greeting or signature
         if asks:
             mark = "contact" if personal and _CONTACT_WORDS.search(bare) else None
+        elif signed_off:
+            mark = "contact" if personal and _CONTACT_WORDS.search(bare) else "signature"
         elif greeting.search(bare) or (_CLOSING.search(bare) and len(bare) <= 40):
             mark = "greeting"
         elif _SIGN_OFF.search(bare) or (_SELF_INTRO.search(bare) and len(bare) <= 60):
@@ -157,6 +168,7 @@ def fallback_marks(text: str, knowledge: Path | None = None) -> list[tuple[str, 
             mark = "contact"
         elif personal and 0 < i == len(sentences) - 1 and not sentence.endswith(("。", ".", "!")):
             mark = "signature"  # "佐藤 花子 株式会社… 03-1234-5678" at the end of an e-mail
+        signed_off = signed_off or (not asks and bool(signs_off.search(bare)))
         out.append((sentence, mark))
     return out
 
