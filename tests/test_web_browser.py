@@ -395,3 +395,19 @@ def test_the_language_switch_keeps_a_half_typed_step(server: str, page: Any) -> 
     assert page.url.endswith("/ja/request/deletion/account")
     assert page.get_attribute("html", "lang") == "ja"
     assert page.input_value("#f-email") == "typed@example.com"
+
+
+def test_back_from_a_related_entry_returns_to_the_answer(server: str, page: Any) -> None:
+    # An answer is the result of a POST: kept privately in the browser, Back shows it again
+    # instead of a "Confirm Form Resubmission" error page.
+    page.goto(f"{server}/en/")
+    page.fill("#f-q", "How long do you keep API data?")
+    with page.expect_navigation():
+        page.click("form.ask-form button[type=submit]")
+    title = page.title()
+    with page.expect_navigation():
+        page.locator("article.card a[href*='/entry/']").first.click()
+    assert "/entry/" in page.url
+    page.go_back()
+    assert page.title() == title
+    assert page.locator("article.card").count() >= 1

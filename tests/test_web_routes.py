@@ -930,3 +930,11 @@ def test_an_answer_names_the_part_the_policy_does_not_cover(client: TestClient, 
     topic = kb.out_of_scope["pricing"].text("ja")
     assert 'class="inset unanswered-part"' in r.text
     assert "ご質問のもう一つの点はポリシーに記載がありません" in text and topic.title in text
+
+
+def test_an_answer_is_cached_only_by_the_visitors_own_browser(client: TestClient) -> None:
+    r = ask(client, "en", "How long do you keep API data?")
+    assert r.status_code == 200
+    # Back from an entry shows it again; no shared cache may keep someone's question.
+    assert r.headers["cache-control"] == "private, max-age=0"
+    assert client.get("/en/").headers["cache-control"] == "no-store"

@@ -148,7 +148,11 @@ async def ask(request: Request) -> Response:
         "follow_up": context_line(kb, result, lang) if result.context in kb.entries else "",
         "previous": result.answer_id or "",
     }
-    return page(request, "answer.html", context)
+    response = page(request, "answer.html", context)
+    # Kept in the visitor's own browser (never a shared cache): Back from an entry or a vote
+    # shows the answer again, instead of a "Confirm Form Resubmission" error page.
+    response.headers["cache-control"] = "private, max-age=0"
+    return response
 
 
 async def ask_get(request: Request) -> Response:
