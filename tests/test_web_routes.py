@@ -938,3 +938,16 @@ def test_an_answer_is_cached_only_by_the_visitors_own_browser(client: TestClient
     # Back from an entry shows it again; no shared cache may keep someone's question.
     assert r.headers["cache-control"] == "private, max-age=0"
     assert client.get("/en/").headers["cache-control"] == "no-store"
+
+
+def test_an_expired_session_keeps_the_question_in_the_box(client: TestClient) -> None:
+    question = "送ったデータは何日残りますか？ <b>tag</b>"
+    r = client.post("/ja/ask", data={"q": question, "csrf": "stale-token"})
+    assert r.status_code == 403
+    assert "質問は入力欄に残っています" in r.text
+    assert "送ったデータは何日残りますか？ &lt;b&gt;tag&lt;/b&gt;</textarea>" in r.text
+    # The page carries a fresh token: asking again works.
+    fresh = re.search(r'name="csrf" value="([^"]+)"', r.text)
+    assert fresh is not None
+    again = client.post("/ja/ask", data={"q": question, "csrf": fresh.group(1)})
+    assert again.status_code == 200 and "article" in again.text

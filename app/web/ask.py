@@ -90,7 +90,12 @@ async def home(request: Request) -> Response:
 
 async def ask(request: Request) -> Response:
     lang = request.path_params["lang"]
-    form = await checked_form(request)
+    try:
+        form = await checked_form(request)
+    except HTTPException as exc:
+        if exc.status_code != 403:
+            raise
+        return await _expired(request, lang)
     # A browser counts a line break as one character and sends two (CR LF).
     question = str(form.get("q", "")).replace("\r\n", "\n")
     kb: KnowledgeBase = request.app.state.kb
@@ -153,6 +158,21 @@ async def ask(request: Request) -> Response:
     # shows the answer again, instead of a "Confirm Form Resubmission" error page.
     response.headers["cache-control"] = "private, max-age=0"
     return response
+
+
+async def _expired(request: Request, lang: str) -> Response:
+    """The session ran out before Ask was pressed: the question goes back into the box, under
+    a fresh token, so nothing typed is lost."""
+    form = await request.form(max_files=0, max_fields=200)
+    question = str(form.get("q", ""))[:MAX_QUESTION].replace("\r\n", "\n")
+    error = (
+        gettext_for(lang, N_("This form has expired."))
+        + " "
+        + gettext_for(lang, N_("Your question is still here: press Ask again."))
+    )
+    title = gettext_for(lang, N_("Error:")) + " " + gettext_for(lang, N_("Your question"))
+    context = {**home_context(request, lang), "error": error, "question": question, "title": title}
+    return page(request, "home.html", context, status_code=403)
 
 
 async def ask_get(request: Request) -> Response:
