@@ -83,3 +83,11 @@ def test_no_interface_string_bypasses_gettext(path: Path) -> None:
 
 def test_japanese_catalog_is_used() -> None:
     assert i18n.gettext_for("ja", "Source: {source}") != "Source: {source}"
+
+
+def test_an_english_answer_says_its_quote_is_the_japanese_original() -> None:
+    # The policy exists in Japanese only; English readers are told why the quote is Japanese.
+    en = i18n.gettext_for("en", "Source: {source}").format(source="データ使用ポリシー")
+    assert "original Japanese" in en
+    ja = i18n.gettext_for("ja", "Source: {source}").format(source="データ使用ポリシー")
+    assert ja == "出典: データ使用ポリシー"
