@@ -384,6 +384,10 @@ async def test_a_draft_is_resumed_in_a_new_app(kb: KnowledgeBase, tmp_path: Path
     async with second.run_test(size=SIZE) as pilot:
         second.start_workflow("deletion")
         assert await until(pilot, lambda: isinstance(second.screen, ResumeDraft))
+        # Whose draft and how far it got, the address masked: agents switch customers.
+        shown = " ".join(str(p.render()) for p in second.screen.query(".dialog-detail"))
+        assert "t***@example.com" in shown and "taro@" not in shown, shown
+        assert "step 3 of" in shown and "Files to delete" in shown, shown
         await pilot.click("#resume")
         await settle(pilot)
         assert step_id(second) == "files"

@@ -147,13 +147,16 @@ class ConfirmExample(Dialog[bool]):
 class ResumeDraft(Dialog[bool]):
     """A draft of this form exists: resume it (True) or discard it and start over (False)."""
 
-    def __init__(self, title: str) -> None:
+    def __init__(self, title: str, details: list[str] | None = None) -> None:
         super().__init__()
         self.form_title = title
+        self.details = details or []  # whose draft and how far: agents switch customers
 
     def compose_dialog(self) -> ComposeResult:
         yield Prose(self.form_title, classes="dialog-title")
         yield Prose(_("A draft of this form was saved. Resume it, or discard it and start over?"))
+        for line in self.details:
+            yield Prose(line, classes="dialog-detail")
         yield Horizontal(
             Button(_("Discard"), variant="error", id="discard", compact=True),
             Button(_("Resume"), variant="primary", id="resume", compact=True),

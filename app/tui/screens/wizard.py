@@ -22,6 +22,7 @@ from app.core.i18n import _, current_language
 from app.core.knowledge import KnowledgeError
 from app.core.messages import KotaeError
 from app.core.records import Request
+from app.core.workflow.drafts import draft_details
 from app.core.workflow.engine import FieldError, WizardSession, Workflow
 from app.store.submit import submit_run
 from app.tui import keys
@@ -390,4 +391,7 @@ async def open_wizard(app: KotaeApp, name: str) -> None:
             app.notify(error_text(exc), severity="error")
         await start(WizardSession(workflow, today=today))
 
-    await app.push_screen(ResumeDraft(workflow.title(current_language())), answered)
+    lang = current_language()
+    await app.push_screen(
+        ResumeDraft(workflow.title(lang), draft_details(workflow, draft, today, lang)), answered
+    )
