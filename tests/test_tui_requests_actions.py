@@ -158,3 +158,14 @@ async def test_find_a_request_by_what_the_customer_wrote(kb: KnowledgeBase, data
         assert screen.query_one("#filter-find", Input).value == "qu"
         assert app.is_running and screen.requests == {}
         assert "No requests match the filters." in detail_text(app)
+        # Esc leaves the find box for the list, not the screen; the next key is a command.
+        screen.query_one("#filter-find", Input).value = ""
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen and app.focused is screen.query_one("#requests-table")
+        await pilot.press("escape")  # from the list, Esc goes back to Ask
+        await settle(pilot)
+        assert app.screen is not screen
+        # Back on the list, keys are commands again, not text for the find box.
+        screen = await open_requests(pilot)
+        assert app.focused is screen.query_one("#requests-table")

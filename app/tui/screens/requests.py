@@ -117,6 +117,7 @@ class RequestsScreen(KotaeScreen):
 
     def on_screen_resume(self) -> None:
         super().on_screen_resume()
+        self.table.focus()  # commands, not the find box, take the keys typed on arrival
         if self._just_mounted:  # the list was filled a moment ago
             self._just_mounted = False
             return
@@ -342,6 +343,13 @@ class RequestsScreen(KotaeScreen):
         self.refresh_list()
 
     def action_back(self) -> None:
+        # From the find box or a filter, Esc goes back to the list: a key typed next is then a
+        # command (s, e, o …), not text in the question box of another screen.
+        focused = self.focused
+        in_filters = self.query_one("#requests-filters").has_focus_within
+        if focused is not None and (in_filters or focused.id == "filter-find"):
+            self.table.focus()
+            return
         kotae(self).action_show_screen("ask")
 
     # Changes ----------------------------------------------------------------------------------
