@@ -190,3 +190,23 @@ async def test_insights_screen_shows_new_questions_and_escape_goes_back(
         await pilot.press("f6")
         await pilot.pause()
         assert app.screen.query("#insights-questions")  # shown again: the new question is there
+
+
+async def test_the_comment_box_is_brought_into_view_on_a_small_terminal(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KOTAE_LOG_QUESTIONS", "unanswered")
+    app = make_app(kb, "ja")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ask(pilot, "APIに送ったデータはどのくらいの期間保存されますか？")
+        bar = last(app, AnswerCard).query_one(FeedbackBar)
+        bar.focus()
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.pause()
+        box = app.screen.query_one(FeedbackComment)
+        assert app.focused is box
+        # Wholly in the conversation: not under the question box or the footer.
+        conversation = app.screen.query_one("#conversation")
+        assert box.region.height > 0 and conversation.region.contains_region(box.region)

@@ -145,3 +145,5 @@ class FeedbackBar(Localized, Static, can_focus=True):
             box = FeedbackComment(self.feedback_id)
             self.parent.mount(box, after=self)
             box.focus()
+            # On a short terminal the box lands below the fold: bring it into view once laid out.
+            self.call_after_refresh(box.scroll_visible, animate=False)
