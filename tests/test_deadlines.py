@@ -272,3 +272,19 @@ def test_wording_does_not_present_internal_targets_as_law(
     assert main(["requests", "--help"]) == 0
     assert main(["requests", "extend", "--help"]) == 0
     assert "extend the due date once, as the law allows" not in capsys.readouterr().out
+
+
+def test_office_time_is_the_configured_clock() -> None:
+    from datetime import UTC, datetime
+
+    from app.core import deadlines
+
+    at = datetime(2026, 1, 5, 10, 0, tzinfo=UTC)
+    try:
+        deadlines.set_timezone("Asia/Tokyo")
+        assert deadlines.office_time(at).strftime("%H:%M %Z") == "19:00 JST"
+        assert deadlines.office_time(at.replace(tzinfo=None)).hour == 19  # naive is UTC
+        deadlines.set_timezone("UTC")
+        assert deadlines.office_time(at).strftime("%H:%M %Z") == "10:00 UTC"
+    finally:
+        deadlines.set_timezone(deadlines.DEFAULT_TIMEZONE)

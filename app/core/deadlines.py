@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -135,6 +135,11 @@ def set_timezone(name: str) -> None:
     """Count days of receipt in this time zone from now on (the faces call it from config)."""
     global _office_zone
     _office_zone = zone(name)
+
+
+def office_time(at: datetime) -> datetime:
+    """`at` on the office clock (a naive datetime is read as UTC, as the store keeps it)."""
+    return (at if at.tzinfo is not None else at.replace(tzinfo=UTC)).astimezone(_office_zone)
 
 
 def receipt_day(now: datetime | None = None) -> date:

@@ -13,6 +13,7 @@ from typing import Any
 from textual.containers import VerticalScroll
 from textual.widget import Widget
 
+from app.core.deadlines import office_time
 from app.core.i18n import N_, _, current_language
 from app.core.messages import format_day
 from app.core.records import CHANNEL_LABELS, Event, Request
@@ -37,8 +38,9 @@ EXPORT_NOTES = {"redacted": N_("personal data redacted"), "include_pii": N_("wit
 
 
 def event_line(event: Event, summary: str) -> str:
-    when = event.at.strftime("%Y-%m-%d %H:%M")
-    line = f"{when} UTC · {event.actor} · {summary}"
+    # On the office clock of the config's `timezone`, its zone named (JST, UTC, …).
+    when = office_time(event.at).strftime("%Y-%m-%d %H:%M %Z")
+    line = f"{when} · {event.actor} · {summary}"
     note = event.note
     if event.action == "exported" and note in EXPORT_NOTES:
         note = _(EXPORT_NOTES[note])
