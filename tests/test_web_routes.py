@@ -558,6 +558,7 @@ def test_ask_rate_limit_answers_429_with_retry_after(tmp_path: Path) -> None:
     # The question box comes back with what was typed, and says how long to wait.
     assert "質問が多すぎます" in r.text and "保存期間は？ 二回目です</textarea>" in r.text
     assert re.search(r"\d+ ?秒", r.text)
+    assert "。 " not in r.text  # no English space between Japanese sentences
 
 
 def test_a_long_wait_is_said_in_minutes() -> None:

@@ -55,6 +55,11 @@ def out_of_scope_text(kb: KnowledgeBase, result: Result, lang: str) -> tuple[str
     return (text.title, text.redirect) if text.redirect else None
 
 
+def sentences(lang: str, *parts: str) -> str:
+    """Sentences run on: a space after an English full stop, none after 。."""
+    return ("" if lang == "ja" else " ").join(parts)
+
+
 def card(kb: KnowledgeBase, entry: Entry, lang: str) -> dict[str, Any]:
     t = entry.text(lang)
     return {
@@ -107,7 +112,9 @@ async def ask(request: Request) -> Response:
     status = 400
     if not error and (wait := rate_wait(request, "ask")):
         status = 429
-        error = gettext_for(lang, N_("Too many questions at once.")) + " " + wait_words(lang, wait)
+        error = sentences(
+            lang, gettext_for(lang, N_("Too many questions at once.")), wait_words(lang, wait)
+        )
     if error:
         # The whole text goes back into the box, so nothing typed is lost.
         title = gettext_for(lang, N_("Error:")) + " " + gettext_for(lang, N_("Your question"))
@@ -165,10 +172,10 @@ async def _expired(request: Request, lang: str) -> Response:
     a fresh token, so nothing typed is lost."""
     form = await request.form(max_files=0, max_fields=200)
     question = str(form.get("q", ""))[:MAX_QUESTION].replace("\r\n", "\n")
-    error = (
-        gettext_for(lang, N_("This form has expired."))
-        + " "
-        + gettext_for(lang, N_("Your question is still here: press Ask again."))
+    error = sentences(
+        lang,
+        gettext_for(lang, N_("This form has expired.")),
+        gettext_for(lang, N_("Your question is still here: press Ask again.")),
     )
     title = gettext_for(lang, N_("Error:")) + " " + gettext_for(lang, N_("Your question"))
     context = {**home_context(request, lang), "error": error, "question": question, "title": title}
