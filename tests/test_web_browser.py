@@ -411,3 +411,23 @@ def test_back_from_a_related_entry_returns_to_the_answer(server: str, page: Any)
     page.go_back()
     assert page.title() == title
     assert page.locator("article.card").count() >= 1
+
+
+def test_back_after_a_step_sent_with_errors_shows_the_step(server: str, page: Any) -> None:
+    # Errors are shown by a redirect to the step: Back never meets a form sent by POST.
+    page.goto(f"{server}/en/request/deletion")
+    page.check("#f-scope")
+    with page.expect_navigation():
+        page.click("button[value=next]")
+    with page.expect_navigation():
+        page.click("button[value=next]")  # nothing filled in: errors
+    assert page.locator(".error-summary").count() == 1
+    step = page.url
+    page.fill("#f-email", "a@example.com")
+    page.fill("#f-org_id", "org-abcd1234")
+    with page.expect_navigation():
+        page.click("button[value=next]")
+    assert page.url != step
+    page.go_back()
+    assert page.url == step
+    assert page.input_value("#f-email") == "a@example.com"

@@ -65,15 +65,24 @@ def load_session(request: Request, wf: Workflow) -> WizardSession:
     maybe_purge_drafts(request)
     draft = request.app.state.store.get_draft(wf.kind, owner=owner(request))
     request.state.typed = (draft or {}).get("typed")
+    request.state.checked = (draft or {}).get("checked")
     return WizardSession.from_dict(wf, draft) if draft else WizardSession(wf)
 
 
-def save(request: Request, run: WizardSession, typed: dict[str, Any] | None = None) -> None:
+def save(
+    request: Request,
+    run: WizardSession,
+    typed: dict[str, Any] | None = None,
+    checked: dict[str, Any] | None = None,
+) -> None:
     """Save the draft. `typed`: what the visitor typed on a step they left by the language
-    switch or Back, valid or not, so that the step shows it again instead of losing it."""
+    switch or Back, valid or not, so that the step shows it again instead of losing it.
+    `checked`: a step just sent with errors, shown with them by the page it redirects to."""
     draft = run.to_dict()
     if typed:
         draft["typed"] = typed
+    if checked:
+        draft["checked"] = checked
     request.app.state.store.save_draft(run.workflow.kind, draft, owner=owner(request))
 
 
@@ -85,6 +94,20 @@ def _typed(request: Request) -> dict[str, Any] | None:
 
 def typed_on(request: Request, run: WizardSession, step: Step) -> tuple[dict[str, Any], list]:
     """The values typed on `step` before leaving it unfinished, and their errors; else none."""
+    checked = getattr(request.state, "checked", None)
+    if isinstance(checked, dict) and checked.get("step") == step.id:
+        # Sent with errors a moment ago: every error, an empty required field's too.
+        values = checked.get("values") or {}
+        wrong = {
+            e.field: e
+            for f in step.fields
+            if values.get(f.id) not in (None, "", [])
+            for e in run.checker.check_value(f, values[f.id])[1]
+        }
+        errors = [*wrong.values(), *(e for e in run.step_errors(step) if e.field not in wrong)]
+        order = [f.id for f in step.fields]
+        errors.sort(key=lambda e: order.index(e.field) if e.field in order else len(order))
+        return values, errors
     typed = _typed(request)
     if typed is None or typed.get("step") != step.id:
         return {}, []
@@ -280,8 +303,10 @@ async def post_step(request: Request) -> Response:
     errors = run.next()
     to_review = form.get("to_review") == "1"
     if errors:
-        save(request, run, carried)
-        return step_page(request, run, step, errors, values, to_review)
+        # Shown by a redirect to the step: Back and reload never send the form again.
+        save(request, run, carried, {"step": step.id, "values": values})
+        url = step_url(lang, wf, step) + ("?review=1" if to_review else "")
+        return RedirectResponse(url, status_code=303)
     if to_review:
         # Back to the review through the steps already answered; a step the change brought
         # in, or one now unanswered, stops the way there and is shown.
