@@ -219,6 +219,14 @@ def test_declines(matcher: Matcher, question: str) -> None:
     assert len(result.suggestions) <= 3
 
 
+@pytest.mark.parametrize(
+    "text", ["[red]x[/red] \x1b[31m ' OR 1=1", "ありがとうございました！助かりました😊"]
+)
+def test_a_decline_suggests_only_entries_sharing_a_word(matcher: Matcher, text: str) -> None:
+    result = matcher.ask(text)
+    assert result.decision == "decline" and result.suggestions == (), result.candidates[:3]
+
+
 def test_matched_terms_explain_the_answer(matcher: Matcher) -> None:
     top = matcher.rank("保存期間を教えてください", 1)[0]
     assert top.id == "policy.retention-30-days"

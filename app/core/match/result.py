@@ -122,6 +122,9 @@ def declined(
             reason="out_of_scope_topic",
             out_of_scope=ev.oos_id,
         )
-    suggestions = tuple(c.id for c in cands[:MAX_SUGGESTIONS])
+    # An entry sharing no word with the message, or only a number ("1" of "' OR 1=1"), is no
+    # suggestion: a thank-you or a string of symbols gets the plain decline and the topics.
+    worded = [c.id for c in cands if any(not w.isdigit() for w in c.matched)]
+    suggestions = tuple(worded[:MAX_SUGGESTIONS])
     reason = "no_evidence" if not cands or cands[0].signals[1] < 1.0 else "low_confidence"
     return Result(query, lang, "decline", confidence, cands, suggestions, reason=reason)
