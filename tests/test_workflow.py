@@ -651,6 +651,15 @@ def test_an_impossible_date_says_there_is_no_such_date(sampler: Workflow) -> Non
     assert "YYYY-MM-DD" in error.message("en")
 
 
+@pytest.mark.parametrize(
+    "typed", ["2026-6-5", "2026/06/05", "２０２６／６／５", "2026年6月5日", "2026.6.5"]
+)
+def test_a_date_is_read_as_people_type_it(sampler: Workflow, typed: str) -> None:
+    run = WizardSession(sampler, today=TODAY)
+    assert run.answer("when", typed) == []
+    assert run.value("when") == "2026-06-05"
+
+
 # -- wizard texts that state policy come from the knowledge entries ---------------------------
 
 OLD_PROMPTS_HELP = (

@@ -260,7 +260,15 @@ def _as_date(raw: Any) -> date | None:
 
 
 def _date_text(raw: str) -> str:
-    return unicodedata.normalize("NFKC", raw).strip().replace("/", "-")
+    """YYYY-MM-DD from the ways people type a date: 2027/1/5, 2027.01.05, 2027年1月5日."""
+    text = unicodedata.normalize("NFKC", raw).strip()
+    if found := _LOOSE_DATE.fullmatch(text):
+        year, month, day = found.groups()
+        return f"{year}-{int(month):02d}-{int(day):02d}"
+    return text
+
+
+_LOOSE_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?", re.ASCII)
 
 
 def _clip(value: str, limit: int = 40) -> str:
