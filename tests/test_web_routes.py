@@ -714,6 +714,13 @@ def test_the_status_link_shows_public_facts_only(tmp_path: Path, lang: str) -> N
     assert ("該当するアカウント" in text) if lang == "ja" else ("no matching account" in text)
     assert "org-abc123" not in text and "file-abc123" not in text
     assert "withdraw" not in r.text  # closed now
+    # What was asked for, as chosen: the choices, never typed ids or addresses.
+    asked = (
+        ("依頼の内容", "アカウント全体")
+        if lang == "ja"
+        else ("What you asked for", "The whole account")
+    )
+    assert all(words in text for words in asked), text
 
 
 def test_an_unknown_token_or_a_reference_reveals_nothing(tmp_path: Path) -> None:

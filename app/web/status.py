@@ -20,8 +20,9 @@ from app.core.messages import KotaeError, format_day
 from app.core.records import Event
 from app.core.records import Request as FiledRequest
 from app.core.statuses import KIND_LABELS, REASON_LABELS, status_label
+from app.core.workflow.fields import display_value
 from app.store.base import requester_token
-from app.web.forms import deadline_label, regime_of
+from app.web.forms import deadline_label, regime_of, workflow
 from app.web.render import page
 from app.web.security import checked_form, token_hash
 
@@ -84,9 +85,33 @@ def public_events(events: list[Event], lang: str) -> list[tuple[str, str]]:
     return out
 
 
+# The answers a status page repeats: the choices made, never typed text, addresses or ids,
+# since the status link may be forwarded.
+SHOWN_TYPES = {"choice", "multi_choice", "country"}
+
+
+def asked_for(request: Request, filed: FiledRequest, lang: str) -> list[tuple[str, str]]:
+    """What the request asks (what to delete, which transfers …), as the review showed it;
+    nothing once the answers are purged."""
+    if not filed.answers:
+        return []
+    for name in request.app.state.kb.workflows:
+        wf = workflow(request, name)
+        if wf.kind == filed.kind:
+            steps, shown = wf.visible(filed.answers)
+            return [
+                (f.label.get(lang), display_value(f, shown.get(f.id), lang, wf.countries, True))
+                for s in steps
+                for f in s.fields
+                if f.summary and f.type in SHOWN_TYPES and shown.get(f.id) is not None
+            ]
+    return []
+
+
 def status_context(request: Request, filed: FiledRequest, lang: str) -> dict[str, Any]:
     regime = regime_of(request, filed.regime)
     return {
+        "asked_for": asked_for(request, filed, lang),
         "reference": filed.reference,
         "kind": gettext_for(lang, KIND_LABELS.get(filed.kind, filed.kind)),
         "kind_code": filed.kind,
