@@ -20,7 +20,6 @@ from app.core.messages import KotaeError, format_day
 from app.core.records import Event
 from app.core.records import Request as FiledRequest
 from app.core.statuses import KIND_LABELS, REASON_LABELS, status_label
-from app.core.workflow.fields import display_value
 from app.store.base import requester_token
 from app.web.forms import deadline_label, regime_of, workflow
 from app.web.render import page
@@ -92,20 +91,13 @@ SHOWN_TYPES = {"choice", "multi_choice", "country"}
 
 def asked_for(request: Request, filed: FiledRequest, lang: str) -> list[tuple[str, str]]:
     """What the request asks (what to delete, which transfers …), as the review showed it;
-    nothing once the answers are purged."""
-    if not filed.answers:
+    nothing once the answers are purged. The workflow is the one its kind names, as in the
+    terminal and the CLI."""
+    if not filed.answers or filed.kind not in request.app.state.kb.workflows:
         return []
-    for name in request.app.state.kb.workflows:
-        wf = workflow(request, name)
-        if wf.kind == filed.kind:
-            steps, shown = wf.visible(filed.answers)
-            return [
-                (f.label.get(lang), display_value(f, shown.get(f.id), lang, wf.countries, True))
-                for s in steps
-                for f in s.fields
-                if f.summary and f.type in SHOWN_TYPES and shown.get(f.id) is not None
-            ]
-    return []
+    return workflow(request, filed.kind).summary(
+        filed.answers, lang, redact=True, keep=lambda f, v: f.type in SHOWN_TYPES and v is not None
+    )
 
 
 def status_context(request: Request, filed: FiledRequest, lang: str) -> dict[str, Any]:

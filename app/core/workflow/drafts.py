@@ -22,11 +22,12 @@ def draft_details(workflow: Workflow, draft: dict[str, Any], today: date, lang: 
     contact = session.value(field) if field else None
     if isinstance(contact, str) and contact.strip():
         lines.append(_("Contact: {contact}").format(contact=mask_email(contact)))
-    step, steps = session.current_step, session.visible_steps
-    if step is not None and step in steps:
+    step = session.current_step
+    if step is not None and step in session.visible_steps:
+        n, total = session.step_number
         lines.append(
             _("Stopped at step {n} of {total}: {step}").format(
-                n=steps.index(step) + 1, total=len(steps), step=step.title.get(lang)
+                n=n, total=total, step=step.title.get(lang)
             )
         )
     return lines

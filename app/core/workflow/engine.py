@@ -17,7 +17,7 @@ Typical use by a front end::
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -142,15 +142,20 @@ class Workflow:
         return country.regime_for(answers.get(dl.region_field or "") if dl.region_field else None)
 
     def summary(
-        self, answers: Mapping[str, Any], lang: str, redact: bool = False
+        self,
+        answers: Mapping[str, Any],
+        lang: str,
+        redact: bool = False,
+        keep: Callable[[FieldDef, Any], bool] | None = None,
     ) -> list[tuple[str, str]]:
-        """(label, shown value) for every field of the shown steps, in form order."""
+        """(label, shown value) for every field of the shown steps, in form order; `keep`, when
+        given, chooses among them by field and answer."""
         steps, shown = self.visible(answers)
         return [
             (f.label.get(lang), display_value(f, shown.get(f.id), lang, self.countries, redact))
             for s in steps
             for f in s.fields
-            if f.summary
+            if f.summary and (keep is None or keep(f, shown.get(f.id)))
         ]
 
     def implications(self, answers: Mapping[str, Any], lang: str) -> list[str]:
