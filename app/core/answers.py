@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from app.core.i18n import N_, gettext_for
+from app.core.i18n import N_, gettext_for, sentences
 from app.core.knowledge import Entry, KnowledgeBase
 from app.core.match.result import Result
 from app.core.match.text import printable
@@ -130,8 +130,7 @@ def unanswered_part(kb: KnowledgeBase, result: Result, lang: str) -> str:
     line = gettext_for(
         lang, N_("The policy does not cover another part of your question: {title}.")
     )
-    gap = "" if lang == "ja" else " "
-    return gap.join(p for p in (line.format(title=text.title), text.redirect) if p)
+    return sentences(lang, line.format(title=text.title), text.redirect)
 
 
 def describe(result: Result, kb: KnowledgeBase, pinned: str | None = None) -> str:

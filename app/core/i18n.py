@@ -74,6 +74,12 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return translations(_current).ngettext(singular, plural, n)
 
 
+def sentences(lang: str, *parts: str) -> str:
+    """Sentences run on: a space after an English full stop, none after 。; empty ones left
+    out."""
+    return ("" if lang == "ja" else " ").join(p for p in parts if p)
+
+
 def N_(message: str) -> str:
     """Mark a string for extraction without translating it yet."""
     return message

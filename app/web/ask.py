@@ -11,7 +11,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from app.core.answers import answer_ids, context_line, how_sure, unanswered_part, unsure
-from app.core.i18n import N_, gettext_for
+from app.core.i18n import N_, gettext_for, sentences
 from app.core.knowledge import Entry, KnowledgeBase
 from app.core.match.decision import band
 from app.core.match.result import Result
@@ -53,11 +53,6 @@ def out_of_scope_text(kb: KnowledgeBase, result: Result, lang: str) -> tuple[str
         return None
     text = topic.text(lang)
     return (text.title, text.redirect) if text.redirect else None
-
-
-def sentences(lang: str, *parts: str) -> str:
-    """Sentences run on: a space after an English full stop, none after 。."""
-    return ("" if lang == "ja" else " ").join(parts)
 
 
 def card(kb: KnowledgeBase, entry: Entry, lang: str) -> dict[str, Any]:
@@ -116,11 +111,7 @@ async def ask(request: Request) -> Response:
             lang, gettext_for(lang, N_("Too many questions at once.")), wait_words(lang, wait)
         )
     if error:
-        # The whole text goes back into the box, so nothing typed is lost.
-        title = gettext_for(lang, N_("Error:")) + " " + gettext_for(lang, N_("Your question"))
-        context = {**home_context(request, lang), "error": error, "question": question}
-        context["title"] = title
-        response = page(request, "home.html", context, status_code=status)
+        response = question_again(request, lang, question, error, status)
         if status == 429:
             response.headers["retry-after"] = str(wait)
         return response
@@ -177,9 +168,15 @@ async def _expired(request: Request, lang: str) -> Response:
         gettext_for(lang, N_("This form has expired.")),
         gettext_for(lang, N_("Your question is still here: press Ask again.")),
     )
+    return question_again(request, lang, question, error, 403)
+
+
+def question_again(request: Request, lang: str, question: str, error: str, status: int) -> Response:
+    """The question box with the whole text back in it and the error above: nothing typed is
+    lost."""
     title = gettext_for(lang, N_("Error:")) + " " + gettext_for(lang, N_("Your question"))
     context = {**home_context(request, lang), "error": error, "question": question, "title": title}
-    return page(request, "home.html", context, status_code=403)
+    return page(request, "home.html", context, status_code=status)
 
 
 async def ask_get(request: Request) -> Response:

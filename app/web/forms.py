@@ -98,12 +98,7 @@ def typed_on(request: Request, run: WizardSession, step: Step) -> tuple[dict[str
     if isinstance(checked, dict) and checked.get("step") == step.id:
         # Sent with errors a moment ago: every error, an empty required field's too.
         values = checked.get("values") or {}
-        wrong = {
-            e.field: e
-            for f in step.fields
-            if values.get(f.id) not in (None, "", [])
-            for e in run.checker.check_value(f, values[f.id])[1]
-        }
+        wrong = {e.field: e for e in _typed_errors(run, step, values)}
         errors = [*wrong.values(), *(e for e in run.step_errors(step) if e.field not in wrong)]
         order = [f.id for f in step.fields]
         errors.sort(key=lambda e: order.index(e.field) if e.field in order else len(order))
@@ -113,9 +108,13 @@ def typed_on(request: Request, run: WizardSession, step: Step) -> tuple[dict[str
         return {}, []
     values = typed.get("values") or {}
     # A field left empty is not an error yet; a value typed wrong is, as it was on leaving.
+    return values, _typed_errors(run, step, values)
+
+
+def _typed_errors(run: WizardSession, step: Step, values: dict[str, Any]) -> list[FieldError]:
+    """The errors of the values typed in the step's fields; an empty field has none here."""
     filled = [f for f in step.fields if values.get(f.id) not in (None, "", [])]
-    errors = [e for f in filled for e in run.checker.check_value(f, values[f.id])[1]]
-    return values, errors
+    return [e for f in filled for e in run.checker.check_value(f, values[f.id])[1]]
 
 
 def regime_of(request: Request, code: str) -> Regime:
