@@ -154,17 +154,18 @@ def fallback_marks(text: str, knowledge: Path | None = None) -> list[tuple[str, 
         sentence = leading_greeting.sub("", sentence).strip() or sentence
         bare = sentence.rstrip("。.!！?？ ").strip()
         personal = mask_personal(bare) != bare
+        contact = personal and bool(_CONTACT_WORDS.search(bare))  # "call me at 090-…"
         mark: str | None = None
         asks = sentence.rstrip().endswith("?")  # a question is never a greeting or signature
         if asks:
-            mark = "contact" if personal and _CONTACT_WORDS.search(bare) else None
+            mark = "contact" if contact else None
         elif signed_off:
-            mark = "contact" if personal and _CONTACT_WORDS.search(bare) else "signature"
+            mark = "contact" if contact else "signature"
         elif greeting.search(bare) or (_CLOSING.search(bare) and len(bare) <= 40):
             mark = "greeting"
         elif _SIGN_OFF.search(bare) or (_SELF_INTRO.search(bare) and len(bare) <= 60):
             mark = "signature"
-        elif personal and _CONTACT_WORDS.search(bare):
+        elif contact:
             mark = "contact"
         elif personal and 0 < i == len(sentences) - 1 and not sentence.endswith(("。", ".", "!")):
             mark = "signature"  # "佐藤 花子 株式会社… 03-1234-5678" at the end of an e-mail
