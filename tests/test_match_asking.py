@@ -163,12 +163,26 @@ def test_a_second_question_without_a_question_mark_is_answered(
         ("その期間中に誰が中身を見られますか", "その期間中に"),
         ("この間、データを閲覧できるのは誰ですか", "この間、"),
         ("この間違いは学習に使われますか", None),  # 間違い: no period at all
+        (
+            "If they paste essays into it, will those be used to train?",
+            "If they paste essays into it, ",
+        ),
+        ("When we upload a file, how long is it kept?", "When we upload a file, "),
+        ("When was the last audit, and who did it?", None),  # asks when: no condition
     ],
 )
 def test_the_period_a_sentence_opens_with(sentence: str, period: str | None) -> None:
     from app.core.match.sentence_marks import background_clause
 
     assert background_clause(sentence, lambda _tail: True) == period
+
+
+def test_a_condition_before_a_question_does_not_dilute_it(matcher: Matcher) -> None:
+    message = (
+        "I teach at a high school and am building a study helper. If my students type essays "
+        "into it, will those be used to train your models?"
+    )
+    assert matcher.ask(message).answer_ids == ("policy.no-training-by-default",)
 
 
 def test_a_question_about_the_period_just_named_is_its_own(matcher: Matcher) -> None:

@@ -171,6 +171,12 @@ DURING = re.compile(
     r"|(?i:(?:and |so )?during (?:that|this|the) (?:time|period|window),?\s+)"
 )
 LEANS_BACK = re.compile(r"この|その|これ|それ|そう|こう|あれ|あの")
+# "If they type essays into it, will those be used …": the condition sets the scene; the main
+# clause after it asks.
+CONDITION = re.compile(
+    r"(?i:(?:if|when(?! (?:is|are|was|were|do|does|did|will|would|can|could|should)\b)|once"
+    r"|whenever|in case) [^,?]{6,90}?,\s+)"
+)
 
 
 def background_clause(sentence: str, names_subject: Callable[[str], bool]) -> str | None:
@@ -182,7 +188,7 @@ def background_clause(sentence: str, names_subject: Callable[[str], bool]) -> st
         return None
     tail = normalise_keep_script(sentence[m.end() :]) if m else ""
     if m is None or LEANS_BACK.match(tail):
-        m = DURING.match(sentence)
+        m = DURING.match(sentence) or CONDITION.match(sentence)
         if m is None:
             return None
         tail = normalise_keep_script(sentence[m.end() :])
