@@ -66,6 +66,8 @@ SETS = {
     "fresh34": HERE / "fresh34_dev.tsv",
     "fresh35": HERE / "fresh35_dev.tsv",
     "fresh36": HERE / "fresh36_dev.tsv",
+    "fresh37": HERE / "fresh37_dev.tsv",
+    "fresh38": HERE / "fresh38_dev.tsv",
     "hardneg": HERE / "hardneg_dev.tsv",
 }
 
