@@ -210,10 +210,17 @@ def phrases_anywhere(phrases: Iterable[str], words: bool = False) -> re.Pattern[
     phrases = list(phrases)
     if not phrases:
         return None
-    alts = []
-    for p in phrases:
-        if p.isascii() and words:
-            alts.append(rf"(?<![a-z0-9]){re.escape(p)}(?![a-z0-9])")
-        else:
+    # Neighbouring Latin phrases share one pair of word-boundary checks: the same matches, in
+    # the same order of preference, for a pattern that compiles several times faster.
+    alts: list[str] = []
+    run: list[str] = []
+    for p in [*phrases, ""]:
+        if p and p.isascii() and words:
+            run.append(re.escape(p))
+            continue
+        if run:
+            alts.append(rf"(?<![a-z0-9])(?:{'|'.join(run)})(?![a-z0-9])")
+            run = []
+        if p:
             alts.append(re.escape(p))
     return re.compile("|".join(alts))
