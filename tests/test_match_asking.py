@@ -821,6 +821,15 @@ def test_a_sentence_summing_up_an_earlier_answer_does_not_outweigh_the_new_quest
     assert matcher.ask(message).answer_ids == ("policy.no-training-by-default",)
 
 
+def test_what_the_writer_says_they_know_already_is_not_the_question(matcher: Matcher) -> None:
+    message = (
+        "We know API data isn't used for training by default. We'd like to share ours so the "
+        "models learn our field. How do we do that?"
+    )
+    assert matcher.splitter.split(message)[0].recap
+    assert matcher.ask(message).answer_ids == ("policy.opt-in-sharing",)
+
+
 @pytest.mark.parametrize(
     "message",
     [
