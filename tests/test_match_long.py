@@ -431,6 +431,11 @@ def test_follow_up_context_never_breaks(matcher: Matcher, previous: str, questio
         # A piece or sentence that only asks (「あわせてお伺いしたく存じます」) asks nothing new.
         ("オンプレ版はありますか。なければ専用の容量があれば、あわせてお伺いしたく存じます。", 2),
         ("TLS は必須でしょうか。あわせてお伺いしたく存じます。", 1),
+        # "also" inside a clause joins nothing; 「…に関連して、」 only frames the question.
+        ("For our EU customers, do you also have a DPA we can sign?", 1),
+        ("先ほどの保持期間の件に関連して、その間に誰がデータを見られますか", 1),
+        # A dash or a curly quote does not make English Japanese.
+        ("We need a DPA signed, and we’ve got an erasure request — how do we send it?", 2),
     ],
 )
 def test_a_message_is_cut_into_its_questions(matcher: Matcher, message: str, halves: int) -> None:

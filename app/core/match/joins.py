@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from app.core.match.text import is_japanese
+
 # A lead-in before a single numbered item (「米国展開にあたり、①…」) ends like this.
 LEAD_IN = re.compile(r"[、,:：]\s*$")
 # A message that says it asks two things ("two quick questions", 「2点」).
@@ -27,7 +29,9 @@ COUNTED_LEAD = re.compile(
 )
 # Two questions in one sentence: split before a conjunction that starts a new question.
 EN_JOIN = re.compile(
-    r"(?:,|;|\s+[—–-]+)?\s+(?:and|also|plus)(?:,?\s+(?:also|separately))?,?\s+"
+    # A bare "also" inside a clause ("do you also have …") joins nothing: only after a comma.
+    r"(?:(?:,|;|\s+[—–-]+)?\s+(?:and|plus)|(?:,|;|\s+[—–-]+)\s*also)"
+    r"(?:,?\s+(?:also|separately))?,?\s+"
     r"(?=(?:(?:in|on|for|from|at|to|with|by|under)\s+(?:which|what|whom)|how|what|where|when|"
     r"who|which|why|is|are|do|does|can|could|will|would|should|has|have|did|"
     # A questionnaire's second item: "…, and state / describe / confirm …".
@@ -57,7 +61,7 @@ JA_JOIN = re.compile(
     # 「保存されて、何日…」 but not 「…について、」「…として、」「ファイルって、」, nor a particle
     # that ends in て: 「質問票にて、」「API を通じて、」「ファイルも含めて、」, nor keigo's
     # 「につきまして、」「しておりまして、」.
-    r"|(?<=[^\sっ])(?<!つい)(?<!とし)(?<!とっ)(?<!関し)(?<!対し)(?<!おい)(?<!よっ)(?<!たっ)"
+    r"|(?<=[^\sっ])(?<!つい)(?<!とし)(?<!とっ)(?<!関し)(?<!連し)(?<!対し)(?<!おい)(?<!よっ)(?<!たっ)"
     r"(?<!際し)(?<!に)(?<!通し)(?<!通じ)(?<!応じ)(?<!含め)(?<!まし)(?<!あわせ)(?<!併せ)(?<!加え)て[、,]"
     # 「「人が見るのか」「どのくらい保存されるのか」」: two quoted questions side by side.
     r"|(?<=[?？]」)\s*(?=「)|(?<=のか」)\s*(?=「)|(?<=ますか」)\s*(?=「)"
@@ -93,6 +97,11 @@ ENUM = re.compile(
 )
 
 
+def writes_japanese(text: str) -> bool:
+    """Whether a text has any Japanese in it: English with a dash or a curly quote has none."""
+    return any(is_japanese(ch) for ch in text)
+
+
 def split_joins(text: str) -> list[str]:
     lead = COUNTED_LEAD.match(text)
     if lead and len(text) - lead.end() >= 10:
@@ -106,5 +115,5 @@ def split_joins(text: str) -> list[str]:
         return [q for p in numbered for q in split_joins(p)]
     pieces = EN_JOIN.split(text)
     if len(pieces) == 1:
-        pieces = EN_JOIN2.split(text) if text.isascii() else JA_JOIN.split(text)
+        pieces = JA_JOIN.split(text) if writes_japanese(text) else EN_JOIN2.split(text)
     return [p.strip() for p in pieces if p.strip()]
