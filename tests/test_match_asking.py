@@ -177,6 +177,15 @@ def test_the_period_a_sentence_opens_with(sentence: str, period: str | None) -> 
     assert background_clause(sentence, lambda _tail: True) == period
 
 
+def test_a_reported_question_in_quotes_is_what_is_asked(matcher: Matcher) -> None:
+    message = (
+        "店長から「お客さんのデータって日本に保存されてるの？」って聞かれたんですが、"
+        "実際どこなんでしょう？"
+    )
+    assert [s.asking for s in matcher.splitter.split(message)] == [True]
+    assert matcher.ask(message).answer_ids == ("faq.european-datacenter",)
+
+
 def test_a_condition_before_a_question_does_not_dilute_it(matcher: Matcher) -> None:
     message = (
         "I teach at a high school and am building a study helper. If my students type essays "

@@ -434,6 +434,8 @@ def test_follow_up_context_never_breaks(matcher: Matcher, previous: str, questio
         # "also" inside a clause joins nothing; 「…に関連して、」 only frames the question.
         ("For our EU customers, do you also have a DPA we can sign?", 1),
         ("先ほどの保持期間の件に関連して、その間に誰がデータを見られますか", 1),
+        # A question inside quotes is a reported one, not the end of a sentence.
+        ("取引先から「保存期間の目的は？」って聞かれました、abuse monitoring でOK？", 1),
         # A dash or a curly quote does not make English Japanese.
         ("We need a DPA signed, and we’ve got an erasure request — how do we send it?", 2),
     ],

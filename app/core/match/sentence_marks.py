@@ -23,7 +23,9 @@ CONTACT_LINE = re.compile(
 # A period ends a sentence, but not the "1." / 「１．」 that numbers an item of a list.
 SENTENCE_BREAK = re.compile(
     # 「ふぁいんちゅーにんぐ？ってやつ」: a word put in doubt, not the end of a sentence.
-    r"(?<=[。！？!?])(?![?？]*(?:って|っていう|とか|みたいな))|(?<=．)(?<![0-9０-９]．)|[\n\r|｜•]+"
+    # Nor a question inside quotes: 「「目的は？」って聞かれました」.
+    r"(?<=[。！？!?])(?![?？!！]*(?:って|っていう|とか|みたいな|[」』”]))|(?<=．)(?<![0-9０-９]．)"
+    r"|[\n\r|｜•]+"
     r"|(?<=[.;])(?<![\s。！？!?．:：][0-9]\.)(?<!^[0-9]\.)\s+|(?<=[a-z]:)\s+|\s{3,}"
 )
 
@@ -170,6 +172,7 @@ DURING = re.compile(
     r"(?:(?:期間中|期間の間)に?[、,，]?|間(?:に[、,，]?|[、,，]))\s*"
     r"|(?i:(?:and |so )?during (?:that|this|the) (?:time|period|window),?\s+)"
 )
+_QUOTED_QUESTION = re.compile(r"[「『][^」』]*[?？][」』]")
 LEANS_BACK = re.compile(r"この|その|これ|それ|そう|こう|あれ|あの")
 # "If they type essays into it, will those be used …": the condition sets the scene; the main
 # clause after it asks.
@@ -184,8 +187,8 @@ def background_clause(sentence: str, names_subject: Callable[[str], bool]) -> st
     of its own (`names_subject` reads a normalised text). Not when the rest points back to the
     background (「…ですが、そのような対応は」) or that asks itself (「…なら一番なんですが、」)."""
     m = BACKGROUND.match(sentence)
-    if m is not None and "なら" in m.group():
-        return None
+    if m is not None and ("なら" in m.group() or _QUOTED_QUESTION.search(m.group())):
+        return None  # 「「…保存されてるの？」って聞かれたんですが、」 reports the question asked
     tail = normalise_keep_script(sentence[m.end() :]) if m else ""
     if m is None or LEANS_BACK.match(tail):
         m = DURING.match(sentence) or CONDITION.match(sentence)
