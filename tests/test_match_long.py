@@ -434,6 +434,9 @@ def test_follow_up_context_never_breaks(matcher: Matcher, previous: str, questio
         # "also" inside a clause joins nothing; 「…に関連して、」 only frames the question.
         ("For our EU customers, do you also have a DPA we can sign?", 1),
         ("先ほどの保持期間の件に関連して、その間に誰がデータを見られますか", 1),
+        # Under a count, embedded questions side by side are the items (「…か、…か」).
+        ("取引先から2点：専用容量での提供は可能か、通信はTLSで暗号化されるか。", 2),
+        ("TLSのバージョンは1.2ですか、それとも1.3だけですか", 1),
         # A question inside quotes is a reported one, not the end of a sentence.
         ("取引先から「保存期間の目的は？」って聞かれました、abuse monitoring でOK？", 1),
         # A dash or a curly quote does not make English Japanese.

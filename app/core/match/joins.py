@@ -73,7 +73,8 @@ JA_JOIN = re.compile(
     r")"
 )
 # 「A、および B について、それぞれ」: under a count the items of a list are the questions.
-JA_LIST = re.compile(r"[、,]\s*(?:および|及び|ならびに|並びに)")
+# 「2点：オンプレ設置は可能か、SOC2は取得済みか」: so are questions side by side.
+JA_LIST = re.compile(r"[、,]\s*(?:および|及び|ならびに|並びに)|(?<=か)[、,]\s*(?!それとも)")
 # 「A と B」 joins two subjects, not 「ごと」「こと」「もっと」, 「…と思う / 聞いた」, a quote after
 # an adjective or a want (「消してほしいとユーザーに言われたら」) or a condition
 # (「契約がないと結べない」「使うと」).
