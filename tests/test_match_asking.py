@@ -186,6 +186,13 @@ def test_a_reported_question_in_quotes_is_what_is_asked(matcher: Matcher) -> Non
     assert matcher.ask(message).answer_ids == ("faq.european-datacenter",)
 
 
+def test_a_half_added_with_ato_says_the_first_half_is_a_question_too(matcher: Matcher) -> None:
+    # The first half fits the retention and the Files entries alike; 「あと、」 says it asks.
+    message = "送ったデータは何日残りますか？あと、誰が見られますか？"
+    result = matcher.ask(message)
+    assert result.answer_ids == ("policy.retention-30-days", "policy.abuse-review-access")
+
+
 def test_a_condition_before_a_question_does_not_dilute_it(matcher: Matcher) -> None:
     message = (
         "I teach at a high school and am building a study helper. If my students type essays "

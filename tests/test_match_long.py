@@ -437,6 +437,8 @@ def test_follow_up_context_never_breaks(matcher: Matcher, previous: str, questio
         # Under a count, embedded questions side by side are the items (「…か、…か」).
         ("取引先から2点：専用容量での提供は可能か、通信はTLSで暗号化されるか。", 2),
         ("TLSのバージョンは1.2ですか、それとも1.3だけですか", 1),
+        # An alternative is the same question, English words after 「それとも」 too.
+        ("学習用のfileもAPI data扱い？それともpromptだけ？", 1),
         # A question inside quotes is a reported one, not the end of a sentence.
         ("取引先から「保存期間の目的は？」って聞かれました、abuse monitoring でOK？", 1),
         # A dash or a curly quote does not make English Japanese.

@@ -91,6 +91,8 @@ def two_questions(
     near = {c.id for c in cands if c.score >= (SECOND_AT if long else SECOND_AT_SHORT)}
     found: list[Candidate] = []
     lead = cands[0]
+    # 「…？あと、…？」: a later half added as one more question says the first is one too.
+    adds_one = any(splitter.added(p, sentences) for p in parts[1:3])
     for part in parts[:3]:
         if splitter.contact_only(part):
             continue  # "… and who do we contact?": the answer says that
@@ -129,7 +131,7 @@ def two_questions(
             top.score - runner_up < TWO_MARGIN
             and not names_lead
             and top.score < PART_STRONG
-            and not (announced or added)
+            and not (announced or added or (adds_one and not later))
         ):
             # The half fits two entries alike: it is not a question of its own. Unless it
             # names the whole message's clear lead ("how many days is data kept?" fits the

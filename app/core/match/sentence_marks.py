@@ -36,7 +36,7 @@ POINTS_BACK = re.compile(
     r"|(?:is|would|will|could|can) (?:that|this|such)\b)"
 )
 POINTS_BACK_CHARS = 24
-ALTERNATIVE = re.compile(r"(?:それとも|もしくは|あるいは|or)(?![a-z])")
+ALTERNATIVE = re.compile(r"それとも|もしくは|あるいは|or(?![a-z])")
 # "…which companies besides you? Like subprocessors or whatever.": examples of what it asks.
 EXAMPLES = re.compile(
     r"(?:like|e\.?g\.?|such as|for example|for instance|例えば|たとえば)(?![a-z])"
@@ -90,7 +90,8 @@ REPORTS = re.compile(
 # "Also, the retention period." / 「あと保存場所も」.
 ADDS = re.compile(
     r"(?:also|and also|plus|additionally|in addition|one more thing|another question|"
-    r"separately|あと|それと|それから|また|加えて|さらに|ついでに|もう一つ|もうひとつ|もう1つ)(?![a-z0-9])"
+    r"separately|あと|それと(?!も)|それから|また|加えて|さらに|ついでに|もう一つ|もうひとつ|もう1つ)"
+    r"(?![a-z0-9])"
 )
 ADDS_BEFORE = re.compile(
     r"(?:(?<![a-z])(?:also|plus|additionally|separately)|あと|それと|それから|また|加えて|さらに"
