@@ -421,6 +421,12 @@ def test_follow_up_context_never_breaks(matcher: Matcher, previous: str, questio
         ("DPA の件でご相談です。署名済みの PDF はもらえますか？", 1),
         ("I have a question about the DPA, please. Can we get a signed PDF?", 1),
         ("2点教えてください。保存期間は？学習に使われますか？", 2),
+        # 「…の観点で伺います」 says from where the questions after it are asked.
+        (
+            "情報セキュリティの観点で伺います。"
+            "TLSの対応と、SOC 2の取得状況をそれぞれご教示ください。",
+            2,
+        ),
         # A lead-in before a single numbered item; 「あわせて、」 starts the second question.
         ("導入にあたり、①DPA は結べますか。②SOC 2 の報告書はありますか。", 2),
         ("TLS は必須ですか？あわせて、SOC 2 の報告書も見たいです。", 2),

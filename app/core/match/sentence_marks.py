@@ -46,6 +46,9 @@ EXAMPLES = re.compile(
 ANNOUNCES = re.compile(
     r"(?:質問|相談|問い合わせ|問合せ|お尋ね)(?:です|があります|がございます|させてください|"
     r"させていただきます|いたします|します)[\s。.!！]*$"
+    # 「内部監査の観点で伺います」: the standpoint the questions after it are asked from.
+    r"|(?:観点|立場|目的|件)(?:で|から|にて)"
+    r"(?:お?伺い(?:ます|します|いたします)|(?:質問|確認)(?:します|いたします|させてください))[\s。.!！]*$"
     r"|(?:[2-9２-９二三]|いくつか|以下の|下記の)(?:点|つ)(?:について|ほど)?(?:教えて|質問|確認|ご教示|伺)"
     r"|^(?:i|we) (?:have|had|'ve got) (?:a|one|two|some|a few|few|another) (?:\w+ )?questions?"
     r"|^(?:a |one |another )?(?:quick |short |small |follow-up |follow up )?questions? "
