@@ -689,11 +689,11 @@ def _short(tmp_path: Path) -> Path:
 # -- status link ------------------------------------------------------------------------------
 
 
-def _filed(tmp_path: Path, lang: str = "en") -> tuple[TestClient, str, str]:
+def _filed(tmp_path: Path, lang: str = "en", kind: str = "deletion") -> tuple[TestClient, str, str]:
     client = make_client(tmp_path)
-    page = fill(client, lang, "deletion", DELETION)
+    page = fill(client, lang, kind, DELETION if kind == "deletion" else DPA)
     token = str(page.url).split("/status/")[1].split("/")[0]
-    reference = re.search(r"DEL-\d{4}-\d{6}", page.text).group(0)  # type: ignore[union-attr]
+    reference = re.search(r"(?:DEL|DPA)-\d{4}-\d{6}", page.text).group(0)  # type: ignore[union-attr]
     return client, token, reference
 
 
@@ -734,8 +734,9 @@ def test_an_unknown_token_or_a_reference_reveals_nothing(tmp_path: Path) -> None
         assert r.status_code == 404 and "t***" not in r.text
 
 
-def test_the_requester_withdraws_before_work_starts(tmp_path: Path) -> None:
-    client, token, reference = _filed(tmp_path)
+@pytest.mark.parametrize("kind", ["deletion", "dpa"])
+def test_the_requester_withdraws_before_work_starts(tmp_path: Path, kind: str) -> None:
+    client, token, reference = _filed(tmp_path, kind=kind)
     r = client.get(f"/en/status/{token}")
     assert f'action="/en/status/{token}/withdraw"' in r.text
     # One stray tap withdraws nothing: the box must be ticked.
@@ -745,7 +746,9 @@ def test_the_requester_withdraws_before_work_starts(tmp_path: Path) -> None:
         assert store.get(reference).status == "submitted"
     r = client.post(f"/en/status/{token}/withdraw", data={"csrf": csrf(client), "confirm": "yes"})
     text = main_text(r.text)
-    assert "Request withdrawn" in text and 'href="/en/request/deletion"' in r.text
+    # The page says what the status row says, for a DPA too (withdrawn, not canceled).
+    assert "Request withdrawn" in text and f'href="/en/request/{kind}"' in r.text
+    assert "<strong>withdrawn</strong>" in r.text
     assert "Legal deadline" not in text and "/withdraw" not in r.text
     received = client.get(f"/en/status/{token}/received")
     assert "Request received</h1>" not in received.text and "Request withdrawn" in received.text

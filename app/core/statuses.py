@@ -33,16 +33,26 @@ TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
         "canceled": frozenset(),
         "withdrawn": frozenset(),
     },
+    # "withdrawn": the requester took the request back (on the web, or by writing in);
+    # "canceled": the team closed it for another reason. Deletion requests tell the two apart
+    # the same way.
     "dpa": {
-        "submitted": frozenset({"legal_review", "requires_input", "rejected", "canceled"}),
-        "requires_input": frozenset({"legal_review", "sent_for_signature", "rejected", "canceled"}),
-        "legal_review": frozenset({"sent_for_signature", "requires_input", "rejected", "canceled"}),
+        "submitted": frozenset(
+            {"legal_review", "requires_input", "rejected", "canceled", "withdrawn"}
+        ),
+        "requires_input": frozenset(
+            {"legal_review", "sent_for_signature", "rejected", "canceled", "withdrawn"}
+        ),
+        "legal_review": frozenset(
+            {"sent_for_signature", "requires_input", "rejected", "canceled", "withdrawn"}
+        ),
         "sent_for_signature": frozenset(
-            {"executed", "legal_review", "requires_input", "rejected", "canceled"}
+            {"executed", "legal_review", "requires_input", "rejected", "canceled", "withdrawn"}
         ),
         "executed": frozenset(),
         "rejected": frozenset(),
         "canceled": frozenset(),
+        "withdrawn": frozenset(),
     },
 }
 

@@ -27,9 +27,9 @@ from app.web.security import checked_form, token_hash
 
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{22,64}$")
 # Statuses a requester may leave by withdrawing: the request is not yet being worked on.
-WITHDRAW = {
-    "deletion": ({"submitted", "requires_input", "identity_verified"}, "withdrawn"),
-    "dpa": ({"submitted", "requires_input"}, "canceled"),
+WITHDRAWABLE = {
+    "deletion": {"submitted", "requires_input", "identity_verified"},
+    "dpa": {"submitted", "requires_input"},
 }
 NEXT_STEPS = {
     "deletion": N_(
@@ -58,8 +58,7 @@ def find(request: Request) -> FiledRequest:
 
 
 def can_withdraw(filed: FiledRequest) -> bool:
-    statuses, _target = WITHDRAW.get(filed.kind, (set(), ""))
-    return filed.status in statuses
+    return filed.status in WITHDRAWABLE.get(filed.kind, set())
 
 
 def public_events(events: list[Event], lang: str) -> list[tuple[str, str]]:
@@ -116,7 +115,7 @@ def status_context(request: Request, filed: FiledRequest, lang: str) -> dict[str
         "contact": filed.contact,
         "events": public_events(request.app.state.store.events(filed.reference), lang),
         "can_withdraw": can_withdraw(filed),
-        "withdrawn": filed.status == WITHDRAW.get(filed.kind, (set(), ""))[1],
+        "withdrawn": filed.status == "withdrawn",
         "next_steps": gettext_for(lang, NEXT_STEPS.get(filed.kind, "")) if not filed.closed else "",
         "token": request.path_params["token"],
         "confirm_error": "",
@@ -147,11 +146,10 @@ async def withdraw(request: Request) -> Response:
         )
         return page(request, "status.html", context, status_code=400)
     if can_withdraw(filed):
-        target = WITHDRAW[filed.kind][1]
         # When it changed meanwhile, the status page shows where it stands.
         with contextlib.suppress(KotaeError):
             request.app.state.store.transition(
-                filed.reference, target, actor="requester", note="withdrawn on the web"
+                filed.reference, "withdrawn", actor="requester", note="withdrawn on the web"
             )
     token = request.path_params["token"]
     return RedirectResponse(f"/{lang}/status/{token}", status_code=303)
