@@ -421,6 +421,22 @@ def test_back_next_and_reload_keep_the_answers(client: TestClient) -> None:
     assert step_id(r) == "account"
 
 
+def test_the_step_count_is_an_estimate_while_choices_can_add_steps(client: TestClient) -> None:
+    # The first step's choices decide whether later steps show: its total is "about".
+    first = client.get("/en/request/deletion")
+    assert re.search(r"Step 1 of ~\d+", first.text)
+    token = csrf(client)
+    r = client.post("/en/request/deletion/scope", data={"scope": ["account"], "csrf": token})
+    r = client.post(
+        "/en/request/deletion/account",
+        data={"email": "taro@example.com", "org_id": "org-abc123", "csrf": token},
+    )
+    # The country decides a later step too; once it is given, the count is exact.
+    assert re.search(r"Step \d+ of ~\d+", r.text)
+    r = client.post("/en/request/deletion/residence", data={"country": "JP", "csrf": token})
+    assert re.search(r"Step \d+ of \d+<", r.text)
+
+
 def _to_review(client: TestClient, answers: dict[str, object]):  # type: ignore[no-untyped-def]
     token = csrf(client)
     page = client.get("/en/request/deletion")

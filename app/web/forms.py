@@ -25,6 +25,7 @@ from app.core.knowledge import KnowledgeBase
 from app.core.messages import format_day
 from app.core.workflow.engine import FieldError, Step, WizardSession, Workflow, load_workflow
 from app.core.workflow.fields import display_value
+from app.core.workflow.progress import count_may_change
 from app.store.submit import submit_run
 from app.web.ratelimit import check_rate
 from app.web.render import page
@@ -174,6 +175,8 @@ def step_page(
         "step": step,
         "number": steps.index(step) + 1 if step in steps else 1,
         "total": len(steps),
+        # Later steps depend on answers not yet settled: the total is an estimate.
+        "estimate": count_may_change(run, step),
         "explanations": wf.explanations(step, lang),
         "fields": [field_view(wf, f, lang) for f in step.fields],
         "values": values

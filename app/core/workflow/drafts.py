@@ -9,6 +9,7 @@ from typing import Any
 from app.core.i18n import _
 from app.core.privacy import mask_email
 from app.core.workflow.engine import WizardSession, Workflow
+from app.core.workflow.progress import count_may_change
 
 
 def draft_details(workflow: Workflow, draft: dict[str, Any], today: date, lang: str) -> list[str]:
@@ -25,9 +26,10 @@ def draft_details(workflow: Workflow, draft: dict[str, Any], today: date, lang: 
     step = session.current_step
     if step is not None and step in session.visible_steps:
         n, total = session.step_number
-        lines.append(
-            _("Stopped at step {n} of {total}: {step}").format(
-                n=n, total=total, step=step.title.get(lang)
-            )
+        stopped = (
+            _("Stopped at step {n} of ~{total}: {step}")
+            if count_may_change(session, step)
+            else _("Stopped at step {n} of {total}: {step}")
         )
+        lines.append(stopped.format(n=n, total=total, step=step.title.get(lang)))
     return lines

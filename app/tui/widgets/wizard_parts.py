@@ -17,6 +17,7 @@ from app.core.export import wanted_early
 from app.core.i18n import _, current_language
 from app.core.records import Request
 from app.core.workflow.engine import Step, WizardSession
+from app.core.workflow.progress import count_may_change
 from app.tui.localized import Localized
 from app.tui.widgets.prose import Prose
 
@@ -81,21 +82,6 @@ class StepHeading(Part):
         help_text = self.session.workflow.help(self.step, lang)
         if help_text:
             yield Prose(help_text, classes="step-help")
-
-
-def count_may_change(session: WizardSession, step: Step) -> bool:
-    """Whether a later step's showing depends on an answer not yet settled (this step's or
-    a later one's): then the number of steps is an estimate ("step 2 of ~7")."""
-    steps = list(session.workflow.steps)
-    if step not in steps:
-        return False
-    here = steps.index(step)
-    asked_on = {f.id: i for i, s in enumerate(steps) for f in s.fields}
-    return any(
-        asked_on.get(condition.field, -1) >= here
-        for later in steps[here + 1 :]
-        for condition in later.when
-    )
 
 
 class ExplanationPanel(Part):
