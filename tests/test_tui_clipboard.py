@@ -83,12 +83,50 @@ async def test_copy_in_a_terminal_without_clipboard_says_so_and_names_the_file(
         await pilot.pause()
         await pilot.press("ctrl+y")
         await pilot.pause()
-        entry = app.screen.copy_target()
-        assert entry is not None
+        clip = app.screen.to_copy()
+        assert clip is not None and clip.text
         said = [n.message for n in app._notifications][-1]
         path = data / "clipboard.txt"
         assert str(path) in said
         assert "terminal" in said and "Copied" not in said
-        assert path.read_text(encoding="utf-8") == copy_text(*entry)
-        assert app.clipboard == copy_text(*entry)  # OSC 52 was sent as well
+        assert path.read_text(encoding="utf-8") == clip.text
+        assert app.clipboard == clip.text  # OSC 52 was sent as well
         assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+
+
+async def _copied(app: KotaeApp, pilot, question: str) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    """Ask, press the copy key: (what the clipboard got, what the notice said)."""
+    from tests.test_tui_app import ask
+
+    await ask(pilot, question)
+    await pilot.press("ctrl+y")
+    await pilot.pause()
+    return app.clipboard, [n.message for n in app._notifications][-1]
+
+
+async def test_copy_takes_the_reply_on_screen_not_an_older_answer(
+    kb: KnowledgeBase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    app = KotaeApp(kb, lang="en", config=Config(), data_dir=tmp_path / "data")
+    app.blink_cursor = False
+    async with app.run_test(size=(100, 40)) as pilot:
+        dpa = kb.entries["faq.dpa"]
+        text, said = await _copied(app, pilot, "Do you have a DPA we can sign?")
+        assert text == copy_text(dpa, "en") and dpa.en.title in said
+        # A decline after it: the redirect on screen is copied, never the DPA answer above.
+        text, said = await _copied(app, pilot, "How much does GPT-4 cost per token?")
+        assert dpa.en.answer not in text
+        assert text.startswith(kb.out_of_scope["pricing"].en.title)
+        # Both answers of a two-part question.
+        text, said = await _copied(
+            app, pilot, "Is my data used for training by default, and how long do you keep it?"
+        )
+        for entry_id in ("policy.no-training-by-default", "policy.retention-30-days"):
+            assert kb.entries[entry_id].en.title in text
+        assert "both answers" in said
+        # A reply that only asks which answer is meant has nothing to copy, and says so.
+        before = app.clipboard
+        text, said = await _copied(app, pilot, "data retention")
+        assert app.screen.conversation.last_result.decision == "clarify"
+        assert text == before and "Nothing to copy" in said

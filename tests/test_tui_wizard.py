@@ -179,6 +179,9 @@ async def test_deletion_from_the_english_answer_card(kb: KnowledgeBase, tmp_path
         reference = screen.request.reference
         assert reference.startswith("DEL-")
         assert reference in shown_text(app)
+        await pilot.press("ctrl+y")  # the reference, for the ticket
+        await pilot.pause()
+        assert app.clipboard == reference
         await pilot.click("#view")
         await settle(pilot)
         assert app.current_mode == "requests"

@@ -18,7 +18,7 @@ from textual.screen import ModalScreen, Screen
 from textual.theme import ThemeProvider
 
 from app.core import deadlines
-from app.core.answers import answer_language, copy_text
+from app.core.answers import answer_language
 from app.core.config import Config
 from app.core.i18n import N_, _, choose_language, set_language
 from app.core.knowledge import KnowledgeBase
@@ -189,7 +189,9 @@ class KotaeApp(App[int]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # The footer hides the key of the screen already on show, and the answer keys where
         # no answer is shown.
-        if action in ("copy_answer", "cycle_answer_language"):
+        if action == "copy_answer":
+            return getattr(self.screen, "can_copy", lambda: True)()
+        if action == "cycle_answer_language":
             return getattr(self.screen, "ANSWERS", True)
         on_show = bool(parameters) and parameters[0] == self.current_mode
         return not (action == "show_screen" and on_show)
@@ -213,15 +215,17 @@ class KotaeApp(App[int]):
     # Copy and requests --------------------------------------------------------------------
 
     def action_copy_answer(self) -> None:
-        target = getattr(self.screen, "copy_target", lambda: None)()
-        if target is None:
+        clip = getattr(self.screen, "to_copy", lambda: None)()
+        if clip is None:
             self.notify(_("There is no answer to copy yet."), severity="warning")
             return
-        entry, lang = target
-        message, severity = self.copy_out(copy_text(entry, lang), LANGUAGE_NAMES[lang])
+        if not clip.text:
+            self.notify(clip.what, severity="warning", markup=False)
+            return
+        message, severity = self.copy_out(clip.text, clip.what, LANGUAGE_NAMES[clip.lang])
         self.notify(message, severity=severity, markup=False)  # type: ignore[arg-type]
 
-    def copy_out(self, text: str, language: str) -> tuple[str, str]:
+    def copy_out(self, text: str, what: str, language: str) -> tuple[str, str]:
         """Copy the text and say truthfully where it went: (message, severity)."""
         from app.store.sqlite import default_data_dir
         from app.tui import clipboard
@@ -230,18 +234,18 @@ class KotaeApp(App[int]):
         # OSC 52 as well: over ssh the program's clipboard is the remote one, the terminal's is not.
         self.copy_to_clipboard(text)
         if done.tool and done.path:
-            msg = _("Copied the answer ({language}) with {tool}; it is also in {path}")
+            msg = _("Copied {what} ({language}) with {tool}; it is also in {path}")
         elif done.tool:
-            msg = _("Copied the answer ({language}) with {tool}.")
+            msg = _("Copied {what} ({language}) with {tool}.")
         elif done.path:
             msg = _(
-                "Sent the answer ({language}) to the terminal; if your terminal ignores it, "
+                "Sent {what} ({language}) to the terminal; if your terminal ignores it, "
                 "the text is in {path}"
             )
         else:
-            msg = _("Sent the answer ({language}) to the terminal; no file could be written.")
+            msg = _("Sent {what} ({language}) to the terminal; no file could be written.")
         severity = "information" if done.tool or done.path else "warning"
-        return msg.format(language=language, tool=done.tool, path=done.path), severity
+        return msg.format(what=what, language=language, tool=done.tool, path=done.path), severity
 
     def on_start_workflow(self, message: StartWorkflow) -> None:
         self.start_workflow(message.workflow_name, message.entry_id)

@@ -6,13 +6,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Input
 
-from app.core.i18n import N_
-from app.core.knowledge import Entry
+from app.core.answers import copy_text
+from app.core.i18n import N_, _
 from app.tui import keys
 from app.tui.localized import kotae
 from app.tui.messages import ShowEntry
-from app.tui.screens.base import KotaeScreen
-from app.tui.widgets.cards import WelcomeCard
+from app.tui.screens.base import Clip, KotaeScreen
+from app.tui.widgets.cards import AnswerCard, DeclineCard, WelcomeCard
 from app.tui.widgets.conversation import Conversation
 from app.tui.widgets.feedback import log_result
 from app.tui.widgets.history_input import HistoryInput, as_question
@@ -76,6 +76,26 @@ class AskScreen(KotaeScreen):
     def action_focus_input(self) -> None:
         self.query_one(HistoryInput).focus()
 
-    def copy_target(self) -> tuple[Entry, str] | None:
-        card = self.conversation.current_answer()
-        return (card.entry, card.lang) if card else None
+    def to_copy(self) -> Clip | None:
+        cards = self.conversation.latest_reply()
+        if not cards:
+            return None
+        answers = [c for c in cards if isinstance(c, AnswerCard)]
+        lang = cards[0].lang
+        if len(answers) > 1:
+            # A two-part question: the customer's reply needs both answers.
+            text = "\n".join(copy_text(c.entry, c.lang) for c in answers)
+            return Clip(text, lang, _("both answers"))
+        if answers:
+            title = answers[0].entry.text(lang).title
+            what = _("the answer 「{title}」").format(title=title)
+            return Clip(copy_text(answers[0].entry, lang), lang, what)
+        card = cards[0]
+        topic = kotae(self).kb.out_of_scope.get(card.result.out_of_scope or "")
+        if isinstance(card, DeclineCard) and topic is not None and topic.text(lang).redirect:
+            # Where to send the customer instead, as the decline card says it.
+            text = topic.text(lang)
+            return Clip(f"{text.title}: {text.redirect}\n", lang, _("where to ask instead"))
+        if isinstance(card, DeclineCard):
+            return Clip("", lang, _("Nothing to copy: the policy does not answer this question."))
+        return Clip("", lang, _("Nothing to copy yet: choose one of the answers offered."))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -9,11 +10,20 @@ from textual.screen import Screen
 from textual.widgets import Header
 
 from app.core.i18n import _
-from app.core.knowledge import Entry
 from app.tui.keys import localize_bindings
 from app.tui.localized import Localized, kotae
 from app.tui.widgets.footer import KotaeFooter
 from app.tui.widgets.textual_text import localize_header
+
+
+@dataclass(frozen=True)
+class Clip:
+    """What the copy key copies: the text, its language, and what it is for the notice
+    ("the answer 「…」", "the reference DEL-…"). Empty text: nothing to copy, `what` says why."""
+
+    text: str
+    lang: str
+    what: str
 
 
 class KotaeScreen(Localized, Screen[None]):
@@ -60,6 +70,10 @@ class KotaeScreen(Localized, Screen[None]):
             if isinstance(node, Localized):
                 node.localize()
 
-    def copy_target(self) -> tuple[Entry, str] | None:
-        """The entry and language the copy key copies on this screen, if any."""
+    def can_copy(self) -> bool:
+        """Whether the copy key belongs in the footer on this screen now."""
+        return self.ANSWERS
+
+    def to_copy(self) -> Clip | None:
+        """What the copy key copies on this screen, if anything is shown yet."""
         return None

@@ -7,12 +7,13 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Input, OptionList
 
+from app.core.answers import copy_text
 from app.core.i18n import N_, _, current_language
 from app.core.knowledge import Entry
 from app.tui import keys, memory
 from app.tui.localized import kotae
 from app.tui.messages import ShowEntry
-from app.tui.screens.base import KotaeScreen
+from app.tui.screens.base import Clip, KotaeScreen
 from app.tui.widgets.cards import AnswerCard
 from app.tui.widgets.entry_list import EntryList, filter_entries
 from app.tui.widgets.prose import Prose
@@ -179,7 +180,9 @@ class BrowseScreen(KotaeScreen):
         self._fill_list()
         self.show(self.entry)
 
-    def copy_target(self) -> tuple[Entry, str] | None:
+    def to_copy(self) -> Clip | None:
         if self.entry is None:
             return None
-        return self.entry, kotae(self).answer_lang_for(current_language())
+        lang = kotae(self).answer_lang_for(current_language())
+        what = _("the answer 「{title}」").format(title=self.entry.text(lang).title)
+        return Clip(copy_text(self.entry, lang), lang, what)

@@ -27,7 +27,7 @@ from app.core.workflow.engine import FieldError, WizardSession, Workflow
 from app.store.submit import submit_run
 from app.tui import keys
 from app.tui.localized import kotae
-from app.tui.screens.base import KotaeScreen
+from app.tui.screens.base import Clip, KotaeScreen
 from app.tui.screens.dialogs import ResumeDraft
 from app.tui.services import Services
 from app.tui.widgets.fields import FieldBox, FieldChanged, FieldSubmitted
@@ -157,6 +157,19 @@ class WizardScreen(KotaeScreen):
             return self.services.regime_for(code)
         except KnowledgeError:
             return None
+
+    def can_copy(self) -> bool:
+        return self.request is not None  # the receipt's reference, for the ticket
+
+    def to_copy(self) -> Clip | None:
+        if self.request is None:
+            return None
+        reference = self.request.reference
+        return Clip(
+            reference,
+            current_language(),
+            _("the reference {reference}").format(reference=reference),
+        )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # On the receipt there is nothing to go back to.

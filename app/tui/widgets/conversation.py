@@ -172,11 +172,14 @@ class Conversation(VerticalScroll):
         self.remove_children([c for c in self.children if not isinstance(c, WelcomeCard)])
         memory.release_removed_lines()
 
-    def current_answer(self) -> AnswerCard | None:
-        """The answer card holding focus, else the latest one."""
+    def latest_reply(self) -> list[AnswerCard | ClarifyCard | DeclineCard]:
+        """The cards the copy key copies: the answer card holding focus, else every card of
+        the latest reply (both answers of a two-part question; a decline is a reply too)."""
         focused = self.screen.focused
         for node in focused.ancestors_with_self if focused else ():
             if isinstance(node, AnswerCard):
-                return node
-        cards = list(self.query(AnswerCard))
-        return cards[-1] if cards else None
+                return [node]
+        if not self.live:
+            return []
+        widgets, _past = self.live[-1]
+        return [w for w in widgets if isinstance(w, AnswerCard | ClarifyCard | DeclineCard)]
