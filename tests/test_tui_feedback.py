@@ -61,6 +61,8 @@ async def test_no_keeps_the_question_and_a_masked_comment(
         await pilot.press("enter")
         await pilot.pause()
         assert not app.screen.query(FeedbackComment)
+        # The next thing typed is the next question: the question box has the focus again.
+        assert app.focused is app.screen.query_one("#question")
     votes, logged = _stored()
     assert (votes[0].no, votes[0].comments) == (1, ("ファイルの話です。",))
     assert [(q.question, q.channel, q.reason) for q in logged] == [
@@ -105,6 +107,19 @@ async def test_feedback_keys_and_escape(kb: KnowledgeBase, monkeypatch: pytest.M
         await pilot.press("y")  # one vote per answer
     votes, _ = _stored()
     assert (votes[0].yes, votes[0].no, votes[0].comments) == (0, 1, ())
+
+
+async def test_typing_on_the_feedback_line_goes_to_the_question_box(kb: KnowledgeBase) -> None:
+    app = make_app(kb)
+    async with app.run_test(size=SIZE) as pilot:
+        await ask(pilot, "How long is API data kept?")
+        bar = last(app, AnswerCard).query_one(FeedbackBar)
+        bar.focus()
+        await pilot.press(*"what about files")
+        await pilot.pause()
+        box = app.screen.query_one("#question", Input)
+        assert app.focused is box and box.value == "what about files"
+        assert bar.vote is None  # no "y" or "n" was pressed on the line
 
 
 async def test_insights_screen_adds_a_declined_question_as_an_example(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual import events
 from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import Input, Static
@@ -62,10 +63,21 @@ class FeedbackComment(Input):
             from app.store.questions import add_comment
 
             _with_store(self, lambda con: add_comment(con, self.feedback_id, text))
-        self.remove()
+        self._done()
 
     def action_skip(self) -> None:
+        self._done()
+
+    def _done(self) -> None:
+        # The next thing typed is most likely the next question: back to its box.
+        _question_box(self).focus()
         self.remove()
+
+
+def _question_box(node: Any) -> Any:
+    from app.tui.widgets.history_input import HistoryInput
+
+    return node.screen.query_one(HistoryInput)
 
 
 class FeedbackBar(Localized, Static, can_focus=True):
@@ -73,7 +85,7 @@ class FeedbackBar(Localized, Static, can_focus=True):
     FeedbackBar {
         margin: 1 0 0 0;
         color: $text-muted;
-        &:focus { background: $boost; }
+        &:focus { background: $boost; color: $text; text-style: bold; }
     }
     FeedbackComment { margin: 0 0 0 2; }
     """
@@ -108,7 +120,8 @@ class FeedbackBar(Localized, Static, can_focus=True):
         if self.vote is None:
             self.update(
                 Content.from_markup(
-                    "$q  [@click=vote(True)][u]$yes[/u][/]  /  [@click=vote(False)][u]$no[/u][/]",
+                    "$q  [@click=vote(True)][u]$yes[/u] (y)[/]  /  "
+                    "[@click=vote(False)][u]$no[/u] (n)[/]",
                     q=_("Did this answer your question?"),
                     yes=_("Yes"),
                     no=_("No"),
@@ -116,6 +129,16 @@ class FeedbackBar(Localized, Static, can_focus=True):
             )
         else:
             self.update(Content(_(THANKS)))
+
+    def on_key(self, event: events.Key) -> None:
+        # Typing that is no vote was meant for the question box ("what about files?" after
+        # Tabbing through a card): it goes there, not to the app's keys.
+        if event.is_printable and event.character and event.character not in "yn":
+            event.stop()
+            event.prevent_default()
+            box = _question_box(self)
+            box.focus()
+            box.insert_text_at_cursor(event.character)
 
     def action_vote(self, helpful: bool) -> None:
         if self.vote is not None:

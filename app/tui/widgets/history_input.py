@@ -24,7 +24,11 @@ class HistoryInput(Localized, Input):
     BINDINGS = [keys.HISTORY_PREV, keys.HISTORY_NEXT]
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(placeholder=_("Ask a question in Japanese or English…"), id=id)
+        # Focus comes back here with typing under way (from the feedback line): selecting the
+        # box's text then would let the next key replace what was just typed.
+        super().__init__(
+            placeholder=_("Ask a question in Japanese or English…"), id=id, select_on_focus=False
+        )
         self.history: list[str] = []
         self._index: int | None = None  # position while browsing the history
         self._draft = ""  # what was typed before browsing started
