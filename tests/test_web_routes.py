@@ -468,6 +468,22 @@ def test_change_on_the_review_comes_back_to_the_review(client: TestClient) -> No
     assert step_id(r) == "review"  # and then back to the review
 
 
+def test_back_from_a_change_returns_to_the_review_without_the_change(client: TestClient) -> None:
+    _review, token = _to_review(client, {**DELETION, "country": "DE"})
+    r = client.post(
+        "/en/request/deletion/account",
+        data={
+            "email": "typo@example",
+            "org_id": "org-abc123",
+            "csrf": token,
+            "to_review": "1",
+            "action": "back",
+        },
+    )
+    assert step_id(r) == "review"
+    assert "taro@example.com" in r.text and "typo@example" not in r.text
+
+
 def test_the_language_switch_keeps_the_step_and_the_typed_answers(client: TestClient) -> None:
     token = csrf(client, "ja")
     client.post("/ja/request/deletion/scope", data={"scope": ["account"], "csrf": token})

@@ -285,10 +285,19 @@ async def post_step(request: Request) -> Response:
     run.go_to(step_id)
     step = run.current_step
     assert step is not None
+    action = form.get("action", "next")
+    to_review = form.get("to_review") == "1"
+    if action == "back" and to_review:
+        # Back from a step opened with "Change" on the review: to the review, the change not
+        # made (walking the answered steps as Continue does).
+        while not run.stopped and run.current_step is not None and not run.current_step.review:
+            if run.next():
+                break
+        save(request, run)
+        return RedirectResponse(step_url(lang, wf, run.current_step), status_code=303)
     values = {f.id: raw_answer(form, f) for f in step.fields}
     for f in step.fields:
         run.answer(f.id, values[f.id])
-    action = form.get("action", "next")
     # What was typed here goes with the visitor, valid or not: it is shown again on return.
     typed = {"step": step.id, "values": values}
     if action == "lang":  # the language switch keeps the page and the answers
@@ -303,7 +312,6 @@ async def post_step(request: Request) -> Response:
     earlier = _typed(request)
     carried = earlier if earlier is not None and earlier.get("step") != step.id else None
     errors = run.next()
-    to_review = form.get("to_review") == "1"
     if errors:
         # Shown by a redirect to the step: Back and reload never send the form again.
         save(request, run, carried, {"step": step.id, "values": values})
