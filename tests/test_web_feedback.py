@@ -38,7 +38,8 @@ def test_yes_and_no_are_stored_and_no_keeps_the_masked_question(tmp_path: Path) 
     token = csrf(client)
     base = {"csrf": token, "entry": "policy.retention-30-days", "confidence": "0.9"}
     q = "How long is API data kept? Mail me at taro@example.com"
-    assert client.post("/en/feedback", data={**base, "helpful": "yes", "q": q}).status_code == 200
+    yes = {**base, "helpful": "yes", "q": "How long do you keep API data?"}
+    assert client.post("/en/feedback", data=yes).status_code == 200
     reply = client.post(
         "/en/feedback",
         data={**base, "helpful": "no", "q": q, "comment": "I meant files; call 090-1234-5678"},
@@ -64,6 +65,21 @@ def test_a_vote_is_sent_once_and_a_no_offers_another_try(tmp_path: Path) -> None
     assert [(v.yes, v.no) for v in votes] == [(0, 1)]
     home = client.get("/en/feedback", follow_redirects=False)
     assert home.status_code == 303 and home.headers["location"] == "/en/"
+
+
+def test_a_second_vote_on_the_same_answer_counts_once(tmp_path: Path) -> None:
+    # Back to the answer page after voting shows the buttons again: a second click stores nothing.
+    client = make_client(tmp_path)
+    base = {"csrf": csrf(client), "entry": "faq.dpa", "confidence": "0.5", "q": "DPA はありますか"}
+    client.post("/en/feedback", data={**base, "helpful": "no", "comment": "want the PDF"})
+    again = client.post("/en/feedback", data={**base, "helpful": "yes"})
+    assert "already received" in again.text
+    votes, _ = _stored(tmp_path)
+    assert [(v.yes, v.no) for v in votes] == [(0, 1)]
+    other = make_client(tmp_path)  # another visitor's vote on the same answer counts
+    other.post("/en/feedback", data={**base, "csrf": csrf(other), "helpful": "yes"})
+    votes, _ = _stored(tmp_path)
+    assert [(v.yes, v.no) for v in votes] == [(1, 1)]
 
 
 def test_voting_does_not_use_up_the_question_limit(tmp_path: Path) -> None:

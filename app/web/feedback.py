@@ -6,6 +6,7 @@ and the comment, masked, as `log_questions` allows. No IP address is stored.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from starlette.exceptions import HTTPException
@@ -18,10 +19,19 @@ from app.store.questions import record_feedback, transaction
 from app.web import questionlog
 from app.web.ratelimit import check_rate
 from app.web.render import page
-from app.web.security import checked_form
+from app.web.security import checked_form, owner
 from app.web.settings import MAX_QUESTION
 
 MAX_COMMENT = 500
+# One vote per answer and visitor: the keys of the answers voted on, kept like a draft of the
+# visitor's session (purged with the drafts). Back then a second click stores nothing.
+VOTES = "votes"
+MAX_VOTES = 50
+
+
+def _vote_key(entry_id: str, question: str) -> str:
+    text = f"{entry_id}\0{' '.join(question.split())}"
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def _confidence(value: Any) -> float:
@@ -40,6 +50,13 @@ async def feedback(request: Request) -> Response:
     helpful = form.get("helpful")
     if entry_id not in state.kb.entries or helpful not in ("yes", "no"):
         raise HTTPException(400)
+    question = str(form.get("q", ""))[:MAX_QUESTION]
+    key, visitor = _vote_key(entry_id, question), owner(request)
+    voted = list((state.store.get_draft(VOTES, owner=visitor) or {}).get("keys", []))
+    if key in voted:
+        return RedirectResponse(
+            f"/{lang}/feedback/thanks?entry={entry_id}&helpful={helpful}&again=1", status_code=303
+        )
     with transaction(state.store) as con:
         record_feedback(
             con,
@@ -50,9 +67,10 @@ async def feedback(request: Request) -> Response:
             confidence=_confidence(form.get("confidence")),
             helpful=helpful == "yes",
             comment=str(form.get("comment", ""))[:MAX_COMMENT],
-            question=str(form.get("q", ""))[:MAX_QUESTION],
+            question=question,
             mode=questionlog.mode(state),
         )
+    state.store.save_draft(VOTES, {"keys": [*voted, key][-MAX_VOTES:]}, owner=visitor)
     # Redirect after the vote: reload and back never send it again.
     return RedirectResponse(
         f"/{lang}/feedback/thanks?entry={entry_id}&helpful={helpful}", status_code=303
@@ -69,6 +87,7 @@ async def thanks(request: Request) -> Response:
         "entry_id": entry_id,
         "entry_title": kb.entries[entry_id].text(lang).title,
         "helpful": request.query_params.get("helpful") == "yes",
+        "again": request.query_params.get("again") == "1",
         "title": gettext_for(lang, N_("Thank you for the feedback.")),
     }
     return page(request, "feedback.html", context)
