@@ -216,6 +216,14 @@ def test_valid_answers_are_stored_normalised(
         assert run.value(field) == stored
 
 
+def test_every_wrong_file_id_is_named_in_one_message(sampler: Workflow) -> None:
+    run = WizardSession(sampler, today=TODAY)
+    errors = run.answer("files", "file-abc123 foo bar file-def456")
+    assert len(errors) == 1
+    for lang in ("en", "ja"):
+        assert "foo, bar" in errors[0].message(lang)
+
+
 @pytest.mark.parametrize(("field", "raw", "code"), INVALID)
 def test_invalid_answers_are_refused_with_a_message_in_both_languages(
     sampler: Workflow, field: str, raw: Any, code: str

@@ -142,18 +142,26 @@ class Checker:
         if items is None:
             return None, [err("type", N_("Enter one or more file IDs."))]
         values: list[str] = []
-        errors: list[FieldError] = []
+        bad: list[str] = []
         for item in items:
             value = unicodedata.normalize("NFKC", item).strip()
             if not FILE_ID_RE.fullmatch(value) or (
                 f.pattern and not re.fullmatch(f.pattern, value)
             ):
-                errors.append(
-                    err("invalid", N_("“{value}” is not a file ID (file-…)."), value=_clip(value))
-                )
+                bad.append(_clip(value))
             elif value not in values:
                 values.append(value)
-        return values, errors or self._count(f, values, err)
+        # Every wrong item in one message: a face shows one message per field.
+        if len(bad) == 1:
+            return values, [
+                err("invalid", N_("“{value}” is not a file ID (file-…)."), value=bad[0])
+            ]
+        if bad:
+            listed = ", ".join(bad)
+            return values, [
+                err("invalid", N_("These are not file IDs (file-…): {values}."), values=listed)
+            ]
+        return values, self._count(f, values, err)
 
     def _count(self, f: FieldDef, values: list[Any], err: Err) -> list[FieldError]:
         least = f.min_items if f.min_items is not None else (1 if f.required else 0)
