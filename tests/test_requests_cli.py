@@ -314,7 +314,7 @@ def test_dpa_export_in_the_requesters_language(
     code, md, _ = run(capsys, "--lang", "en", "requests", "export", ref, "--format", "md")
     assert code == 0
     assert md.startswith(f"# データ処理追加契約（DPA）の申し込み {ref}")
-    assert "標準契約条項 モジュール 2（管理者から処理者へ）" in md
+    assert "標準契約条項のモジュール 2（管理者から処理者へ）" in md
     assert "スイス補遺" in md and "英国補遺" not in md
     assert "［非表示］" in md  # the signatory's name
     record = json.loads(run(capsys, "requests", "export", ref, "--format", "json")[1])

@@ -281,7 +281,7 @@ def test_the_review_lists_the_answers_the_law_and_the_due_date(client: TestClien
     r = client.get("/en/request/dpa/review")
     text = main_text(r.text)
     assert "Example GmbH" in text and "erika@example.de" in text
-    assert "Module 2 (controller to processor)" in text
+    assert "Module 2 of the SCCs (controller to processor)" in text
     assert "Internal target" in text  # DPA dates are our own target, not a law's
     # No law sets a DPA's period: the page names none ("Law that applies: Other" misled).
     assert "Law that applies" not in text and "30 days from receipt" in text

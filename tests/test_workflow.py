@@ -501,10 +501,13 @@ def test_dpa_derives_the_clauses_and_reminds_of_us_processing(dpa: Workflow) -> 
     run = WizardSession(dpa)
     assert run.load_answers(answers) == []
     assert run.implications("en") == [
-        "Standard Contractual Clauses, Module 3 (processor to processor)",
+        "Module 3 of the SCCs (processor to processor)",
         "EU Standard Contractual Clauses (SCCs)",
         "UK Addendum to the SCCs",
     ]
+    # No transfer ticked: no SCCs, so no module either.
+    assert run.load_answers({**answers, "transfers": []}) == []
+    assert run.implications("en") == []
     assert run.regime() == "other"
     review = next(s for s in dpa.steps if s.review)
     [panel] = dpa.explanations(review, "ja")
@@ -564,6 +567,14 @@ choice = [
 ]
 """,
         [("partial/stop", "choice[0].end")],
+    ),
+    "implication on an unknown field": (
+        SAMPLER.replace(
+            '{ value = "a", ja = "あ", en = "A" }',
+            '{ value = "a", ja = "あ", en = "A", implies = { ja = "x", en = "x" }, '
+            'implies_if = "nope" }',
+        ),
+        [("lists/pick", "choice[0].implies_if")],
     ),
     "duplicate field": (
         SAMPLER.replace('id = "story"', 'id = "name"'),

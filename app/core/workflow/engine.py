@@ -165,7 +165,13 @@ class Workflow:
         for f in (f for s in steps for f in s.fields):
             chosen = shown.get(f.id)
             values = chosen if isinstance(chosen, list) else [chosen]
-            out += [c.implies.get(lang) for c in f.choices if c.implies and c.value in values]
+            out += [
+                c.implies.get(lang)
+                for c in f.choices
+                if c.implies
+                and c.value in values
+                and (not c.implies_if or shown.get(c.implies_if) not in (None, "", []))
+            ]
         return out
 
 

@@ -73,7 +73,7 @@ FIELD_KEYS = {
     "ja",
     "en",
 }
-CHOICE_KEYS = {"value", "ja", "en", "end", "end_message", "implies", "drop"}
+CHOICE_KEYS = {"value", "ja", "en", "end", "end_message", "implies", "implies_if", "drop"}
 
 
 @dataclass(frozen=True)
@@ -84,6 +84,9 @@ class Choice:
     end_message: Localized | None = None
     end_from_entry: tuple[str, ...] = ()  # entries whose answers follow the end message
     implies: Localized | None = None  # what the choice brings into the request (e.g. SCC module)
+    # The field whose answer the implication needs: the SCC module a role implies applies only
+    # when some transfer is ticked.
+    implies_if: str | None = None
     # (field, value): with `end`, take this value out of that multi-choice answer and go on;
     # the wizard ends only when nothing else is left in it.
     drop: tuple[str, str] | None = None
@@ -379,6 +382,7 @@ def _choices(raw: Any, add: Add) -> tuple[Choice, ...]:
                 end_message=end_message,
                 end_from_entry=end_from_entry,
                 implies=pair_value(item.get("implies"), "implies", add_at),
+                implies_if=string(item, "implies_if", add_at, required=False) or None,
                 drop=_drop(item.get("drop"), add_at),
             )
         )
@@ -440,6 +444,14 @@ def structure_problems(d: Definition) -> list[Problem]:
             problems += [Problem(d.file, name, k, m) for k, m in _field_problems(f)]
             problems += [Problem(d.file, name, k, m) for k, m in _end_problems(step, f, earlier)]
             earlier[f.id] = f
+    for step in d.steps:
+        for f in step.fields:
+            for i, c in enumerate(f.choices):
+                if c.implies_if and c.implies_if not in earlier:
+                    where = f"{step.id}/{f.id}"
+                    problems.append(
+                        Problem(d.file, where, f"choice[{i}].implies_if", "must name a field")
+                    )
     if d.contact_field:
         f = earlier.get(d.contact_field)
         if f is None or f.type != "email":
