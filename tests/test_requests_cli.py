@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from app.cli.main import main
-from app.core.deadlines import load_regimes
+from app.core.deadlines import load_regimes, office_time
 from app.core.paths import knowledge_dir
 from app.store.sqlite import RequestStore
 
@@ -293,11 +294,15 @@ def test_export_is_redacted_unless_asked(
     assert "t***@example.com" in md and "taro@example.com" not in md
     assert "Line one" not in md  # the note is personal data
     assert "Germany (DE)" in md and "file-abc123" in md
+    # The history on the office clock with its zone, as the Requests screen shows it.
+    zone = office_time(datetime.now(UTC)).tzname()
+    assert re.search(rf"^- \d{{4}}-\d\d-\d\d \d\d:\d\d {zone}, ", md, re.M), md
     code, md, _ = run(capsys, "requests", "export", ref, "--format", "md", "--include-pii")
     assert "taro@example.com" in md and "Line one \\| two" in md
     code, out, _ = run(capsys, "requests", "export", ref, "--format", "json", "--include-pii")
     record = json.loads(out)
     assert record["redacted"] is False
+    assert record["contact"] == "taro@example.com"  # in full, as asked
     values = {a["field"]: a["value"] for a in record["answers"]}
     assert values["email"] == "taro@example.com"
     assert values["file_ids"] == ["file-abc123", "file-def456"]

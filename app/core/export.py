@@ -9,11 +9,11 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from app.core.deadlines import Regime, deadline_label, describe_due
+from app.core.deadlines import Regime, deadline_label, describe_due, office_time
 from app.core.i18n import N_, gettext_for
 from app.core.messages import format_day
 from app.core.privacy import REDACTED
@@ -55,7 +55,8 @@ def request_record(
         "due_on": request.due_on.isoformat(),
         "original_due_on": request.original_due_on.isoformat(),
         "extensions": request.extensions,
-        "contact": request.contact,
+        # The store keeps the contact masked; the full address is among the answers.
+        "contact": _contact(request, workflow) if include_pii else request.contact,
         "redacted": not include_pii,
         "purged": request.answers is None,
         "answers": _answers(request, workflow, lang, include_pii),
@@ -64,6 +65,13 @@ def request_record(
         else [],
         "history": [_event(e, lang, include_pii) for e in events],
     }
+
+
+def _contact(request: Request, workflow: Workflow | None) -> str | None:
+    """The requester's address in full, from the answers (the stored contact is masked)."""
+    field = workflow.definition.contact_field if workflow else None
+    value = (request.answers or {}).get(field) if field else None
+    return value if isinstance(value, str) and value else request.contact
 
 
 # A date answer by which the requester wants the request done ("needed by"); when it falls
@@ -216,8 +224,9 @@ def to_markdown(record: Mapping[str, Any]) -> str:
     lines += ["", f"## {t['history']}", ""]
     for e in record["history"]:
         note = f": {_cell(e['note'])}" if e.get("note") else ""
-        when = e["at"][:16].replace("T", " ")
-        lines.append(f"- {when} UTC, {_cell(e['actor'])}: {_cell(e['summary'])}{note}")
+        # On the office clock, as the Requests screen shows it (the JSON keeps UTC).
+        when = office_time(datetime.fromisoformat(e["at"])).strftime("%Y-%m-%d %H:%M %Z")
+        lines.append(f"- {when}, {_cell(e['actor'])}: {_cell(e['summary'])}{note}")
     if record["redacted"]:
         lines += ["", f"_{t['redacted']}_"]
     return "\n".join(lines) + "\n"
