@@ -11,6 +11,7 @@ from textual.widgets import Select
 from app.core.deadlines import due_date, load_regimes
 from app.core.knowledge import KnowledgeBase
 from app.core.messages import format_day
+from app.tui.widgets.country import SAY_AFTER
 from tests.test_tui_wizard import TODAY, box, fill, make_app, next_step, settle, to_residence
 
 
@@ -33,6 +34,7 @@ async def type_text(pilot: object, select: Select[str], text: str) -> None:
         ("britain", "GB"),
         ("holland", "NL"),
         ("brazq", None),  # "bra" finds Brazil, "brazq" nothing: then nothing stays chosen
+        ("atlantis", None),  # nothing from "atl" on: said once, not for every key
     ],
 )
 async def test_typing_on_the_closed_picker_finds_the_country(
@@ -48,7 +50,11 @@ async def test_typing_on_the_closed_picker_finds_the_country(
         assert not select.expanded
         if code is None:
             assert select.is_blank()
-            assert any(typed in n.message for n in app._notifications)
+            await pilot.pause(SAY_AFTER + 0.3)
+            # Said once, when typing pauses: not one notice per key ("braz", "brazq", …).
+            assert [
+                n.message for n in app._notifications if "“" in n.message or "「" in n.message
+            ] == [next(n.message for n in app._notifications if typed in n.message)]
         else:
             assert select.value == code
 

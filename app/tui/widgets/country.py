@@ -14,6 +14,7 @@ from typing import Any
 
 from textual.events import Key
 from textual.message import Message
+from textual.timer import Timer
 
 from app.core.countries import Country
 from app.core.i18n import _
@@ -21,6 +22,7 @@ from app.core.match.text import normalise
 from app.tui.widgets.textual_text import LocalSelect
 
 RESET_AFTER = 1.5  # seconds without typing start a new search
+SAY_AFTER = 0.6  # "no country matches" once typing pauses, not once per key
 
 
 def search_keys(country: Country) -> tuple[str, ...]:
@@ -47,6 +49,7 @@ class CountrySelect(LocalSelect[str]):
         self.countries = countries
         self.typed = ""
         self._typed_at = 0.0
+        self._no_match: Timer | None = None
 
     class Confirmed(Message):
         """Enter on a closed list with a country chosen: go on, as Enter does in a text box."""
@@ -77,10 +80,18 @@ class CountrySelect(LocalSelect[str]):
         event.prevent_default()
         self._typed_at = now
         code = find_country(self.typed, self.countries.values())
+        if self._no_match is not None:
+            self._no_match.stop()
+            self._no_match = None
         if code is None:
             # Nothing matches: no country stays chosen by a shorter prefix ("brit" → Brazil?),
-            # and the agent is told what was typed.
+            # and the agent is told what was typed, once typing pauses.
             self.clear()
-            self.notify(_("No country matches “{typed}”.").format(typed=self.typed))
+            self._no_match = self.set_timer(SAY_AFTER, self._say_no_match)
         elif code != self.value:
             self.value = code
+
+    def _say_no_match(self) -> None:
+        self._no_match = None
+        if self.typed:
+            self.notify(_("No country matches “{typed}”.").format(typed=self.typed))
