@@ -297,6 +297,12 @@ async def test_dpa_in_english_with_its_implications(kb: KnowledgeBase, tmp_path:
         await next_step(pilot)
         request = wizard(app).request
         assert request is not None and request.reference.startswith("DPA-")
+        # Leaving the receipt by a screen key ends the form: Ask then shows Ask again.
+        await pilot.press("f5")
+        await settle(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert app.current_mode == "ask" and type(app.screen).__name__ == "AskScreen"
     with RequestStore(tmp_path) as store:
         answers = store.get(request.reference).answers
         assert answers is not None

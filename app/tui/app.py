@@ -183,8 +183,14 @@ class KotaeApp(App[int]):
     # Screens ------------------------------------------------------------------------------
 
     def action_show_screen(self, name: str) -> None:
-        if spec(name) is not None:
-            self.switch_mode(name)
+        if spec(name) is None:
+            return
+        wizard = self.wizard
+        if wizard is not None and self.screen is wizard and wizard.done:
+            # Leaving a receipt (or a form the person chose to stop) by a screen key: the form
+            # is over, so Ask shows Ask again, not the old receipt.
+            self.pop_screen()
+        self.switch_mode(name)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # The footer hides the key of the screen already on show, and the answer keys where

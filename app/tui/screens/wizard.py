@@ -158,6 +158,11 @@ class WizardScreen(KotaeScreen):
         except KnowledgeError:
             return None
 
+    @property
+    def done(self) -> bool:
+        """Submitted, or stopped by a choice that makes no request: nothing left to fill in."""
+        return self.request is not None or self.session.stopped
+
     def can_copy(self) -> bool:
         return self.request is not None  # the receipt's reference, for the ticket
 
