@@ -125,6 +125,32 @@ def detail_text(app: KotaeApp) -> str:
     return "\n".join(p.text.plain for p in app.screen.query("#request-detail Prose"))
 
 
+async def test_the_queue_is_in_deadline_order_closed_last(
+    kb: KnowledgeBase, data_dir: Path
+) -> None:
+    with RequestStore(data_dir) as store:
+        store.transition("DEL-2026-000001", "canceled", note="duplicate", actor="agent")
+        # Received a day after the DPA request, due a day before it.
+        store.create_request(
+            "deletion",
+            SOON,
+            lang="ja",
+            regime=load_regimes(kb.root)["gdpr"],
+            contact=SOON["email"],
+            now=at(19),
+            actor="agent",
+        )
+    app = make_app(kb, data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_requests(pilot)
+        rows = table(app)
+        order = [str(rows.coordinate_to_cell_key((i, 0)).row_key.value) for i in range(4)]
+        due_on = {r: app.screen.requests[r].due_on for r in order}
+        open_rows = order[:3]
+        assert order[-1] == "DEL-2026-000001"  # closed: last
+        assert [due_on[r] for r in open_rows] == sorted(due_on[r] for r in open_rows)
+
+
 async def test_the_list_marks_overdue_and_due_soon(kb: KnowledgeBase, data_dir: Path) -> None:
     app = make_app(kb, data_dir)
     async with app.run_test(size=SIZE) as pilot:

@@ -65,6 +65,11 @@ class Request:
     def is_overdue(self, today: date | None = None) -> bool:
         return not self.closed and (today or date.today()) > self.due_on
 
+    @property
+    def work_order(self) -> tuple[bool, date, str]:
+        """Where it stands in a queue worked by deadline: open ones first, soonest due first."""
+        return (self.closed, self.due_on, self.reference)
+
     def matches(self, text: str) -> bool:
         """Whether `text` is in the reference, the assignee or any answer (an e-mail address, an
         organisation ID, a company name), ignoring case and full-width forms. Only matching

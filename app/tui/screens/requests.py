@@ -218,6 +218,7 @@ class RequestsScreen(RequestChanges):
             found = []
         if self.query_one("#filter-overdue", Checkbox).value:
             found = [r for r in found if r.is_overdue(today)]
+        found.sort(key=lambda r: r.work_order)  # the queue is worked by deadline
         self.requests = {r.reference: r for r in found}
         self._listed_for = self._filters()
         rows = [cells(r, today, self.app.theme_variables) for r in found]
