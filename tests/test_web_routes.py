@@ -773,7 +773,10 @@ def test_the_requester_withdraws_before_work_starts(tmp_path: Path, kind: str) -
     assert f'action="/en/status/{token}/withdraw"' in r.text
     # One stray tap withdraws nothing: the box must be ticked.
     r = client.post(f"/en/status/{token}/withdraw", data={"csrf": csrf(client)})
-    assert r.status_code == 400 and 'href="#f-confirm"' in r.text
+    # Shown on the status page's own address (Post/Redirect/Get): reload and the language
+    # switch work there, and nothing is sent twice.
+    assert str(r.url).endswith(f"/en/status/{token}?confirm=missing")
+    assert r.status_code == 200 and 'href="#f-confirm"' in r.text
     with RequestStore(tmp_path / "data") as store:
         assert store.get(reference).status == "submitted"
     r = client.post(f"/en/status/{token}/withdraw", data={"csrf": csrf(client), "confirm": "yes"})

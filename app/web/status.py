@@ -128,7 +128,13 @@ async def show(request: Request) -> Response:
     filed = find(request)
     context = status_context(request, filed, lang)
     context["received_now"] = request.url.path.endswith("/received") and not filed.closed
-    context["status_url"] = str(request.url).removesuffix("/received")
+    context["status_url"] = str(request.url.remove_query_params("confirm")).removesuffix(
+        "/received"
+    )
+    if request.query_params.get("confirm") == "missing" and can_withdraw(filed):
+        context["confirm_error"] = gettext_for(
+            lang, N_("Tick the box to confirm that you want to withdraw the request.")
+        )
     return page(request, "status.html", context)
 
 
@@ -136,22 +142,18 @@ async def withdraw(request: Request) -> Response:
     form = await checked_form(request)
     lang = request.path_params["lang"]
     filed = find(request)
+    token = request.path_params["token"]
     if can_withdraw(filed) and form.get("confirm") != "yes":
-        # A withdrawal cannot be undone: it needs the box ticked, not one stray tap.
-        context = status_context(request, filed, lang)
-        context["received_now"] = False
-        context["status_url"] = str(request.url).removesuffix("/withdraw")
-        context["confirm_error"] = gettext_for(
-            lang, N_("Tick the box to confirm that you want to withdraw the request.")
-        )
-        return page(request, "status.html", context, status_code=400)
+        # A withdrawal cannot be undone: it needs the box ticked, not one stray tap. The error
+        # is shown by a redirect to the status page: the language switch, Back and reload then
+        # work on an address of its own, and never send the form again.
+        return RedirectResponse(f"/{lang}/status/{token}?confirm=missing", status_code=303)
     if can_withdraw(filed):
         # When it changed meanwhile, the status page shows where it stands.
         with contextlib.suppress(KotaeError):
             request.app.state.store.transition(
                 filed.reference, "withdrawn", actor="requester", note="withdrawn on the web"
             )
-    token = request.path_params["token"]
     return RedirectResponse(f"/{lang}/status/{token}", status_code=303)
 
 
