@@ -52,6 +52,19 @@ def test_emoji_are_not_evidence(matcher: Matcher) -> None:
     assert plain.answer_ids == emoji.answer_ids
 
 
+@pytest.mark.parametrize(
+    "pasted",
+    [
+        "Do you train on my data? <img src=x onerror=alert(1)>",
+        "<p>Do you train on my data?</p><br/>",
+    ],
+)
+def test_markup_pasted_with_a_question_is_not_evidence(matcher: Matcher, pasted: str) -> None:
+    result = matcher.ask(pasted)
+    assert result.answer_ids == matcher.ask("Do you train on my data?").answer_ids
+    assert result.query == pasted  # shown as typed
+
+
 def test_two_questions_get_two_answers(matcher: Matcher) -> None:
     result = matcher.ask("Is my data used for training by default, and how long do you keep it?")
     assert result.decision == "answer" and result.reason == "two_questions"

@@ -27,9 +27,16 @@ _SEPARATORS = re.compile(r"[\W_]+")
 _ESCAPES = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
 
 
+# Markup pasted from an HTML e-mail or a web form ("<br>", "<img src=…>"): no words of a question.
+_TAGS = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]{0,300})?/?>")
+
+
 def strip_escapes(text: str) -> str:
-    """Text without terminal escape sequences; they say nothing and split words apart."""
-    return _ESCAPES.sub("", text) if "\x1b" in text else text
+    """Text without terminal escape sequences or markup tags; they say nothing and split words
+    apart."""
+    if "\x1b" in text:
+        text = _ESCAPES.sub("", text)
+    return _TAGS.sub(" ", text) if "<" in text else text
 
 
 def fold_kana(text: str) -> str:
