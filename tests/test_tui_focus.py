@@ -26,16 +26,17 @@ def look(widget: Widget) -> tuple[str, ...]:
 
 
 async def unseen_focus(app: object, pilot: object) -> list[str]:
+    # Every widget's look with nothing focused, taken once; then each in turn gets the focus
+    # (the one before loses it, so it looks unfocused again).
+    widgets = [w for w in app.screen.query("*") if w.focusable]  # type: ignore[attr-defined]
+    app.set_focus(None)  # type: ignore[attr-defined]
+    await pilot.pause()  # type: ignore[attr-defined]
+    before = {w: look(w) for w in widgets}
     missing = []
-    for widget in list(app.screen.query("*")):  # type: ignore[attr-defined]
-        if not widget.focusable:
-            continue
-        app.set_focus(None)  # type: ignore[attr-defined]
-        await pilot.pause()  # type: ignore[attr-defined]
-        before = look(widget)
+    for widget in widgets:
         widget.focus()
         await pilot.pause()  # type: ignore[attr-defined]
-        if look(widget) == before:
+        if look(widget) == before[widget]:
             missing.append(repr(widget))
     return missing
 

@@ -27,11 +27,17 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     env_dir = root / "env"
     venv.create(env_dir, with_pip=True)
     subprocess.run(
-        [str(env_dir / "bin" / "pip"), "install", "-q", str(wheel)],
+        [str(env_dir / "bin" / "pip"), "install", "-q", "--no-deps", str(wheel)],
         check=True,
         capture_output=True,
         timeout=600,
     )
+    # The dependencies come from this environment's site-packages, listed in a .pth file: a
+    # folder added so is searched after the wheel's own and its .pth files are not read, so
+    # the editable install of the checkout there stays out of reach.
+    (site,) = (env_dir / "lib").glob("python*/site-packages")
+    deps = [p for p in sys.path if p.endswith("site-packages")]
+    (site / "zz-deps.pth").write_text("\n".join(deps) + "\n")
     return env_dir / "bin" / "kotae"
 
 
