@@ -47,6 +47,14 @@ def _kotae(installed: Path, cwd: Path, *args: str) -> subprocess.CompletedProces
 
 
 def test_installed_kotae_answers_and_checks(installed: Path, tmp_path: Path) -> None:
+    # The wheel's own copy runs, not the checkout's (the dependencies come from this one).
+    where = subprocess.run(
+        [str(installed.parent / "python"), "-c", "import app; print(app.__file__)"],
+        capture_output=True,
+        cwd=tmp_path,
+        timeout=60,
+    )
+    assert Path(where.stdout.decode().strip()).is_relative_to(installed.parent.parent)
     ask = _kotae(installed, tmp_path, "ask", "--json", "保存期間は？")
     assert ask.returncode == 0, ask.stderr
     data = json.loads(ask.stdout)
