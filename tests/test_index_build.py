@@ -14,8 +14,8 @@ from app.core.match.analyzer import Analyzer
 from app.core.match.index import build
 from bench.__main__ import synthetic_kb
 
-SHIPPED = "382444047a7b661e89837081b771e9d3953390f58e09c0cf942713de2a6ae500"
-SYNTHETIC_300 = "b6603182ea5f63af275309ba6f90e5c3c28a9436947ffee6e8231a1c3949dfc6"
+SHIPPED = "0a44e0f55461ce7613ca7b9930d1395ce1e72ca785a152f2357d190230b45665"
+SYNTHETIC_300 = "95ac7bd3711d5b6bb7b6f3e7b3b6e8085baaf94bd3b17884e448e089407e2eb1"
 
 
 def _canonical(value: Any) -> Any:

@@ -584,7 +584,16 @@ def test_an_entry_question_worded_like_an_out_of_scope_topic_is_answered(
 ) -> None:
     # "train" and "data" are also the words of "what were the models trained on".
     assert matcher.ask("do you train on our data?").answer_ids == ("policy.no-training-by-default",)
-    for question in ("What data was GPT-4 trained on?", "Was my public blog in your training set?"):
+    for question in (
+        "わたしのデータって学習につかわれますか？",
+        "がくしゅうにつかわれないってほんとですか？",
+    ):
+        assert matcher.ask(question).answer_ids == ("policy.no-training-by-default",)
+    for question in (
+        "What data was GPT-4 trained on?",
+        "Was my public blog in your training set?",
+        "うちの会社のブログ記事もGPTの学習データに入ってる？",
+    ):
         assert matcher.ask(question).out_of_scope == "training-provenance"
 
 
