@@ -103,7 +103,10 @@ async def ask(request: Request) -> Response:
     if not question.strip():
         error = gettext_for(lang, N_("Enter a question."))
     elif len(question) > MAX_QUESTION:
-        error = gettext_for(lang, N_("Enter at most {n} characters.")).format(n=MAX_QUESTION)
+        # How much to cut, for someone pasting a long e-mail.
+        error = gettext_for(
+            lang, N_("Enter at most {n} characters; this has {count}, {over} too many.")
+        ).format(n=MAX_QUESTION, count=len(question), over=len(question) - MAX_QUESTION)
     status = 400
     if not error and (wait := rate_wait(request, "ask")):
         status = 429
