@@ -521,6 +521,7 @@ def test_choosing_to_stop_makes_no_request(tmp_path: Path) -> None:
     )
     assert "No request was made" in r.text and "30 days" in r.text
     assert "<title>No request was made" in r.text
+    assert main_text(r.text).count("No request was made") == 1  # the heading, said once
     with RequestStore(tmp_path / "data") as store:
         assert store.list_requests() == []
     # A choice made by mistake can be changed: the answers are still there.

@@ -330,11 +330,16 @@ async def post_step(request: Request) -> Response:
         stop = run.current_step or step
         run.go_to(stop.id)
         save(request, run)
+        title = gettext_for(lang, N_("No request was made"))
+        # One paragraph each; the message's own first line repeats the page's heading.
+        paragraphs = [p.strip() for p in message.split("\n\n") if p.strip()]
+        if paragraphs and paragraphs[0].rstrip("。.") == title.rstrip("。."):
+            paragraphs = paragraphs[1:]
         context = {
             "wf_title": wf.title(lang),
-            "message": message,
+            "paragraphs": paragraphs,
             "change": step_url(lang, wf, stop),
-            "title": gettext_for(lang, N_("No request was made")),
+            "title": title,
         }
         return page(request, "end.html", context)
     if run.finished:
