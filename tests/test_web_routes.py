@@ -265,6 +265,15 @@ def test_deletion_form_end_to_end(tmp_path: Path, lang: str) -> None:
         raw = store._con.execute("SELECT access_token_hash FROM requests").fetchone()[0]
         assert raw != token and len(raw) == 64
         assert store.get_draft("deletion", owner="") is None
+    # The browser's Back from the receipt: a new, empty form that says the request was made.
+    back = client.get(f"/{lang}/request/deletion/review")
+    assert filed.reference in main_text(back.text)
+    assert 'value="taro@example.com"' not in back.text
+    client.post(
+        f"/{lang}/request/deletion/scope", data={"scope": ["account"], "csrf": csrf(client, lang)}
+    )
+    again = client.get(f"/{lang}/request/deletion/scope")
+    assert filed.reference not in again.text  # once a new form is under way, said no more
 
 
 @pytest.mark.parametrize("lang", LANGS)

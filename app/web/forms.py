@@ -62,6 +62,9 @@ def maybe_purge_drafts(request: Request) -> None:
         state.store.purge_drafts(state.settings.draft_hours / 24, owner_prefix="web:")
 
 
+SUBMITTED = "submitted:"  # a draft kind: the request a visitor just made, by workflow kind
+
+
 def load_session(request: Request, wf: Workflow) -> WizardSession:
     maybe_purge_drafts(request)
     draft = request.app.state.store.get_draft(wf.kind, owner=owner(request))
@@ -161,6 +164,7 @@ def step_page(
     errors: list[FieldError] | None = None,
     values: dict[str, Any] | None = None,
     to_review: bool = False,
+    submitted: str = "",
 ) -> Response:
     lang = request.path_params["lang"]
     wf = run.workflow
@@ -189,6 +193,7 @@ def step_page(
         "first_step": step is steps[0],
         # Opened by "Change" on the review: Continue goes back to the review.
         "to_review": to_review or request.query_params.get("review") == "1",
+        "submitted": submitted,
     }
     if step.review:
         regime = regime_of(request, run.regime())
@@ -271,7 +276,16 @@ async def show_step(request: Request) -> Response:
     if typed:
         values = {**{f.id: shown_value(run, f.id) for f in step.fields}, **typed}
         return step_page(request, run, step, errors, values)
-    return step_page(request, run, step)
+    return step_page(request, run, step, submitted=_just_submitted(request, run))
+
+
+def _just_submitted(request: Request, run: WizardSession) -> str:
+    """The reference of the request this visitor just made, while the new form is untouched."""
+    if run.answers:
+        return ""
+    marker = request.app.state.store.get_draft(SUBMITTED + run.workflow.kind, owner=owner(request))
+    reference = (marker or {}).get("reference")
+    return reference if isinstance(reference, str) else ""
 
 
 async def post_step(request: Request) -> Response:
@@ -356,7 +370,7 @@ def submit(request: Request, run: WizardSession) -> Response:
     check_rate(request, "submit")
     token = secrets.token_urlsafe(TOKEN_BYTES)
     state = request.app.state
-    submit_run(
+    filed = submit_run(
         state.store,
         run,
         state.regimes,
@@ -365,6 +379,11 @@ def submit(request: Request, run: WizardSession) -> Response:
         channel="web",
         owner=owner(request),
         access_token_hash=token_hash(token),
+    )
+    # Back from the receipt lands on a fresh form: it says the request was made (the reference
+    # only; the status link's token is never stored).
+    state.store.save_draft(
+        SUBMITTED + run.workflow.kind, {"reference": filed.reference}, owner=owner(request)
     )
     return RedirectResponse(f"/{lang}/status/{token}/received", status_code=303)
 
