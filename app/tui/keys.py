@@ -175,12 +175,32 @@ def screen_binding(
     )
 
 
+# Keys Help explains that are Textual's or a card line's own, not bindings of their own (no id:
+# the config file cannot remap them).
+NEXT_PART = Binding(
+    "tab",
+    "focus_next",
+    N_("Next part"),
+    tooltip=N_("Through an answer: its policy text, related questions, the Yes / No line"),
+    show=False,
+)
+VOTE = Binding(
+    "y,n",
+    "vote",
+    N_("Vote"),
+    tooltip=N_("On the “Did this answer your question?” line: Yes or No"),
+    show=False,
+)
+
+
 def help_groups(screen_bindings: tuple[Binding, ...]) -> tuple[KeyGroup, ...]:
     """The keys shown on the Help screen, grouped by where they work."""
     everywhere = (*screen_bindings, PALETTE, COPY, LANGUAGE, ANSWER_LANGUAGE, QUIT, QUIT_Q)
     return (
         KeyGroup(N_("Everywhere"), everywhere),
-        KeyGroup(N_("Ask"), (CLEAR, HISTORY_PREV, HISTORY_NEXT, FOCUS_INPUT, OPEN)),
+        KeyGroup(
+            N_("Ask"), (CLEAR, HISTORY_PREV, HISTORY_NEXT, FOCUS_INPUT, NEXT_PART, OPEN, VOTE)
+        ),
         KeyGroup(N_("Browse"), (FILTER, SIDE_BY_SIDE, BACK)),
         KeyGroup(N_("Request form"), (NEXT_STEP, PREV_STEP, LEAVE)),
         KeyGroup(N_("Requests"), (STATUS, EXTEND, EXPORT, REVEAL, OVERDUE, FIND, BACK)),
