@@ -381,7 +381,7 @@ def test_dpa_request_in_english(server: str, page: Any) -> None:
     assert no_horizontal_scroll(page)
     shot(page, "en-receipt-320")
     page.goto(page.url.removesuffix("/received"))
-    assert "submitted" in page.inner_text("main")
+    assert "Submitted" in page.inner_text("main")
 
 
 def test_the_language_switch_keeps_a_half_typed_step(server: str, page: Any) -> None:

@@ -795,7 +795,7 @@ def test_the_requester_withdraws_before_work_starts(tmp_path: Path, kind: str) -
     text = main_text(r.text)
     # The page says what the status row says, for a DPA too (withdrawn, not canceled).
     assert "Request withdrawn" in text and f'href="/en/request/{kind}"' in r.text
-    assert "<strong>withdrawn</strong>" in r.text
+    assert "<strong>Withdrawn</strong>" in r.text
     assert "Legal deadline" not in text and "/withdraw" not in r.text
     received = client.get(f"/en/status/{token}/received")
     assert "Request received</h1>" not in received.text and "Request withdrawn" in received.text

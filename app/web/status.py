@@ -99,14 +99,19 @@ def asked_for(request: Request, filed: FiledRequest, lang: str) -> list[tuple[st
     )
 
 
+def _standalone(label: str) -> str:
+    return label[:1].upper() + label[1:]
+
+
 def status_context(request: Request, filed: FiledRequest, lang: str) -> dict[str, Any]:
     regime = regime_of(request, filed.regime)
     return {
         "asked_for": asked_for(request, filed, lang),
         "reference": filed.reference,
-        "kind": gettext_for(lang, KIND_LABELS.get(filed.kind, filed.kind)),
+        # Labels written to run inside a sentence stand alone here: a capital in English.
+        "kind": _standalone(gettext_for(lang, KIND_LABELS.get(filed.kind, filed.kind))),
         "kind_code": filed.kind,
-        "status": status_label(filed.status).get(lang),
+        "status": _standalone(status_label(filed.status).get(lang)),
         "closed": filed.closed,
         "received": format_day(filed.received_on, lang),
         "due": format_day(filed.due_on, lang),
