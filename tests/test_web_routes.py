@@ -235,6 +235,17 @@ def test_a_pasted_e_mail_counts_a_line_break_as_one_character(client: TestClient
     assert r.status_code == 200 and "error-summary" not in r.text
 
 
+@pytest.mark.parametrize(
+    ("lang", "message"), [("en", "ok thanks!"), ("ja", "ありがとうございます！")]
+)
+def test_a_thank_you_alone_is_not_told_the_policy_has_no_answer(
+    client: TestClient, lang: str, message: str
+) -> None:
+    text = main_text(ask(client, lang, message).text)
+    assert "has no answer" not in text and "答えはポリシーにありません" not in text
+    assert ("nothing to look up" if lang == "en" else "調べられる語が見つかりません") in text
+
+
 def test_a_get_of_the_ask_address_goes_home(client: TestClient) -> None:
     r = client.get("/ja/ask", follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == "/ja/"

@@ -138,6 +138,9 @@ async def ask(request: Request) -> Response:
         title = cards[0]["title"] if len(cards) == 1 else gettext_for(lang, N_("Two answers"))
     elif decision == "clarify":
         title = gettext_for(lang, N_("Which of these do you mean?"))
+    elif result.note == "no-content":
+        # "ok thanks!", a greeting or a signature alone: no question, so no "no answer".
+        title = gettext_for(lang, N_("Kotae found nothing to look up in this question."))
     elif unsure(result):
         title = gettext_for(lang, N_("No clear answer in the policy"))
     else:
