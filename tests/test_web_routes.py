@@ -305,6 +305,7 @@ def test_the_review_lists_the_answers_the_law_and_the_due_date(client: TestClien
     assert "Example GmbH" in text and "erika@example.de" in text
     assert "Module 2 of the SCCs (controller to processor)" in text
     assert "Internal target" in text  # DPA dates are our own target, not a law's
+    assert text.count("Internal target") == 1  # the note under the date does not say it again
     # No law sets a DPA's period: the page names none ("Law that applies: Other" misled).
     assert "Law that applies" not in text and "30 days from receipt" in text
     assert 'href="/en/request/dpa/entity?review=1"' in r.text  # change an answer

@@ -202,8 +202,13 @@ def step_page(
         context["regime"] = regime.label.get(lang)
         # "Law that applies" only where a law sets the period; otherwise what the target is.
         context["regime_statutory"] = regime.statutory
-        context["regime_note"] = "" if regime.statutory else regime.note.get(lang)
-        context["due_label"] = deadline_label(regime, lang)
+        label = deadline_label(regime, lang)
+        note = "" if regime.statutory else regime.note.get(lang)
+        # The note opens with the label the line above has just given ("Internal target: …").
+        for mark in (":", "："):
+            note = note.removeprefix(label + mark).strip()
+        context["regime_note"] = note
+        context["due_label"] = label
         due = due_date(office_today(), regime)  # the day the store will count from
         context["due"] = format_day(due, lang)
         wanted = wanted_before(run.answers, due)
