@@ -114,6 +114,13 @@ def unsure(result: Result) -> bool:
     )
 
 
+def redirect_line(kb: KnowledgeBase, result: Result, lang: str) -> str:
+    """ "Topic: where to ask instead" for the out-of-scope topic a result names, else ""."""
+    topic = kb.out_of_scope.get(result.out_of_scope or "")
+    text = topic.text(lang) if topic is not None else None
+    return f"{text.title}: {text.redirect}" if text is not None and text.redirect else ""
+
+
 def context_line(kb: KnowledgeBase, result: Result, lang: str) -> str:
     """The visible note that a follow-up was read with the previous answer's subject."""
     title = kb.get(result.context or "").text(lang).title
@@ -160,7 +167,6 @@ def describe(result: Result, kb: KnowledgeBase, pinned: str | None = None) -> st
         if rest := unanswered_part(kb, result, lang):
             lines += ["", rest]
         return "\n".join(lines)
-    topic = kb.out_of_scope.get(result.out_of_scope or "")
     if result.decision == "clarify":
         lines.append(tr(N_("Which of these do you mean?")))
     elif result.note == "no-content":
@@ -169,8 +175,8 @@ def describe(result: Result, kb: KnowledgeBase, pinned: str | None = None) -> st
         lines.append(tr(N_("Kotae found no clear answer to this in the data-usage policy.")))
     else:
         lines.append(tr(N_("Kotae has no answer to this in the data-usage policy.")))
-        if topic is not None:
-            lines.append(f"{topic.text(lang).title}: {topic.text(lang).redirect}")
+        if redirect := redirect_line(kb, result, lang):
+            lines.append(redirect)
     if result.suggestions:
         if result.decision == "decline":
             lines.append(tr(N_("You could ask about:")))

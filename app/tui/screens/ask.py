@@ -6,7 +6,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Input
 
-from app.core.answers import copy_text
+from app.core.answers import copy_text, redirect_line
 from app.core.i18n import N_, _
 from app.tui import keys
 from app.tui.localized import kotae
@@ -91,11 +91,9 @@ class AskScreen(KotaeScreen):
             what = _("the answer 「{title}」").format(title=title)
             return Clip(copy_text(answers[0].entry, lang), lang, what)
         card = cards[0]
-        topic = kotae(self).kb.out_of_scope.get(card.result.out_of_scope or "")
-        if isinstance(card, DeclineCard) and topic is not None and topic.text(lang).redirect:
+        if not isinstance(card, DeclineCard):
+            return Clip("", lang, _("Nothing to copy yet: choose one of the answers offered."))
+        if redirect := redirect_line(kotae(self).kb, card.result, lang):
             # Where to send the customer instead, as the decline card says it.
-            text = topic.text(lang)
-            return Clip(f"{text.title}: {text.redirect}\n", lang, _("where to ask instead"))
-        if isinstance(card, DeclineCard):
-            return Clip("", lang, _("Nothing to copy: the policy does not answer this question."))
-        return Clip("", lang, _("Nothing to copy yet: choose one of the answers offered."))
+            return Clip(redirect + "\n", lang, _("where to ask instead"))
+        return Clip("", lang, _("Nothing to copy: the policy does not answer this question."))

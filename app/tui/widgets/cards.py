@@ -17,7 +17,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Button
 
-from app.core.answers import unsure
+from app.core.answers import redirect_line, unsure
 from app.core.i18n import _, current_language
 from app.core.knowledge import Entry, KnowledgeBase
 from app.core.match.result import Result
@@ -266,11 +266,9 @@ class DeclineCard(ResultCard):
             else _("Kotae has no answer to that in the policy.")
         )
         yield Prose(headline, classes="card-title")
-        topic = kb.out_of_scope.get(self.result.out_of_scope or "")
-        if topic is not None and topic.text(self.lang).redirect:
+        if redirect := redirect_line(kb, self.result, self.lang):
             # Where to send the customer instead: the topic's own redirect.
-            text = topic.text(self.lang)
-            yield Prose(f"{text.title}: {text.redirect}", classes="card-redirect")
+            yield Prose(redirect, classes="card-redirect")
         suggestions = [s for s in self.result.suggestions if s in kb.entries][:MAX_SUGGESTIONS]
         if suggestions:
             yield Prose(_("Perhaps one of these:"), classes="card-heading")
