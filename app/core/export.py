@@ -56,7 +56,7 @@ def request_record(
         "original_due_on": request.original_due_on.isoformat(),
         "extensions": request.extensions,
         # The store keeps the contact masked; the full address is among the answers.
-        "contact": _contact(request, workflow) if include_pii else request.contact,
+        "contact": full_contact(request, workflow) if include_pii else request.contact,
         "redacted": not include_pii,
         "purged": request.answers is None,
         "answers": _answers(request, workflow, lang, include_pii),
@@ -67,8 +67,9 @@ def request_record(
     }
 
 
-def _contact(request: Request, workflow: Workflow | None) -> str | None:
-    """The requester's address in full, from the answers (the stored contact is masked)."""
+def full_contact(request: Request, workflow: Workflow | None) -> str | None:
+    """The requester's address in full, from the answers (the stored contact is masked); the
+    masked one when the answers do not hold it."""
     field = workflow.definition.contact_field if workflow else None
     value = (request.answers or {}).get(field) if field else None
     return value if isinstance(value, str) and value else request.contact

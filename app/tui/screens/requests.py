@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Checkbox, DataTable, Input, Select
 
-from app.core.export import request_record
+from app.core.export import full_contact, request_record
 from app.core.i18n import N_, _, current_language
 from app.core.knowledge import KnowledgeError
 from app.core.messages import KotaeError
@@ -304,12 +304,9 @@ class RequestsScreen(RequestChanges):
 
     def _contact(self, request: Request) -> str:
         """The masked contact; the full one (from the answers) while personal data is shown."""
-        if self.revealed and request.answers:
+        if self.revealed:
             workflow = kotae(self).services.workflow_or_none(request.kind)
-            field = workflow.definition.contact_field if workflow else None
-            value = request.answers.get(field) if field else None
-            if isinstance(value, str) and value:
-                return value
+            return full_contact(request, workflow) or "—"
         return request.contact or "—"
 
     def _filters_on(self) -> bool:
