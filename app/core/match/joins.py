@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from app.core.match.text import is_japanese
+from app.core.match.result import detect_language
 
 # A lead-in before a single numbered item (「米国展開にあたり、①…」) ends like this.
 LEAD_IN = re.compile(r"[、,:：]\s*$")
@@ -98,11 +98,6 @@ ENUM = re.compile(
 )
 
 
-def writes_japanese(text: str) -> bool:
-    """Whether a text has any Japanese in it: English with a dash or a curly quote has none."""
-    return any(is_japanese(ch) for ch in text)
-
-
 def split_joins(text: str) -> list[str]:
     lead = COUNTED_LEAD.match(text)
     if lead and len(text) - lead.end() >= 10:
@@ -116,5 +111,7 @@ def split_joins(text: str) -> list[str]:
         return [q for p in numbered for q in split_joins(p)]
     pieces = EN_JOIN.split(text)
     if len(pieces) == 1:
-        pieces = JA_JOIN.split(text) if writes_japanese(text) else EN_JOIN2.split(text)
+        # English with a dash or a curly quote is still English; any kana or kanji is not.
+        japanese = detect_language(text) == "ja"
+        pieces = JA_JOIN.split(text) if japanese else EN_JOIN2.split(text)
     return [p.strip() for p in pieces if p.strip()]
