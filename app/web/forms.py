@@ -126,10 +126,14 @@ def regime_of(request: Request, code: str) -> Regime:
     return regimes.get(code) or regimes["other"]
 
 
+def standalone(label: str) -> str:
+    """A label written to run inside a sentence, standing alone: a capital in English."""
+    return label[:1].upper() + label[1:]
+
+
 def deadline_label(regime: Regime, lang: str) -> str:
     """ "Legal deadline" or "Internal target", as the regime's basis says, in `lang`."""
-    text = core_deadline_label(regime, lang)
-    return text[:1].upper() + text[1:]
+    return standalone(core_deadline_label(regime, lang))
 
 
 def step_url(lang: str, wf: Workflow, step: Step | None) -> str:
@@ -308,10 +312,8 @@ async def post_step(request: Request) -> Response:
     to_review = form.get("to_review") == "1"
     if action == "back" and to_review:
         # Back from a step opened with "Change" on the review: to the review, the change not
-        # made (walking the answered steps as Continue does).
-        while not run.stopped and run.current_step is not None and not run.current_step.review:
-            if run.next():
-                break
+        # made.
+        _walk_to_review(run)
         save(request, run)
         return RedirectResponse(step_url(lang, wf, run.current_step), status_code=303)
     values = {f.id: raw_answer(form, f) for f in step.fields}
@@ -337,11 +339,7 @@ async def post_step(request: Request) -> Response:
         url = step_url(lang, wf, step) + ("?review=1" if to_review else "")
         return RedirectResponse(url, status_code=303)
     if to_review:
-        # Back to the review through the steps already answered; a step the change brought
-        # in, or one now unanswered, stops the way there and is shown.
-        while not run.stopped and run.current_step is not None and not run.current_step.review:
-            if run.next():
-                break
+        _walk_to_review(run)
     if run.stopped:
         # No request; the answers stay in the draft (purged after draft_hours like any other),
         # so a choice made by mistake, perhaps from the review, can still be changed.
@@ -368,6 +366,14 @@ async def post_step(request: Request) -> Response:
     if to_review and run.current_step is not None and not run.current_step.review:
         url += "?review=1"  # the step a change brought in still leads back to the review
     return RedirectResponse(url, status_code=303)
+
+
+def _walk_to_review(run: WizardSession) -> None:
+    """Back to the review through the steps already answered; a step a change brought in, or
+    one now unanswered, stops the way there and is shown."""
+    while not run.stopped and run.current_step is not None and not run.current_step.review:
+        if run.next():
+            break
 
 
 def submit(request: Request, run: WizardSession) -> Response:

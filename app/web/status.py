@@ -21,7 +21,7 @@ from app.core.records import Event
 from app.core.records import Request as FiledRequest
 from app.core.statuses import KIND_LABELS, REASON_LABELS, status_label
 from app.store.base import requester_token
-from app.web.forms import deadline_label, regime_of, workflow
+from app.web.forms import deadline_label, regime_of, standalone, workflow
 from app.web.render import page
 from app.web.security import checked_form, token_hash
 
@@ -99,19 +99,15 @@ def asked_for(request: Request, filed: FiledRequest, lang: str) -> list[tuple[st
     )
 
 
-def _standalone(label: str) -> str:
-    return label[:1].upper() + label[1:]
-
-
 def status_context(request: Request, filed: FiledRequest, lang: str) -> dict[str, Any]:
     regime = regime_of(request, filed.regime)
     return {
         "asked_for": asked_for(request, filed, lang),
         "reference": filed.reference,
         # Labels written to run inside a sentence stand alone here: a capital in English.
-        "kind": _standalone(gettext_for(lang, KIND_LABELS.get(filed.kind, filed.kind))),
+        "kind": standalone(gettext_for(lang, KIND_LABELS.get(filed.kind, filed.kind))),
         "kind_code": filed.kind,
-        "status": _standalone(status_label(filed.status).get(lang)),
+        "status": standalone(status_label(filed.status).get(lang)),
         "closed": filed.closed,
         "received": format_day(filed.received_on, lang),
         "due": format_day(filed.due_on, lang),
