@@ -17,6 +17,7 @@ from textual.widgets import Input, Static
 from app.core.i18n import N_, _
 from app.core.records import StoreError
 from app.tui.localized import Localized, kotae
+from app.tui.widgets.history_input import HistoryInput
 
 THANKS = N_("Thank you for the feedback.")
 
@@ -74,9 +75,7 @@ class FeedbackComment(Input):
         self.remove()
 
 
-def _question_box(node: Any) -> Any:
-    from app.tui.widgets.history_input import HistoryInput
-
+def _question_box(node: Any) -> HistoryInput:
     return node.screen.query_one(HistoryInput)
 
 
