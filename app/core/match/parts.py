@@ -92,8 +92,9 @@ def two_questions(
     found: list[Candidate] = []
     lead = cands[0]
     # 「…？あと、…？」: a later half added as one more question says the first is one too.
-    adds_one = any(splitter.added(p, sentences) for p in parts[1:3])
-    for part in parts[:3]:
+    added_later = [splitter.added(p, sentences) for p in parts[1:3]]
+    adds_one = any(added_later)
+    for i, part in enumerate(parts[:3]):
         if splitter.contact_only(part):
             continue  # "… and who do we contact?": the answer says that
         ev = evidence(part)
@@ -107,8 +108,8 @@ def two_questions(
         names_lead = top.id == lead.id and lead.score >= model_params.ANSWER_AT
         if names_lead:
             floor = TWO_AT_LEAD
-        later = part is not parts[0]
-        added = later and splitter.added(part, sentences)
+        later = i > 0
+        added = later and added_later[i - 1]
         if announced:
             floor = min(floor, TWO_AT_CLEAR)  # the writer has said each part is a question
         elif added:
